@@ -1,0 +1,22 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** 联户: a cadre linked to a household for [validFrom, validTo). */
+@Entity({ name: 'cadre_household_links' })
+@Index('cadre_household_links_cadre_idx', ['cadreId'])
+@Index('cadre_household_links_household_idx', ['householdId'])
+export class CadreHouseholdLink {
+  @PrimaryGeneratedColumn({ type: 'int' })
+  id!: number;
+
+  @Column({ name: 'cadre_id', type: 'int' })
+  cadreId!: number;
+
+  @Column({ name: 'household_id', type: 'int' })
+  householdId!: number;
+
+  @Column({ name: 'valid_from', type: 'date' })
+  validFrom!: string;
+
+  @Column({ name: 'valid_to', type: 'date', nullable: true })
+  validTo!: string | null;
+}

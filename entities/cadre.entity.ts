@@ -1,0 +1,36 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const CADRE_ROLES = ['干部', '队员', '队长', '领导', '管理员'] as const;
+export type CadreRole = (typeof CADRE_ROLES)[number];
+
+/** A roster person: cadre, resident team member or leader, identified by WeCom userid. */
+@Entity({ name: 'cadres' })
+@Index('cadres_unit_idx', ['unitId'])
+export class Cadre {
+  @PrimaryGeneratedColumn({ type: 'int' })
+  id!: number;
+
+  /** WeCom userid (账号). WeCom compares userids case-insensitively; stored as given. */
+  @Column({ type: 'varchar', length: 64, unique: true })
+  userid!: string;
+
+  @Column({ type: 'varchar', length: 50 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 20, default: '' })
+  mobile!: string;
+
+  @Column({ name: 'unit_id', type: 'int', nullable: true })
+  unitId!: number | null;
+
+  @Column({ type: 'varchar', length: 8 })
+  role!: CadreRole;
+
+  /** Leaders and admins: the region they answer for (全省 = the province root). */
+  @Column({ name: 'scope_region_id', type: 'int', nullable: true })
+  scopeRegionId!: number | null;
+
+  /** False once a later roster marks the person gone; history stays. */
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+}

@@ -1,0 +1,24 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const HOUSEHOLD_CATEGORIES = ['贫困户', '特困户', '低保户', '五保户', '一般户'] as const;
+export type HouseholdCategory = (typeof HOUSEHOLD_CATEGORIES)[number];
+
+/** A household; the roster identifies it by village + householder name. */
+@Entity({ name: 'households' })
+@Index('households_village_householder_uq', ['villageId', 'householder'], { unique: true })
+export class Household {
+  @PrimaryGeneratedColumn({ type: 'int' })
+  id!: number;
+
+  @Column({ name: 'village_id', type: 'int' })
+  villageId!: number;
+
+  @Column({ type: 'varchar', length: 50 })
+  householder!: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  category!: HouseholdCategory;
+
+  @Column({ type: 'smallint', default: 1 })
+  size!: number;
+}

@@ -1,0 +1,53 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { DataSource } from 'typeorm';
+import type { Redis } from 'ioredis';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import { isAppError } from './errors';
+import { registerRoutes } from './routes';
+
+export interface AppDeps {
+  config: Config;
+  db: DataSource;
+  redis: Redis;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** The Koa app: policy lives in middleware, errors are caught once here. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: true });
+  const log = deps.logger.child({ area: 'http' });
+
+  app.use(async (ctx, next) => {
+    const end = deps.metrics.httpRequests.startTimer({ method: ctx.method });
+    try {
+      await next();
+    } catch (err) {
+      if (isAppError(err)) {
+        ctx.status = err.status;
+        ctx.body = { error: err.code, message: err.userMessage };
+        if (err.status === 403) log.warn({ path: ctx.path, code: err.code, detail: err.message }, 'denied');
+      } else {
+        const status = (err as { status?: number }).status;
+        if (status && status >= 400 && status < 500) {
+          ctx.status = status;
+          ctx.body = { error: 'bad_request', message: (err as Error).message };
+        } else {
+          log.error({ err, path: ctx.path }, 'unhandled error');
+          ctx.status = 500;
+          ctx.body = { error: 'internal', message: '服务器内部错误，请稍后再试。' };
+        }
+      }
+    } finally {
+      end({ route: (ctx as { routerPath?: string }).routerPath ?? 'unmatched', status: String(ctx.status) });
+    }
+  });
+
+  const router = new Router();
+  registerRoutes(router, deps);
+  app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env (STYLE.md rule 5). DESIGN.md §4 is the contract
+ * for the names and defaults; the extra variables below it have safe defaults.
+ */
+
+const DEMO_CORP_ID = 'wwdemo0000000000sl';
+const DEMO_AGENT_ID = 1000002;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: z
+      .string()
+      .default('postgres://postgres@127.0.0.1:5432/shuanglian')
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL'),
+    REDIS_URL: z
+      .string()
+      .default('redis://127.0.0.1:6379')
+      .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// URL'),
+    WECOM_CORP_ID: optionalText,
+    WECOM_AGENT_ID: optionalText.pipe(
+      z.string().regex(/^\d+$/, 'must be the numeric AgentId').optional(),
+    ),
+    WECOM_SECRET: optionalText,
+    WECOM_TOKEN: optionalText.pipe(
+      z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1–32 letters or digits').optional(),
+    ),
+    WECOM_ENCODING_AES_KEY: optionalText.pipe(
+      z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be exactly 43 letters or digits').optional(),
+    ),
+    WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
+    ADMIN_TOKEN: optionalText.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+    TZ: z
+      .string()
+      .default('Asia/Shanghai')
+      .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
+    // Beyond DESIGN.md §4: operational knobs with defaults.
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PUBLIC_URL: optionalText.pipe(z.url().optional()),
+    SESSION_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    DATA_DIR: z.string().default('data'),
+  })
+  .superRefine((env, ctx) => {
+    const creds = WECOM_CREDENTIALS.filter((k) => env[k] !== undefined);
+    if (creds.length > 0 && creds.length < WECOM_CREDENTIALS.length) {
+      for (const k of WECOM_CREDENTIALS.filter((k) => env[k] === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: 'missing: set all WECOM_* credentials, or none for demo mode',
+        });
+      }
+    }
+    if (creds.length === WECOM_CREDENTIALS.length && !env.ADMIN_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'required outside demo mode' });
+    }
+  });
+
+const WECOM_CREDENTIALS = [
+  'WECOM_CORP_ID',
+  'WECOM_AGENT_ID',
+  'WECOM_SECRET',
+  'WECOM_TOKEN',
+  'WECOM_ENCODING_AES_KEY',
+] as const;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface WecomConfig {
+  corpId: string;
+  agentId: number;
+  secret: string;
+  token: string;
+  encodingAesKey: string;
+  apiBase: string;
+}
+
+export interface Config {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** True when no WECOM_* credentials are set: the built-in simulator stands in for WeCom. */
+  demo: boolean;
+  wecom: WecomConfig;
+  adminToken: string;
+  timeZone: string;
+  logLevel: string;
+  publicUrl?: string;
+  sessionSecret: string;
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.join('\n')}`);
+  }
+}
+
+/**
+ * Parses the environment. In demo mode the WeCom credentials are generated per
+ * process with `random`, so nothing secret is ever fixed in the code.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  random: (bytes: number) => Buffer = defaultRandom,
+): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const demo = WECOM_CREDENTIALS.every((k) => e[k] === undefined);
+  const wecom: WecomConfig = demo
+    ? {
+        corpId: DEMO_CORP_ID,
+        agentId: DEMO_AGENT_ID,
+        secret: random(24).toString('hex'),
+        token: random(16).toString('hex'),
+        encodingAesKey: random(32).toString('base64').slice(0, 43).replace(/[^A-Za-z0-9]/g, 'A'),
+        apiBase: e.WECOM_API_BASE,
+      }
+    : {
+        corpId: e.WECOM_CORP_ID!,
+        agentId: Number(e.WECOM_AGENT_ID),
+        secret: e.WECOM_SECRET!,
+        token: e.WECOM_TOKEN!,
+        encodingAesKey: e.WECOM_ENCODING_AES_KEY!,
+        apiBase: e.WECOM_API_BASE,
+      };
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    demo,
+    wecom,
+    adminToken: e.ADMIN_TOKEN ?? (demo ? 'demo-admin-token' : ''),
+    timeZone: e.TZ,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL,
+    sessionSecret: e.SESSION_SECRET ?? random(32).toString('hex'),
+    dataDir: e.DATA_DIR,
+  };
+}
+
+function defaultRandom(bytes: number): Buffer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:crypto') as typeof import('node:crypto')).randomBytes(bytes);
+}

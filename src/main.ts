@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { createMetrics } from './metrics';
+import { createApp } from './app';
+import { openDatabase } from '../entities/data-source';
+import { loadDemoRosterIfEmpty } from './demo';
+
+/**
+ * Wires everything: `node dist/src/main.js` runs server and worker in one
+ * process (small installs, demo); `--worker` runs only the job worker,
+ * `--server` only the HTTP server.
+ */
+async function main(argv: string[]): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      for (const p of e.problems) process.stderr.write(`config error: ${p}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const role = argv.includes('--worker') ? 'worker' : argv.includes('--server') ? 'server' : 'all';
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase({ url: config.databaseUrl, applicationName: `shuanglian-${role}` });
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const metrics = createMetrics();
+
+  const closers: (() => Promise<unknown>)[] = [];
+  let server: Server | undefined;
+
+  if (config.demo && role !== 'worker') {
+    const loaded = await loadDemoRosterIfEmpty(db, logger);
+    if (loaded) logger.info({ ...loaded }, 'demo roster loaded');
+  }
+
+  if (role !== 'worker') {
+    const app = createApp({ config, db, redis, logger, metrics });
+    server = app.listen(config.port, () => {
+      const base = `http://127.0.0.1:${config.port}`;
+      logger.info({ url: base, demo: config.demo }, 'server listening');
+      if (config.demo) logger.info({ url: `${base}/demo` }, 'demo mode: no WECOM_* credentials set');
+    });
+    closers.push(() => new Promise((resolve) => server!.close(resolve)));
+  }
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    for (const close of closers) await close().catch((err) => logger.error({ err }, 'close failed'));
+    redis.disconnect();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  process.stderr.write(`fatal: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,8 @@
+import type Router from '@koa/router';
+import type { AppDeps } from '../app';
+import { registerHealthRoutes } from './health';
+
+/** Every HTTP route of the app, registered in one place. */
+export function registerRoutes(router: Router, deps: AppDeps): void {
+  registerHealthRoutes(router, deps);
+}
