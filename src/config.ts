@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -5,8 +6,19 @@ import { z } from 'zod';
  * for the names and defaults; the extra variables below it have safe defaults.
  */
 
-const DEMO_CORP_ID = 'wwdemo0000000000sl';
-const DEMO_AGENT_ID = 1000002;
+/**
+ * Demo mode talks only to the built-in simulator, mounted on the server itself at
+ * /wecom-sim so a separate worker process reaches the same one. These values are
+ * not secrets: nothing outside the simulator accepts them.
+ */
+export const DEMO_WECOM = {
+  corpId: 'wwdemo0000000000sl',
+  agentId: 1000002,
+  secret: 'demo-secret-for-the-local-simulator',
+  token: 'DemoToken2026',
+  encodingAesKey: 'DemoEncodingAesKeyForTheLocalSimulator12345',
+} as const;
+export const SIMULATOR_MOUNT = '/wecom-sim';
 
 const optionalText = z
   .string()
@@ -36,7 +48,7 @@ const schema = z
     WECOM_ENCODING_AES_KEY: optionalText.pipe(
       z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be exactly 43 letters or digits').optional(),
     ),
-    WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
+    WECOM_API_BASE: optionalText.pipe(z.url().optional()),
     ADMIN_TOKEN: optionalText.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
     TZ: z
       .string()
@@ -111,14 +123,8 @@ export class ConfigError extends Error {
   }
 }
 
-/**
- * Parses the environment. In demo mode the WeCom credentials are generated per
- * process with `random`, so nothing secret is ever fixed in the code.
- */
-export function loadConfig(
-  env: Record<string, string | undefined> = process.env,
-  random: (bytes: number) => Buffer = defaultRandom,
-): Config {
+/** Parses the environment; throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
@@ -128,21 +134,14 @@ export function loadConfig(
   const e = parsed.data;
   const demo = WECOM_CREDENTIALS.every((k) => e[k] === undefined);
   const wecom: WecomConfig = demo
-    ? {
-        corpId: DEMO_CORP_ID,
-        agentId: DEMO_AGENT_ID,
-        secret: random(24).toString('hex'),
-        token: random(16).toString('hex'),
-        encodingAesKey: random(32).toString('base64').slice(0, 43).replace(/[^A-Za-z0-9]/g, 'A'),
-        apiBase: e.WECOM_API_BASE,
-      }
+    ? { ...DEMO_WECOM, apiBase: e.WECOM_API_BASE ?? `http://127.0.0.1:${e.PORT}${SIMULATOR_MOUNT}` }
     : {
         corpId: e.WECOM_CORP_ID!,
         agentId: Number(e.WECOM_AGENT_ID),
         secret: e.WECOM_SECRET!,
         token: e.WECOM_TOKEN!,
         encodingAesKey: e.WECOM_ENCODING_AES_KEY!,
-        apiBase: e.WECOM_API_BASE,
+        apiBase: e.WECOM_API_BASE ?? 'https://qyapi.weixin.qq.com',
       };
   return {
     port: e.PORT,
@@ -154,12 +153,9 @@ export function loadConfig(
     timeZone: e.TZ,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
-    sessionSecret: e.SESSION_SECRET ?? random(32).toString('hex'),
+    // Stable across processes without a new required variable: derived from the app secret.
+    sessionSecret:
+      e.SESSION_SECRET ?? createHmac('sha256', wecom.secret).update(`session:${e.ADMIN_TOKEN ?? ''}`).digest('hex'),
     dataDir: e.DATA_DIR,
   };
-}
-
-function defaultRandom(bytes: number): Buffer {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('node:crypto') as typeof import('node:crypto')).randomBytes(bytes);
 }

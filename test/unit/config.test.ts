@@ -1,0 +1,62 @@
+import { ConfigError, DEMO_WECOM, loadConfig } from '../../src/config';
+
+const CREDS = {
+  WECOM_CORP_ID: 'ww1436e0e65a779aee',
+  WECOM_AGENT_ID: '1000002',
+  WECOM_SECRET: 'secret-value',
+  WECOM_TOKEN: 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo',
+  WECOM_ENCODING_AES_KEY: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt',
+  ADMIN_TOKEN: 'admin-token-123',
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  test('defaults follow DESIGN.md §4 and no credentials means demo mode', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/shuanglian');
+    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.timeZone).toBe('Asia/Shanghai');
+    expect(c.demo).toBe(true);
+    expect(c.wecom.corpId).toBe(DEMO_WECOM.corpId);
+    expect(c.wecom.apiBase).toBe('http://127.0.0.1:3000/wecom-sim');
+  });
+
+  test('full credentials mean production mode against the real API', () => {
+    const c = loadConfig(CREDS);
+    expect(c.demo).toBe(false);
+    expect(c.wecom.agentId).toBe(1000002);
+    expect(c.wecom.apiBase).toBe('https://qyapi.weixin.qq.com');
+    expect(c.sessionSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(loadConfig(CREDS).sessionSecret).toBe(c.sessionSecret);
+  });
+
+  test('every bad value is reported, one line each', () => {
+    const p = problems({ PORT: 'abc', TZ: 'Mars/Olympus', DATABASE_URL: 'mysql://x', REDIS_URL: 'http://x' });
+    expect(p).toHaveLength(4);
+    expect(p.join('\n')).toMatch(/PORT/);
+    expect(p.join('\n')).toMatch(/TZ: must be an IANA time zone/);
+    expect(p.join('\n')).toMatch(/DATABASE_URL: must be a postgres/);
+  });
+
+  test('partial credentials name each missing variable', () => {
+    const p = problems({ WECOM_CORP_ID: 'ww1', WECOM_TOKEN: 'abc' });
+    expect(p).toEqual(expect.arrayContaining([expect.stringMatching(/^WECOM_SECRET: missing/)]));
+    expect(p.filter((l) => /missing/.test(l))).toHaveLength(3);
+  });
+
+  test('a malformed EncodingAESKey and a missing ADMIN_TOKEN stop production start-up', () => {
+    const p = problems({ ...CREDS, WECOM_ENCODING_AES_KEY: 'short', ADMIN_TOKEN: '' });
+    expect(p.join('\n')).toMatch(/WECOM_ENCODING_AES_KEY: must be exactly 43/);
+    expect(p.join('\n')).toMatch(/ADMIN_TOKEN: required outside demo mode/);
+  });
+});
