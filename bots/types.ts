@@ -1,0 +1,48 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * The contract between the callback pipeline (src/routes/callback.ts,
+ * src/services/inbound.ts) and the chat (bots/). The pipeline stores the
+ * decrypted message, then calls Bot.handle inside one transaction that also
+ * marks the inbound row done and writes the reply to the outbox, so a message
+ * is acted on exactly once even when WeCom retries or a process dies.
+ */
+export interface IncomingMessage {
+  /** inbound_messages.id of the stored row. */
+  inboundId: number;
+  msgType: 'text' | 'location' | 'image' | 'event' | string;
+  /** WeCom userid of the sender (FromUserName). */
+  fromUser: string;
+  /** CreateTime, unix seconds. */
+  createTime: number;
+  msgId?: string;
+  /** text */
+  content?: string;
+  /** location: Location_X / Location_Y (GCJ-02), Label; LOCATION event: Latitude / Longitude */
+  latitude?: number;
+  longitude?: number;
+  label?: string;
+  /** image */
+  picUrl?: string;
+  mediaId?: string;
+  /** event */
+  event?: string;
+  eventKey?: string;
+}
+
+export interface BotContext {
+  /** The transaction every record of this message is written in. */
+  manager: EntityManager;
+  /** "Now" for everything this message does (tests fix it). */
+  now: Date;
+}
+
+export interface BotReply {
+  /** Chinese text for the sender, ≤ 2048 bytes UTF-8. */
+  text: string;
+}
+
+export interface Bot {
+  /** Returns the reply for the sender, or null when there is nothing to say (e.g. most events). */
+  handle(msg: IncomingMessage, ctx: BotContext): Promise<BotReply | null>;
+}
