@@ -21,7 +21,7 @@ const USER_MESSAGE = '请求无效。';
 
 /** A rejected callback: 403 when it is not from WeCom (signature, corp, replay), 400 when malformed. */
 export class WecomCryptoError extends AppError {
-  constructor(readonly code: WecomCryptoErrorCode, detail: string) {
+  constructor(override readonly code: WecomCryptoErrorCode, detail: string) {
     const forbidden = code === 'bad_signature' || code === 'wrong_corp' || code === 'stale_timestamp';
     super(code, detail, USER_MESSAGE, forbidden ? 403 : 400);
     this.name = 'WecomCryptoError';
