@@ -1,0 +1,145 @@
+import { extname } from 'node:path';
+import type { PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import { AppError } from '../../errors';
+import { applyGroups, applyVillages } from './apply-places';
+import { applyCadres, applyHouseholds, applyUnits, type LinkDays } from './apply-people';
+import { runChecks } from './checks';
+import { openCsvFolder } from './csv-source';
+import { createProgress } from './progress';
+import { stageRow } from './rows';
+import { SHEETS, type SheetKind, type SheetSpec } from './sheets';
+import { isDirectory, type RosterSource } from './source';
+import { createStagingSql, StageWriter, stageTable } from './staging';
+import { emptySheetReport, type ImportOptions, type ImportReport, type RowError, type SheetReport } from './types';
+import { openXlsx } from './xlsx-source';
+
+export type { ImportOptions, ImportReport, RowError, SheetReport } from './types';
+export { formatRowError } from './types';
+export { initialsOf } from './rows';
+
+const M = {
+  missingSheet: (name: string) => `花名册缺少 ${name}`,
+  missingHeaders: (cols: string[]) => `缺少表头：${cols.join('、')}（表头应在第 1 行）`,
+  unsupported: '只能导入 .xlsx 文件或含 CSV 的文件夹',
+  tooManyErrors: (n: number) => `另有 ${n} 行错误未列出`,
+} as const;
+
+/** Errors kept in the report; past this only the count is (a whole bad file would not fit in memory). */
+const MAX_ERRORS = 100_000;
+/** Big sorts and hash joins on millions of staged rows run in memory instead of spilling. */
+const WORK_MEM = '256MB';
+
+/**
+ * Imports a roster (.xlsx or a folder of CSV files, DESIGN.md §4) in one
+ * transaction: stream rows into TEMP staging tables by COPY, check them
+ * set-based, then upsert. Any bad row means nothing is written and every bad
+ * row is in `errors`; a dry run does all the work and rolls back.
+ */
+export async function importRoster(db: DataSource, path: string, opts: ImportOptions = {}): Promise<ImportReport> {
+  const started = Date.now();
+  const days = linkDays(opts.now ?? new Date());
+  const errors: RowError[] = [];
+  let errorCount = 0;
+  const addError = (e: RowError) => {
+    errorCount++;
+    if (errors.length < MAX_ERRORS) errors.push(e);
+  };
+  const { source, missing } = await openSource(path);
+  for (const spec of missing) addError({ source: spec.file, row: 0, reason: M.missingSheet(spec.file) });
+
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+  const progress = createProgress(opts.progress ?? false, source.totalBytes);
+  const reports = new Map<SheetKind, SheetReport>();
+  let regionsCreated = 0;
+  try {
+    await client.query('BEGIN');
+    await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
+    await client.query(createStagingSql());
+    for await (const sheet of source.sheets((n) => progress.bytes(n))) {
+      const report = emptySheetReport(sheet.spec.kind, sheet.source);
+      const absent = sheet.spec.columns.filter((c) => !sheet.headers.includes(c));
+      if (absent.length > 0 || reports.has(sheet.spec.kind)) {
+        if (absent.length > 0) addError({ source: sheet.source, row: 1, reason: M.missingHeaders(absent) });
+        for await (const _ of sheet.rows) progress.row(); // drain: the workbook streams on
+        continue;
+      }
+      reports.set(sheet.spec.kind, report);
+      const writer = new StageWriter(client, sheet.spec.kind);
+      for await (const row of sheet.rows) {
+        const staged = stageRow(sheet.spec.kind, row);
+        for (const reason of staged.reasons) addError({ source: sheet.source, row: row.row, reason });
+        await writer.write(staged.values);
+        report.rows++;
+        progress.row();
+      }
+      await writer.end();
+    }
+    progress.stop();
+    for (const spec of missingSheets(path, reports, missing)) {
+      addError({ source: spec.sheet, row: 0, reason: M.missingSheet(spec.sheet) });
+    }
+    await client.query(SHEETS.map((s) => `ANALYZE ${stageTable(s.kind)};`).join('\n'));
+    const sources = new Map([...reports].map(([kind, r]) => [kind, r.source]));
+    for (const e of await runChecks(client, sources)) addError(e);
+
+    if (errorCount === 0) {
+      const report = (kind: SheetKind) => reports.get(kind) ?? emptySheetReport(kind, kind);
+      regionsCreated = await applyVillages(client, report('villages'));
+      await applyUnits(client, days, report('units'));
+      await applyCadres(client, report('cadres'));
+      await applyHouseholds(client, days, report('households'));
+      await applyGroups(client, report('groups'));
+    }
+    await client.query(errorCount > 0 || opts.dryRun ? 'ROLLBACK' : 'COMMIT');
+  } catch (e) {
+    progress.stop();
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    await runner.release();
+  }
+
+  sortErrors(errors);
+  if (errorCount > errors.length) {
+    errors.push({ source: errors[errors.length - 1].source, row: 0, reason: M.tooManyErrors(errorCount - errors.length) });
+  }
+  const sheets = SHEETS.filter((s) => reports.has(s.kind)).map((s) => reports.get(s.kind)!);
+  const ok = errorCount === 0;
+  return {
+    ok,
+    dryRun: opts.dryRun ?? false,
+    changed: ok && (regionsCreated > 0 || sheets.some((s) => s.created + s.updated + s.linksOpened + s.linksClosed + s.linksRedated > 0)),
+    regionsCreated,
+    sheets,
+    errors,
+    elapsedMs: Date.now() - started,
+  };
+}
+
+async function openSource(path: string): Promise<{ source: RosterSource; missing: SheetSpec[] }> {
+  if (await isDirectory(path)) return openCsvFolder(path);
+  if (extname(path).toLowerCase() === '.xlsx') return { source: await openXlsx(path), missing: [] };
+  throw new AppError('roster_unsupported', `not an .xlsx file nor a folder: ${path}`, M.unsupported);
+}
+
+/** Required sheets a workbook did not have (a folder's missing files are known up front). */
+function missingSheets(path: string, seen: Map<SheetKind, SheetReport>, missingFiles: SheetSpec[]): SheetSpec[] {
+  if (extname(path).toLowerCase() !== '.xlsx') return [];
+  return SHEETS.filter((s) => s.required && !seen.has(s.kind) && !missingFiles.includes(s));
+}
+
+function sortErrors(errors: RowError[]): void {
+  const order = (source: string) => SHEETS.findIndex((s) => s.file === source || s.sheet === source);
+  errors.sort((a, b) => order(a.source) - order(b.source) || a.row - b.row);
+}
+
+/** The import day and 1 January of its year, in Asia/Shanghai (DESIGN.md §2: every date is). */
+export function linkDays(now: Date): LinkDays {
+  const today = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+  }).format(now);
+  return { today, yearStart: `${today.slice(0, 4)}-01-01` };
+}
