@@ -6,6 +6,7 @@ export type ProblemStatus = 'open' | 'closed';
 @Entity({ name: 'problems' })
 @Index('problems_village_status_idx', ['villageId', 'status'])
 @Index('problems_status_deadline_idx', ['status', 'deadline'])
+@Index('problems_reporter_idx', ['reporterId', 'reportedAt'])
 export class Problem {
   @PrimaryGeneratedColumn({ type: 'int' })
   id!: number;

@@ -1,4 +1,5 @@
 import { InitialSchema1763856000000 } from './1763856000000-initial-schema';
+import { ConsoleIndexes1763856600000 } from './1763856600000-console-indexes';
 
 /** Every migration, oldest first. A new migration is added here by hand. */
-export const MIGRATIONS = [InitialSchema1763856000000];
+export const MIGRATIONS = [InitialSchema1763856000000, ConsoleIndexes1763856600000];
