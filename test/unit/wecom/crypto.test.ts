@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { createCipheriv } from 'node:crypto';
 import {
   assertFresh,
@@ -162,5 +163,26 @@ describe('rejections', () => {
     expect(new WecomCryptoError('stale_timestamp', '').status).toBe(403);
     expect(new WecomCryptoError('bad_padding', '').status).toBe(400);
     expect(signatureOf('a', 'b', 'c', 'd')).toMatch(/^[0-9a-f]{40}$/);
+  });
+});
+
+describe('properties', () => {
+  test('any message round-trips through encrypt and decrypt', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), (msg, rnd) => {
+        expect(decryptMessage(C.creds, encryptMessage(C.creds, msg, Buffer.from(rnd)))).toBe(msg);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('arbitrary ciphertext is refused with a typed error, never anything else', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 8 }).chain((n) => fc.uint8Array({ minLength: 32 * n.length, maxLength: 32 * n.length })), (bytes) => {
+        const code = codeOf(() => decryptMessage(C.creds, Buffer.from(bytes).toString('base64')));
+        expect(['bad_padding', 'bad_length', 'wrong_corp']).toContain(code);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

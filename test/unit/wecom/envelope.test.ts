@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { decryptMessage, openEncrypted } from '../../../src/wecom/crypto';
 import {
   cdata,
@@ -109,5 +110,17 @@ describe('passive reply', () => {
     const inner = openEncrypted(C.creds, { signature: sig, timestamp: '1411525903', nonce: '461056294' }, outer.encrypt);
     const parsed = parseMessageXml(inner);
     expect(parsed).toMatchObject({ msgType: 'text', fromUser: C.creds.corpId, createTime: 1411525903, content: '签到成功 <丁门村> & ]]> 完' });
+  });
+});
+
+describe('properties', () => {
+  test('arbitrary input either parses or is refused as bad_xml, never another error', () => {
+    const xmlish = fc.array(fc.constantFrom('<xml>', '</xml>', '<MsgType>', '</MsgType>', 'text', '<![CDATA[', ']]>', '&amp;', '&', '<', '>', '<!DOCTYPE', '<FromUserName>', '</FromUserName>', '<CreateTime>', '</CreateTime>', '1', ' '), { maxLength: 30 });
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), xmlish.map((parts) => parts.join(''))), (s) => {
+        expect(['accepted', 'bad_xml']).toContain(reject(s));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,0 +1,286 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Bot } from '../../bots/types';
+import type { Logger } from '../logger';
+import { AppError } from '../errors';
+import { parseMessageXml, type ParsedMessage } from '../wecom/envelope';
+import { addToOutbox, textMessage } from './outbox';
+
+/**
+ * Inbound WeCom messages: stored first (unique dedup key, so WeCom's retries
+ * and concurrent processes record a message once), then processed in one
+ * transaction that locks the row, calls the bot, and marks the row done with
+ * its reply. A reply goes back passively in the HTTP answer when it is ready
+ * within the time budget; otherwise it is written to the outbox as
+ * `reply:<inboundId>`. Rows left unprocessed are picked up by processPending.
+ */
+
+export interface InboundDeps {
+  db: DataSource;
+  bot: Bot;
+  logger: Logger;
+}
+
+/** A message failing this many times is marked failed and left alone. */
+export const MAX_ATTEMPTS = 5;
+/** How long the callback waits for the chat before answering an empty 200 (WeCom gives up at 5 s). */
+export const INLINE_BUDGET_MS = 2000;
+/** Storing must be quick: when PostgreSQL is down WeCom should get a non-200 and retry. */
+export const STORE_TIMEOUT_MS = 2500;
+/** Once a passive reply is decided, how long its commit may take before we answer 503 instead. */
+const COMMIT_GRACE_MS = 2000;
+/** Waiting for another process holding the row (a concurrent WeCom retry). */
+const INLINE_LOCK_TIMEOUT = '4s';
+const LOCK_NOT_AVAILABLE = '55P03';
+
+type Route = 'passive' | 'outbox' | 'none';
+
+export type ProcessOutcome =
+  | { status: 'done'; reply: string | null; via: Route; duplicate: boolean }
+  | { status: 'retry' | 'failed' | 'skipped' };
+
+/** MsgId for messages; FromUserName:CreateTime:Event for events (wecom-protocol.md §3). */
+export function dedupKeyOf(msg: ParsedMessage): string {
+  if (msg.msgId) return msg.msgId;
+  return `${msg.fromUser}:${msg.createTime}:${(msg.event ?? msg.msgType).slice(0, 100)}`;
+}
+
+/** Inserts the row unless its dedup key is already there; returns its id either way. */
+export async function storeInbound(
+  db: DataSource | EntityManager,
+  msg: ParsedMessage,
+  rawXml: string,
+  now: Date,
+): Promise<{ id: number; duplicate: boolean }> {
+  const key = dedupKeyOf(msg);
+  const inserted: { id: number }[] = await db.query(
+    `INSERT INTO inbound_messages (dedup_key, from_user, msg_type, create_time, raw_xml, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (dedup_key) DO NOTHING
+     RETURNING id`,
+    [key, msg.fromUser, msg.msgType, msg.createTime, rawXml, now],
+  );
+  if (inserted.length > 0) return { id: inserted[0].id, duplicate: false };
+  const [row] = await db.query('SELECT id FROM inbound_messages WHERE dedup_key = $1', [key]);
+  return { id: row.id, duplicate: true };
+}
+
+/**
+ * Processes one stored row in one transaction. `decide` is asked, just before
+ * the reply is recorded, whether the reply can still go back passively; when
+ * it says 'outbox' the reply is written to the outbox in the same transaction.
+ */
+export async function processOne(
+  deps: InboundDeps,
+  id: number,
+  now: Date,
+  opts: { decide: () => 'passive' | 'outbox'; skipLocked: boolean },
+): Promise<ProcessOutcome> {
+  const log = deps.logger.child({ area: 'inbound', inboundId: id });
+  try {
+    return await deps.db.transaction(async (manager) => {
+      if (!opts.skipLocked) await manager.query(`SET LOCAL lock_timeout = '${INLINE_LOCK_TIMEOUT}'`);
+      const rows: { status: string; reply: string | null; raw_xml: string }[] = await manager.query(
+        `SELECT status, reply, raw_xml FROM inbound_messages WHERE id = $1 FOR UPDATE${opts.skipLocked ? ' SKIP LOCKED' : ''}`,
+        [id],
+      );
+      if (rows.length === 0) return { status: 'skipped' };
+      const row = rows[0];
+      if (row.status === 'done') return { status: 'done', ...(await priorRoute(manager, id, row.reply)), duplicate: true };
+      if (row.status !== 'received') return { status: 'skipped' };
+
+      const msg = { ...parseMessageXml(row.raw_xml), inboundId: id };
+      await manager.query('SAVEPOINT inbound_bot');
+      let text: string | null;
+      try {
+        text = (await deps.bot.handle(msg, { manager, now }))?.text ?? null;
+        await manager.query('RELEASE SAVEPOINT inbound_bot');
+      } catch (err) {
+        await manager.query('ROLLBACK TO SAVEPOINT inbound_bot');
+        const final = await recordFailure(manager, id, err);
+        log.warn({ err: errorName(err), final, msgType: msg.msgType }, 'bot failed on an inbound message');
+        return { status: final ? 'failed' : 'retry' };
+      }
+
+      // Which events may be answered passively is not documented: their replies take the outbox.
+      const via: Route = text === null ? 'none' : msg.msgType === 'event' ? 'outbox' : opts.decide();
+      if (via === 'outbox') await addToOutbox(manager, [textMessage(`reply:${id}`, msg.fromUser, text!)]);
+      await manager.query(
+        `UPDATE inbound_messages SET status = 'done', reply = $2, processed_at = $3, attempts = attempts + 1, error = NULL
+         WHERE id = $1`,
+        [id, text, now],
+      );
+      log.info({ fromUser: msg.fromUser, msgType: msg.msgType, via }, 'inbound message processed');
+      return { status: 'done', reply: text, via, duplicate: false };
+    });
+  } catch (err) {
+    // The transaction itself failed (lost connection, commit error): count it if we can.
+    // A lock timeout only means another process holds the row; that is not the message's fault.
+    if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) return { status: 'skipped' };
+    const final = await recordFailure(deps.db.manager, id, err).catch(() => false);
+    log.warn({ err: errorName(err), final }, 'inbound transaction failed');
+    return { status: final ? 'failed' : 'retry' };
+  }
+}
+
+/** How an already-done row's reply went out: by outbox if a reply row exists, else passively. */
+async function priorRoute(manager: EntityManager, id: number, reply: string | null): Promise<{ reply: string | null; via: Route }> {
+  if (reply === null) return { reply, via: 'none' };
+  const sent = await manager.query('SELECT 1 FROM outbox_messages WHERE idempotency_key = $1', [`reply:${id}`]);
+  return { reply, via: sent.length > 0 ? 'outbox' : 'passive' };
+}
+
+/** Counts a failed attempt; the MAX_ATTEMPTS-th marks the row failed. Returns whether it did. */
+async function recordFailure(manager: EntityManager, id: number, err: unknown): Promise<boolean> {
+  // Wrapped in a SELECT: TypeORM returns [rows, count] for a bare UPDATE … RETURNING.
+  const rows: { status: string }[] = await manager.query(
+    `WITH u AS (
+       UPDATE inbound_messages
+       SET attempts = attempts + 1, error = $2,
+           status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE status END
+       WHERE id = $1 AND status = 'received'
+       RETURNING status)
+     SELECT status FROM u`,
+    [id, errorText(err), MAX_ATTEMPTS],
+  );
+  return rows[0]?.status === 'failed';
+}
+
+/** English detail for the row's error column (errors carry English; message text never goes to logs). */
+function errorText(err: unknown): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const code = (e as { code?: unknown }).code;
+  return `${e.name}${code ? ` ${String(code)}` : ''}: ${e.message}`.slice(0, 1000);
+}
+
+function errorName(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  return `${err instanceof Error ? err.name : typeof err}${code ? `/${String(code)}` : ''}`;
+}
+
+export interface InlineResult {
+  inboundId: number;
+  duplicate: boolean;
+  /** Text to answer passively in the HTTP response, or null for an empty 200. */
+  passiveReply: string | null;
+}
+
+/**
+ * The callback's fast path: store, then process within `budgetMs`. Throws a
+ * 503 AppError when the message could not be stored (WeCom will retry).
+ */
+export async function handleInbound(
+  deps: InboundDeps,
+  msg: ParsedMessage,
+  rawXml: string,
+  opts: { now: Date; budgetMs?: number; storeTimeoutMs?: number },
+): Promise<InlineResult> {
+  const log = deps.logger.child({ area: 'inbound' });
+  const stored = await within(storeInbound(deps.db, msg, rawXml, opts.now), opts.storeTimeoutMs ?? STORE_TIMEOUT_MS).catch(
+    (err) => {
+      log.error({ err: errorName(err) }, 'could not store an inbound message');
+      return 'timeout' as const;
+    },
+  );
+  if (stored === 'timeout') {
+    throw new AppError('unavailable', 'inbound message not stored', '服务暂不可用，请稍后再试。', 503);
+  }
+
+  // 'pending' until either the transaction claims the passive route or the budget runs out.
+  let state: 'pending' | 'passive' | 'outbox' = 'pending';
+  const decide = (): 'passive' | 'outbox' => {
+    if (state === 'pending') state = 'passive';
+    return state;
+  };
+  const work = processOne(deps, stored.id, opts.now, { decide, skipLocked: false });
+  const result = { inboundId: stored.id, duplicate: stored.duplicate };
+
+  const first = await within(work, opts.budgetMs ?? INLINE_BUDGET_MS);
+  let outcome: ProcessOutcome;
+  if (first !== 'timeout') {
+    outcome = first;
+  } else if (state === 'pending') {
+    state = 'outbox';
+    work.catch(() => undefined); // processOne never rejects; this keeps it that way for the runtime
+    return { ...result, passiveReply: null };
+  } else {
+    // The reply was claimed for this response and is being committed: wait a little more.
+    const late = await within(work, COMMIT_GRACE_MS);
+    if (late === 'timeout') throw new AppError('slow_commit', 'inbound commit too slow', '服务繁忙，请稍后再试。', 503);
+    outcome = late;
+  }
+  const passiveReply = outcome.status === 'done' && outcome.via === 'passive' ? outcome.reply : null;
+  return { ...result, passiveReply };
+}
+
+/**
+ * Processes rows still 'received' (budget ran out, the bot failed, the process
+ * died) and sends their replies through the outbox. A row is retried after
+ * minAgeSeconds·2^attempts, so a failing message backs off and after
+ * MAX_ATTEMPTS is marked failed. Safe to run in several processes at once.
+ */
+export async function processPending(
+  deps: InboundDeps,
+  now: Date,
+  opts: { minAgeSeconds?: number; limit?: number } = {},
+): Promise<{ done: number; retry: number; failed: number }> {
+  const ids: { id: number }[] = await deps.db.query(
+    `SELECT id FROM inbound_messages
+     WHERE status = 'received'
+       AND received_at <= $1::timestamptz - make_interval(secs => $2::double precision * power(2, attempts))
+     ORDER BY id
+     LIMIT $3`,
+    [now, opts.minAgeSeconds ?? 10, opts.limit ?? 200],
+  );
+  const counts = { done: 0, retry: 0, failed: 0 };
+  for (const { id } of ids) {
+    const outcome = await processOne(deps, id, now, { decide: () => 'outbox', skipLocked: true });
+    if (outcome.status === 'done') counts.done += outcome.duplicate ? 0 : 1;
+    else if (outcome.status === 'retry') counts.retry++;
+    else if (outcome.status === 'failed') counts.failed++;
+  }
+  if (ids.length > 0) deps.logger.child({ area: 'inbound' }).info(counts, 'pending inbound messages processed');
+  return counts;
+}
+
+/**
+ * Runs processPending every intervalMs until stopped (the worker process
+ * calls this; a BullMQ schedule may call processPending as well — rows are
+ * locked with SKIP LOCKED, so overlapping runs are harmless).
+ */
+export function startInboundRetryLoop(
+  deps: InboundDeps,
+  opts: { intervalMs?: number; clock?: () => Date } = {},
+): { stop(): Promise<void> } {
+  const clock = opts.clock ?? (() => new Date());
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = processPending(deps, clock())
+      .catch((err) => deps.logger.child({ area: 'inbound' }).error({ err: errorName(err) }, 'inbound retry loop failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, opts.intervalMs ?? 10_000);
+      });
+  };
+  timer = setTimeout(tick, opts.intervalMs ?? 10_000);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+/** The promise's value, or 'timeout' when it takes longer than ms (the promise keeps running). */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
