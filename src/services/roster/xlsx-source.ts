@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { SHEETS, type Cell, type SheetRow } from './sheets';
 import { cleanHeader, rowCells, type RosterSource, type SheetInput } from './source';
@@ -14,9 +15,14 @@ export async function openXlsx(path: string): Promise<RosterSource> {
   return {
     totalBytes: size,
     async *sheets(onBytes) {
-      const input = createReadStream(path);
-      input.on('data', (chunk) => onBytes(chunk.length));
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+      // Counting through a Transform: a 'data' listener would start the flow before the reader pipes it.
+      const counted = createReadStream(path).pipe(new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          onBytes(chunk.length);
+          done(null, chunk);
+        },
+      }));
+      const reader = new ExcelJS.stream.xlsx.WorkbookReader(counted, {
         worksheets: 'emit',
         sharedStrings: 'cache',
         styles: 'cache', // needed to see which numbers are dates
