@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { closeProblem, normalizeCode } from '../../src/services/problems';
+import { formatShanghai } from '../../src/services/time';
+import { defineCommand } from '../command';
+import { ChatError } from '../errors';
+
+const NEED_CODE = '请写上问题编号';
+const BAD_CODE = (t: string) => `问题编号“${t}”格式不对，例如：销号 W2026-0001 已修复。发送“问题”可查看编号。`;
+const NOT_FOUND = (c: string) => `未找到问题 ${c}。发送“问题”查看未销号的问题。`;
+const FORBIDDEN = (c: string) => `只有上报人、责任人或管辖该村的领导可以销号 ${c}。`;
+const ALREADY = (c: string, at: string) => `问题 ${c} 已于${at}销号，无需重复操作。`;
+const CLOSED = (c: string, text: string, note: string, at: string) =>
+  `已销号 ${c}：${text}\n整改说明：${note || '（未填写）'}\n销号时间：${at}`;
+
+export default defineCommand({
+  name: '销号',
+  aliases: [],
+  usage: '销号 问题编号 [整改说明]',
+  summary: '问题整改完成后销号，例如：销号 W2026-0001 已修复',
+  args: z.string().min(1, NEED_CODE).transform((text) => {
+    const [code, ...rest] = text.split(' ');
+    return { code, note: rest.join(' ') };
+  }),
+  async handle({ code, note }, env) {
+    const normalized = normalizeCode(code, env.now);
+    if (!normalized) throw new ChatError(BAD_CODE(code), 'bad_code');
+    const r = await closeProblem(env.manager, { actor: env.cadre, code: normalized, note, now: env.now });
+    switch (r.kind) {
+      case 'not_found': return NOT_FOUND(normalized);
+      case 'forbidden': return FORBIDDEN(normalized);
+      case 'already_closed': return ALREADY(normalized, formatShanghai(r.problem.closedAt!));
+      case 'closed': return CLOSED(normalized, r.problem.description, note, formatShanghai(env.now));
+    }
+  },
+});

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { isLeader } from '../../src/services/cadres';
+import { openProblemsFor } from '../../src/services/problems';
+import { formatDate } from '../../src/services/time';
+import { defineCommand } from '../command';
+
+const NONE = '目前没有未销号的问题。';
+const HEAD = (leader: boolean, n: number) => `${leader ? '您管辖范围内' : '您联系的村'}共有${n}个未销号问题：`;
+const ROW = (i: number, code: string, village: string, text: string, deadline: string, overdue: boolean) =>
+  `${i}. ${code} ${village} ${text}（期限${deadline}${overdue ? '，已逾期' : ''}）`;
+const MORE = (n: number) => `……另有${n}个未列出，请在管理后台查看。`;
+const TAIL = '整改后发送“销号 编号 整改说明”。';
+const SHOWN = 20;
+const TEXT_CHARS = 24;
+
+const short = (s: string) => ([...s].length > TEXT_CHARS ? `${[...s].slice(0, TEXT_CHARS).join('')}…` : s);
+
+export default defineCommand({
+  name: '问题',
+  aliases: ['问题清单', '台账'],
+  usage: '问题',
+  summary: '查看未销号的问题',
+  args: z.string().transform(() => ({})),
+  async handle(_args, env) {
+    const { total, rows } = await openProblemsFor(env.manager, env.cadre, env.now, SHOWN);
+    if (total === 0) return NONE;
+    const lines = [HEAD(isLeader(env.cadre), total)];
+    rows.forEach((r, i) => lines.push(ROW(i + 1, r.code, r.villageName, short(r.description), formatDate(r.deadline), r.overdue)));
+    if (total > rows.length) lines.push(MORE(total - rows.length));
+    lines.push(TAIL);
+    return lines.join('\n');
+  },
+});

@@ -1,0 +1,95 @@
+import type Redis from 'ioredis';
+import type { Logger } from 'pino';
+import { isAppError } from '../src/errors';
+import { findCadreByUserid, isLeader } from '../src/services/cadres';
+import type { Command, CommandEnv } from './command';
+import { COMMANDS, commandNames } from './commands';
+import { createConversation, type PendingPick } from './conversation';
+import { NeedChoice } from './errors';
+import { handleLocation } from './location';
+import { createParser } from './parser';
+import { fitReply } from './text';
+import type { Bot, BotContext, IncomingMessage } from './types';
+
+/**
+ * The chat dispatcher: sender check, parse, one command, one reply. Each
+ * command runs in a savepoint of the pipeline's transaction, so a refused or
+ * failed command leaves nothing half-recorded.
+ */
+
+const NOT_ON_ROSTER = '您好，您不在双联花名册中（或已停用），暂时无法使用双联助手。如有疑问请联系本单位双联办。';
+const LEADERS_ONLY = (name: string) => `“${name}”仅限领导使用。发送“帮助”查看您可以使用的指令。`;
+const BAD_ARGS = (problem: string, usage: string) => `${problem}。正确格式：${usage}`;
+const NO_PENDING = '没有待选择的列表。发送“帮助”查看全部指令。';
+const PICK_RANGE = (n: number) => `请回复1到${n}之间的序号。`;
+const UNSUPPORTED = '暂不支持此类消息。请发送文字指令或位置，发送“帮助”查看全部指令。';
+const PICK_TAIL = '（回复序号即可，10分钟内有效）';
+
+export interface BotDeps {
+  redis: Redis;
+  logger: Logger;
+  /** Prefix for this bot's Redis keys (tests use their own). */
+  keyPrefix?: string;
+  /** The command list; defaults to every command. */
+  commands?: Command<unknown>[];
+}
+
+export function createBot(deps: BotDeps): Bot {
+  const commands = deps.commands ?? COMMANDS;
+  const byName = new Map(commands.map((c) => [c.name, c]));
+  const parser = createParser(commandNames(commands));
+  const conversation = createConversation(deps.redis, deps.keyPrefix ?? '');
+  const log = deps.logger.child({ area: 'chat' });
+
+  async function run(cmd: Command<unknown>, argsText: string, env: CommandEnv): Promise<string> {
+    if (cmd.leaderOnly && !isLeader(env.cadre)) return LEADERS_ONLY(cmd.name);
+    const parsed = cmd.args.safeParse(argsText);
+    if (!parsed.success) return BAD_ARGS(parsed.error.issues[0]?.message ?? '格式不对', cmd.usage);
+    try {
+      return await env.manager.transaction((manager) => cmd.handle(parsed.data, { ...env, manager }));
+    } catch (e) {
+      if (e instanceof NeedChoice) {
+        const pick: PendingPick = { command: cmd.name, args: argsText, kind: e.kind, ids: e.options.map((o) => o.id) };
+        await conversation.save(env.cadre.userid, pick);
+        return [e.prompt, ...e.options.map((o, i) => `${i + 1}. ${o.label}`), PICK_TAIL].join('\n');
+      }
+      if (isAppError(e)) {
+        log.info({ userId: env.cadre.userid, command: cmd.name, code: e.code }, 'command refused');
+        return e.userMessage;
+      }
+      throw e;
+    }
+  }
+
+  async function text(content: string, env: CommandEnv): Promise<string> {
+    const p = parser.parse(content);
+    if (p.kind === 'error') return p.message;
+    if (p.kind === 'command') {
+      await conversation.clear(env.cadre.userid);
+      return run(byName.get(p.command)!, p.args, env);
+    }
+    const pending = await conversation.load(env.cadre.userid);
+    const cmd = pending && byName.get(pending.command);
+    if (!pending || !cmd) return NO_PENDING;
+    if (p.index < 1 || p.index > pending.ids.length) return PICK_RANGE(pending.ids.length);
+    await conversation.clear(env.cadre.userid);
+    return run(cmd, pending.args, { ...env, picked: { kind: pending.kind, id: pending.ids[p.index - 1] } });
+  }
+
+  return {
+    async handle(msg: IncomingMessage, ctx: BotContext) {
+      if (msg.msgType === 'event') return null;
+      const cadre = await findCadreByUserid(ctx.manager, msg.fromUser);
+      if (!cadre || !cadre.active) {
+        log.info({ userId: msg.fromUser, msgId: msg.msgId }, 'message from a sender not on the roster');
+        return { text: NOT_ON_ROSTER };
+      }
+      const env: CommandEnv = { manager: ctx.manager, now: ctx.now, cadre, redis: deps.redis, logger: log };
+      let reply: string;
+      if (msg.msgType === 'text') reply = await text(msg.content ?? '', env);
+      else if (msg.msgType === 'location') reply = await handleLocation(env, msg.latitude, msg.longitude);
+      else reply = UNSUPPORTED;
+      return { text: fitReply(reply) };
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { Cadre } from '../entities';
+import { isTeamMember } from '../src/services/cadres';
+import { villageVisitCounts } from '../src/services/checkin';
+import { linkedVillages } from '../src/services/links';
+import { getRules } from '../src/services/rules';
+import type { CommandEnv } from './command';
+
+/** Reply pieces several commands share: the running count against the rule after a check-in or check-out. */
+
+const UNIT_LINE = (visits: number, days: number, rv: number, rd: number) =>
+  `本单位今年第${visits}次进村，累计${days}天，年度要求≥${rv}次/≥${rd}天。`;
+const TEAM_LINE = (days: number, required: number) => `您今年累计到村${days}天，年度要求≥${required}天。`;
+const OWN_LINE = (visits: number, days: number) => `您今年第${visits}次到该村，累计${days}天。`;
+const NOT_LINKED = '（该村不是您单位的联系村）';
+
+export async function visitCountLine(env: CommandEnv, cadre: Cadre, villageId: number): Promise<string> {
+  const rules = await getRules(env.manager, ['village.visits_per_year', 'village.days_per_year', 'team.days_on_site_per_year']);
+  const unitLinked = cadre.unitId !== null
+    && (await linkedVillages(env.manager, cadre, env.now)).some((v) => v.id === villageId && v.viaUnit);
+  const lines: string[] = [];
+  if (unitLinked) {
+    const c = await villageVisitCounts(env.manager, { unitId: cadre.unitId! }, villageId, env.now);
+    lines.push(UNIT_LINE(c.visits, c.days, rules['village.visits_per_year'], rules['village.days_per_year']));
+  } else {
+    const c = await villageVisitCounts(env.manager, { cadreId: cadre.id }, villageId, env.now);
+    lines.push(OWN_LINE(c.visits, c.days) + NOT_LINKED);
+  }
+  if (isTeamMember(cadre)) {
+    const all = await villageVisitCounts(env.manager, { cadreId: cadre.id }, null, env.now);
+    lines.push(TEAM_LINE(all.days, rules['team.days_on_site_per_year']));
+  }
+  return lines.join('\n');
+}

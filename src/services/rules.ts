@@ -1,0 +1,52 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Policy rules (policy_rules) as typed values. The defaults mirror the seeded
+ * rows and are used when a row is missing or holds a value of the wrong type.
+ */
+export const RULE_DEFAULTS = {
+  'village.visits_per_year': 4,
+  'village.days_per_year': 30,
+  'household.visits_per_year': 2,
+  'household.days_per_year': 7,
+  'household.talks_per_year': 2,
+  'team.days_on_site_per_year': 220,
+  'team.days_resident_per_year': 160,
+  'five_hundreds.enabled': false as boolean,
+  'five_hundreds.days_on_site': 100,
+  'five_hundreds.households_visited': 100,
+  'five_hundreds.diary_days': 100,
+  'five_hundreds.problems_solved': 100,
+  'five_hundreds.suggestions': 100,
+  'problem.deadline_days': 30,
+  'problem.escalate_after_days': 7,
+  'checkin.default_radius_m': 3000,
+  'checkin.duplicate_minutes': 30,
+  'checkin.auto_checkout_cap_hours': 8,
+  'chat.undo_minutes': 10,
+  'notice.followup_hours': 2,
+  'notice.report_hours': 24,
+};
+
+export type Rules = typeof RULE_DEFAULTS;
+export type RuleKey = keyof Rules;
+
+type Db = DataSource | EntityManager;
+
+/** Reads the given rules in one query. */
+export async function getRules<K extends RuleKey>(db: Db, keys: K[]): Promise<Pick<Rules, K>> {
+  const rows: { key: K; value: unknown }[] = await db.query(
+    'SELECT key, value FROM policy_rules WHERE key = ANY($1)',
+    [keys],
+  );
+  const out = {} as Pick<Rules, K>;
+  for (const k of keys) out[k] = RULE_DEFAULTS[k];
+  for (const r of rows) {
+    if (typeof r.value === typeof RULE_DEFAULTS[r.key]) out[r.key] = r.value as Rules[K];
+  }
+  return out;
+}
+
+export async function getRule<K extends RuleKey>(db: Db, key: K): Promise<Rules[K]> {
+  return (await getRules(db, [key]))[key];
+}
