@@ -22,9 +22,9 @@ export interface Parser {
 const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d\ufe0e\ufe0f\u20e3]/gu;
 // C0/C1 controls, zero-width and bidi marks, the BOM, unpaired surrogates.
 const INVISIBLE = /[\p{Cc}\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\ufeff]|\p{Cs}/gu;
-const TRAILING_PUNCT = /[\s.。!！~～、,，;；…·]+$/u;
+const TRAILING_PUNCT = /[\s.。!！?？~～、,，;；…·]+$/u;
 // What may sit between the verb and its argument: spaces, colons, commas.
-const AFTER_VERB = /^[\s:：,，、]+/u;
+const AFTER_VERB = /^[\s:：,，、.。]+/u;
 
 /**
  * @param names every command name and alias → the command's canonical name.
@@ -35,10 +35,11 @@ export function createParser(names: ReadonlyMap<string, string>): Parser {
   const verbs = [...names.keys()].sort((a, b) => b.length - a.length);
 
   function normalize(text: string): string {
-    let s = String(text ?? '').replace(INVISIBLE, ' ').normalize('NFKC');
-    s = s.replace(EMOJI, ' ');
+    let s = halfWidth(String(text ?? '').replace(INVISIBLE, ' ').replace(EMOJI, ' '));
     s = toSimplified(s);
-    return s.replace(/\s+/gu, ' ').trim().replace(TRAILING_PUNCT, '');
+    s = s.replace(/\s+/gu, ' ').trim();
+    // a lone "?" is the help command, so punctuation is only trimmed off something
+    return s.replace(TRAILING_PUNCT, '') || s;
   }
 
   function parse(text: string): ParseResult {
@@ -51,6 +52,17 @@ export function createParser(names: ReadonlyMap<string, string>): Parser {
   }
 
   return { parse, normalize };
+}
+
+/**
+ * Full-width letters, digits and the ideographic space → half-width. Chinese
+ * punctuation (，：？) stays as typed: it is part of notes people write, and
+ * the verb separators accept both widths.
+ */
+function halfWidth(s: string): string {
+  return s
+    .replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0d\uff0f]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\u3000\u00a0\u2000-\u200a\u202f\u205f]/gu, ' ');
 }
 
 function quoteShort(s: string): string {

@@ -25,7 +25,7 @@ async function nextCode(manager: EntityManager, year: number): Promise<string> {
   await manager.query("SELECT pg_advisory_xact_lock(hashtext('problems.code'), $1)", [year]);
   const prefix = `W${year}-`;
   const rows: { n: number | null }[] = await manager.query(
-    'SELECT max(substring(code from $2)::int) AS n FROM problems WHERE code LIKE $1',
+    'SELECT max(substring(code from $2::int)::int) AS n FROM problems WHERE code LIKE $1',
     [`${prefix}%`, prefix.length + 1],
   );
   return `${prefix}${String((rows[0].n ?? 0) + 1).padStart(4, '0')}`;
