@@ -1,0 +1,38 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Cadre } from '../../../entities';
+import { shanghaiYearRange } from '../time';
+
+/** A cadre's own records for the console: this year's check-ins and the problems they reported or own. */
+
+type Db = DataSource | EntityManager;
+
+const RECENT = 30;
+
+export interface MyRecords {
+  visits: { id: number; village: string; startedAt: Date; endedAt: Date | null; durationMinutes: number | null; verified: boolean }[];
+  problems: { id: number; code: string; village: string; description: string; status: string; deadline: string }[];
+  visitsThisYear: number;
+}
+
+export async function myRecords(db: Db, cadre: Pick<Cadre, 'id'>, now: Date): Promise<MyRecords> {
+  const { from, to } = shanghaiYearRange(now);
+  const visits = await db.query(
+    `SELECT v.id, r.full_name AS village, v.started_at AS "startedAt", v.ended_at AS "endedAt",
+            v.duration_minutes AS "durationMinutes", v.verified
+       FROM visits v JOIN regions r ON r.id = v.village_id
+      WHERE v.cadre_id = $1 AND v.revoked_at IS NULL ORDER BY v.started_at DESC LIMIT ${RECENT}`,
+    [cadre.id],
+  );
+  const [{ n }]: { n: number }[] = await db.query(
+    'SELECT count(*)::int AS n FROM visits WHERE cadre_id = $1 AND revoked_at IS NULL AND started_at >= $2 AND started_at < $3',
+    [cadre.id, from, to],
+  );
+  const problems = await db.query(
+    `SELECT p.id, p.code, r.full_name AS village, p.description, p.status, to_char(p.deadline, 'YYYY-MM-DD') AS deadline
+       FROM problems p JOIN regions r ON r.id = p.village_id
+      WHERE (p.reporter_id = $1 OR p.owner_cadre_id = $1) AND p.revoked_at IS NULL
+      ORDER BY p.reported_at DESC LIMIT ${RECENT}`,
+    [cadre.id],
+  );
+  return { visits, problems, visitsThisYear: n };
+}

@@ -1,0 +1,160 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Region } from '../../../entities';
+import { subtreeLike } from '../regions';
+import { getRules } from '../rules';
+import { shanghaiDate, shanghaiYearRange } from '../time';
+
+/**
+ * Year-to-date standing against the DESIGN.md §2 rules for everyone linked in
+ * a scope, set-based (one grouped query per table, paged in SQL):
+ * - by unit: each 联村 link's check-ins and days at its village vs
+ *   village.visits_per_year / village.days_per_year;
+ * - by cadre: each linked household's visits, talks and visit days vs the
+ *   household.* rules, and team members' days on site vs team.days_on_site_per_year.
+ * "Owed" is the target pro-rated to the share of the year gone, so in March a
+ * unit with no visit yet is already behind but one visit is on pace.
+ */
+
+type Db = DataSource | EntityManager;
+
+const VALID_ON = (a: string) => `${a}.valid_from <= $2::date AND (${a}.valid_to IS NULL OR ${a}.valid_to > $2::date)`;
+const DAYS_OF = (from: string, to: string) =>
+  `generate_series((${from} AT TIME ZONE 'Asia/Shanghai')::date, (${to} AT TIME ZONE 'Asia/Shanghai')::date, interval '1 day')`;
+
+export type StandingSort = 'behind' | 'name' | 'visits';
+
+export interface Target { target: number; owed: number }
+
+export interface UnitStanding {
+  unitId: number;
+  unitName: string;
+  villageId: number;
+  villageFullName: string;
+  visits: number;
+  days: number;
+  behind: boolean;
+}
+
+export interface CadreStanding {
+  cadreId: number;
+  name: string;
+  role: string;
+  unitName: string | null;
+  households: number;
+  householdsOnPace: number;
+  householdVisits: number;
+  daysOnSite: number;
+  behind: boolean;
+}
+
+export interface Page<T> { total: number; rows: T[]; targets: Record<string, Target> }
+
+/** Share of now's Shanghai year that has passed, 0..1. */
+export function yearShare(now: Date): number {
+  const { from, to } = shanghaiYearRange(now);
+  return Math.min(1, Math.max(0, (now.getTime() - from.getTime()) / (to.getTime() - from.getTime())));
+}
+
+function owed(target: number, share: number): Target {
+  return { target, owed: Math.floor(target * share) };
+}
+
+const UNIT_ORDER: Record<StandingSort, string> = {
+  behind: 'shortfall DESC, u.name, r.full_name',
+  name: 'u.name, r.full_name',
+  visits: 'visits, days, u.name',
+};
+
+export async function unitStanding(
+  db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number },
+): Promise<Page<UnitStanding>> {
+  const rules = await getRules(db, ['village.visits_per_year', 'village.days_per_year']);
+  const share = yearShare(now);
+  const tv = owed(rules['village.visits_per_year'], share);
+  const td = owed(rules['village.days_per_year'], share);
+  const { from, to } = shanghaiYearRange(now);
+  const rows: (UnitStanding & { total: number })[] = await db.query(
+    `WITH links AS (
+       SELECT l.unit_id, l.village_id FROM regions r JOIN unit_village_links l ON l.village_id = r.id
+        WHERE r.path LIKE $1 AND r.level = 4 AND ${VALID_ON('l')}),
+     vv AS (
+       SELECT links.unit_id, links.village_id, v.started_at, coalesce(v.ended_at, v.started_at) AS ended_at
+         FROM links JOIN visits v ON v.village_id = links.village_id
+         JOIN cadres c ON c.id = v.cadre_id AND c.unit_id = links.unit_id
+        WHERE v.revoked_at IS NULL AND v.started_at >= $3 AND v.started_at < $4),
+     counts AS (
+       SELECT links.unit_id, links.village_id,
+              (SELECT count(*) FROM vv WHERE vv.unit_id = links.unit_id AND vv.village_id = links.village_id)::int AS visits,
+              (SELECT count(DISTINCT d) FROM vv, ${DAYS_OF('vv.started_at', 'vv.ended_at')} d
+                WHERE vv.unit_id = links.unit_id AND vv.village_id = links.village_id)::int AS days
+         FROM links)
+     SELECT counts.unit_id AS "unitId", u.name AS "unitName", counts.village_id AS "villageId",
+            r.full_name AS "villageFullName", visits, days, (visits < $5 OR days < $6) AS behind,
+            greatest($5 - visits, 0)::float / greatest($5, 1) + greatest($6 - days, 0)::float / greatest($6, 1) AS shortfall,
+            count(*) OVER ()::int AS total
+       FROM counts JOIN units u ON u.id = counts.unit_id JOIN regions r ON r.id = counts.village_id
+      WHERE NOT $7 OR visits < $5 OR days < $6
+      ORDER BY ${UNIT_ORDER[page.sort]} LIMIT $8 OFFSET $9`,
+    [subtreeLike(scope.path), shanghaiDate(now), from, to, tv.owed, td.owed, page.behindOnly, page.limit, page.offset],
+  );
+  return {
+    total: rows[0]?.total ?? 0,
+    rows: rows.map(({ total: _t, shortfall: _s, ...r }: UnitStanding & { total: number; shortfall?: number }) => r),
+    targets: { visits: tv, days: td },
+  };
+}
+
+const CADRE_ORDER: Record<StandingSort, string> = {
+  behind: '(agg.households - agg.on_pace) DESC, c.name',
+  name: 'c.name',
+  visits: 'agg.visits, c.name',
+};
+
+export async function cadreStanding(
+  db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number },
+): Promise<Page<CadreStanding>> {
+  const rules = await getRules(db, ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year', 'team.days_on_site_per_year']);
+  const share = yearShare(now);
+  const tv = owed(rules['household.visits_per_year'], share);
+  const td = owed(rules['household.days_per_year'], share);
+  const tt = owed(rules['household.talks_per_year'], share);
+  const team = owed(rules['team.days_on_site_per_year'], share);
+  const { from, to } = shanghaiYearRange(now);
+  const rows: (CadreStanding & { total: number })[] = await db.query(
+    `WITH links AS (
+       SELECT chl.cadre_id, chl.household_id FROM regions r JOIN households h ON h.village_id = r.id
+         JOIN cadre_household_links chl ON chl.household_id = h.id
+        WHERE r.path LIKE $1 AND r.level = 4 AND ${VALID_ON('chl')}),
+     per AS (
+       SELECT links.cadre_id, links.household_id, count(hv.id)::int AS visits,
+              count(hv.id) FILTER (WHERE hv.talk)::int AS talks,
+              count(DISTINCT (hv.visited_at AT TIME ZONE 'Asia/Shanghai')::date)::int AS days
+         FROM links LEFT JOIN household_visits hv ON hv.household_id = links.household_id AND hv.cadre_id = links.cadre_id
+              AND hv.revoked_at IS NULL AND hv.visited_at >= $3 AND hv.visited_at < $4
+        GROUP BY 1, 2),
+     agg AS (
+       SELECT cadre_id, count(*)::int AS households, sum(visits)::int AS visits,
+              count(*) FILTER (WHERE visits >= $5 AND days >= $6 AND talks >= $7)::int AS on_pace
+         FROM per GROUP BY 1),
+     page AS (
+       SELECT c.id, c.name, c.role, u.name AS unit_name, agg.households, agg.on_pace, agg.visits,
+              count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${CADRE_ORDER[page.sort]}) AS rn
+         FROM agg JOIN cadres c ON c.id = agg.cadre_id LEFT JOIN units u ON u.id = c.unit_id
+        WHERE c.active AND (NOT $8 OR agg.on_pace < agg.households)
+        ORDER BY ${CADRE_ORDER[page.sort]} LIMIT $9 OFFSET $10)
+     SELECT page.id AS "cadreId", page.name, page.role, page.unit_name AS "unitName", page.households,
+            page.on_pace AS "householdsOnPace", page.visits AS "householdVisits", page.total,
+            (SELECT count(DISTINCT d) FROM visits v, ${DAYS_OF('v.started_at', 'coalesce(v.ended_at, v.started_at)')} d
+              WHERE v.cadre_id = page.id AND v.revoked_at IS NULL AND v.started_at >= $3 AND v.started_at < $4)::int AS "daysOnSite"
+       FROM page ORDER BY page.rn`,
+    [subtreeLike(scope.path), shanghaiDate(now), from, to, tv.owed, td.owed, tt.owed, page.behindOnly, page.limit, page.offset],
+  );
+  return {
+    total: rows[0]?.total ?? 0,
+    rows: rows.map(({ total: _t, ...r }) => ({
+      ...r,
+      behind: r.householdsOnPace < r.households || ((r.role === '队员' || r.role === '队长') && r.daysOnSite < team.owed),
+    })),
+    targets: { visits: tv, days: td, talks: tt, teamDays: team },
+  };
+}

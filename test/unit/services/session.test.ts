@@ -1,0 +1,53 @@
+import {
+  authorizeUrl, createOAuthState, createSessionToken, readOAuthState, readSessionToken, SESSION_TTL_MS, STATE_TTL_MS,
+} from '../../../src/services/session';
+import { jsapiConfig } from '../../../src/services/console/h5-checkin';
+
+const SECRET = 'a-session-secret-for-tests';
+const now = new Date('2026-11-23T02:00:00Z');
+
+describe('session token', () => {
+  test('round-trips the cadre id until it expires', () => {
+    const token = createSessionToken(SECRET, 42, now);
+    expect(readSessionToken(SECRET, token, now)).toBe(42);
+    expect(readSessionToken(SECRET, token, new Date(now.getTime() + SESSION_TTL_MS - 1))).toBe(42);
+    expect(readSessionToken(SECRET, token, new Date(now.getTime() + SESSION_TTL_MS))).toBeNull();
+  });
+
+  test('rejects another secret, a changed id and garbage', () => {
+    const token = createSessionToken(SECRET, 42, now);
+    expect(readSessionToken('another-secret-value', token, now)).toBeNull();
+    expect(readSessionToken(SECRET, token.replace(/^42\./, '43.'), now)).toBeNull();
+    expect(readSessionToken(SECRET, 'x', now)).toBeNull();
+    expect(readSessionToken(SECRET, undefined, now)).toBeNull();
+  });
+});
+
+describe('OAuth state', () => {
+  test('carries the target, fits WeCom\'s 128 bytes and expires', () => {
+    const state = createOAuthState(SECRET, 'h', now);
+    expect(state.length).toBeLessThanOrEqual(128);
+    expect(readOAuthState(SECRET, state, now)).toBe('h');
+    expect(readOAuthState(SECRET, state, new Date(now.getTime() + STATE_TTL_MS))).toBeNull();
+    expect(readOAuthState(SECRET, state.replace(/^h/, 'c'), now)).toBeNull();
+  });
+
+  test('two states differ (nonce)', () => {
+    expect(createOAuthState(SECRET, 'c', now)).not.toBe(createOAuthState(SECRET, 'c', now));
+  });
+});
+
+test('authorize URL follows wecom-protocol.md §4', () => {
+  const url = authorizeUrl({ corpId: 'wwCORP', agentId: 1000002, redirectUri: 'https://a.example/console/oauth?x=1', state: 'S' });
+  expect(url).toBe('https://open.weixin.qq.com/connect/oauth2/authorize?appid=wwCORP&redirect_uri=https%3A%2F%2Fa.example%2Fconsole%2Foauth%3Fx%3D1'
+    + '&response_type=code&scope=snsapi_base&state=S&agentid=1000002#wechat_redirect');
+});
+
+test('JS-SDK signature matches the documented vector and ignores the #fragment', () => {
+  const input = {
+    ticket: 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg',
+    nonceStr: 'Wm3WZYTPz0wzccnW', timestamp: 1414587457, url: 'http://mp.weixin.qq.com?params=value',
+  };
+  expect(jsapiConfig(input).signature).toBe('0f9de62fce790f9a083d5c99e95740ceb90c27ed');
+  expect(jsapiConfig({ ...input, url: `${input.url}#top` }).signature).toBe('0f9de62fce790f9a083d5c99e95740ceb90c27ed');
+});
