@@ -1,0 +1,226 @@
+import { randomBytes } from 'node:crypto';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { Context } from 'koa';
+import { SimulatorState, TOKEN_TTL_SECONDS, type SentApi } from './state';
+
+/**
+ * The WeCom server API as the simulator answers it: same paths, request and
+ * response shapes and errcodes as wecom-protocol.md §4–§5, on top of
+ * SimulatorState. `control` adds the /_sim test API (faults, sent messages).
+ */
+
+type Body = Record<string, unknown>;
+type Handler = (ctx: Context, body: Body, now: number) => Promise<Body> | Body;
+
+const MAX_TOUSER = 1000;
+const TEXT_LIMIT_BYTES = 2048;
+const ROBOT_MARKDOWN_LIMIT_BYTES = 4096;
+const ROBOT_PER_MINUTE = 20;
+const APP_MSGTYPES = new Set(['text', 'markdown', 'textcard', 'template_card', 'news', 'mpnews', 'image', 'file']);
+
+const fail = (errcode: number, errmsg: string, extra: Body = {}): Body => ({ errcode, errmsg, ...extra });
+const ok = (extra: Body = {}): Body => ({ errcode: 0, errmsg: 'ok', ...extra });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const q = (ctx: Context, name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
+
+export function simulatorRouter(state: SimulatorState, opts: { prefix?: string; control?: boolean; clock?: () => number } = {}): Router {
+  const router = new Router({ prefix: opts.prefix ?? '' });
+  const clock = opts.clock ?? Date.now;
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '1mb' });
+
+  /** Registers one API: counts the call, applies an injected fault, checks the token. */
+  function api(method: 'get' | 'post', path: string, auth: boolean, handler: Handler): void {
+    router[method](`/cgi-bin/${path}`, json, async (ctx) => {
+      const now = clock();
+      state.countCall(path);
+      const fault = state.takeFault(path);
+      if (fault?.kind === 'http500') {
+        ctx.status = 500;
+        ctx.body = 'simulated server error';
+        return;
+      }
+      if (fault?.kind === 'errcode') {
+        ctx.body = fail(fault.errcode ?? -1, 'simulated fault');
+        return;
+      }
+      const run = async (): Promise<Body> => {
+        if (auth) {
+          const code = state.checkToken(q(ctx, 'access_token'), now);
+          if (code === 40014) return fail(40014, 'invalid access_token');
+          if (code === 42001) return fail(42001, 'access_token expired');
+        }
+        return handler(ctx, (ctx.request.body ?? {}) as Body, now);
+      };
+      if (fault?.kind === 'timeout') {
+        if (fault.recordFirst) await run();
+        await sleep(fault.delayMs ?? 15_000);
+        ctx.status = 504;
+        return;
+      }
+      ctx.body = await run();
+    });
+  }
+
+  api('get', 'gettoken', false, (ctx, _b, now) => {
+    if (q(ctx, 'corpid') !== state.creds.corpId || q(ctx, 'corpsecret') !== state.creds.secret) {
+      return fail(40001, 'invalid credential');
+    }
+    return ok({ access_token: state.issueToken('token', now), expires_in: TOKEN_TTL_SECONDS });
+  });
+
+  api('post', 'message/send', true, async (_ctx, body, now) => {
+    if (Number(body.agentid) !== state.creds.agentId) return fail(40056, 'invalid agentid');
+    const msgtype = String(body.msgtype ?? '');
+    const content = body[msgtype] as Body | undefined;
+    if (!APP_MSGTYPES.has(msgtype) || typeof content !== 'object' || content === null) return fail(40008, 'invalid message type');
+    const tooLong = contentTooLong(msgtype, content, TEXT_LIMIT_BYTES);
+    if (tooLong) return tooLong;
+    const requested = String(body.touser ?? '').split('|').filter(Boolean).map((u) => u.toLowerCase());
+    if (requested.length === 0) return fail(40031, 'invalid userid list');
+    if (requested.length > MAX_TOUSER) return fail(40058, 'touser exceeds 1000');
+    const valid = await state.validUsers();
+    const accepted = valid ? requested.filter((u) => valid.has(u)) : requested;
+    const invalid = requested.filter((u) => !accepted.includes(u)).join('|');
+    if (accepted.length === 0) return fail(81013, 'user & party & tag all invalid', { invaliduser: invalid });
+    const rec = { api: 'message/send' as SentApi, touser: accepted, msgtype, body: content };
+    if (body.enable_duplicate_check && state.isDuplicate(rec, now, Number(body.duplicate_check_interval ?? 1800))) {
+      return ok({ invaliduser: invalid, msgid: '' });
+    }
+    return ok({ invaliduser: invalid, msgid: state.record(rec, now).msgid });
+  });
+
+  api('post', 'appchat/create', true, (_ctx, body) => {
+    const name = String(body.name ?? '');
+    const userlist = Array.isArray(body.userlist) ? body.userlist.map(String) : [];
+    if (name.length > 50) return fail(40058, 'name longer than 50');
+    if (userlist.length < 2 || userlist.length > 2000) return fail(40058, 'userlist must hold 2..2000');
+    const chatid = String(body.chatid ?? randomBytes(8).toString('hex'));
+    if (!/^[0-9a-zA-Z]{1,32}$/.test(chatid)) return fail(40058, 'invalid chatid');
+    if (state.chats.has(chatid)) return fail(86215, 'chatid exists');
+    state.chats.set(chatid, { chatid, name, owner: String(body.owner ?? userlist[0]), userlist });
+    return ok({ chatid });
+  });
+
+  api('post', 'appchat/update', true, (_ctx, body) => {
+    const chat = state.chats.get(String(body.chatid));
+    if (!chat) return fail(86003, 'chat not exist');
+    if (typeof body.name === 'string') chat.name = body.name;
+    if (typeof body.owner === 'string') chat.owner = body.owner;
+    const del = new Set((body.del_user_list as string[] | undefined) ?? []);
+    chat.userlist = [...new Set([...chat.userlist.filter((u) => !del.has(u)), ...((body.add_user_list as string[]) ?? [])])];
+    return ok();
+  });
+
+  api('post', 'appchat/send', true, (_ctx, body, now) => {
+    const chat = state.chats.get(String(body.chatid));
+    if (!chat) return fail(86003, 'chat not exist');
+    const msgtype = String(body.msgtype ?? '');
+    const content = body[msgtype] as Body | undefined;
+    if (typeof content !== 'object' || content === null) return fail(40008, 'invalid message type');
+    state.record({ api: 'appchat/send', touser: chat.userlist.map((u) => u.toLowerCase()), chatid: chat.chatid, msgtype, body: content }, now);
+    return ok();
+  });
+
+  api('get', 'appchat/get', true, (ctx) => {
+    const chat = state.chats.get(q(ctx, 'chatid') ?? '');
+    return chat ? ok({ chat_info: chat }) : fail(86003, 'chat not exist');
+  });
+
+  api('post', 'webhook/send', false, async (ctx, body, now) => {
+    const key = q(ctx, 'key') ?? '';
+    if (!(await state.validRobotKey(key))) return fail(93000, 'invalid webhook url');
+    const window = Math.floor(now / 60_000);
+    const w = state.robotWindows.get(key);
+    const count = w && w.window === window ? w.count : 0;
+    if (count >= ROBOT_PER_MINUTE) return fail(45009, 'api freq out of limit');
+    state.robotWindows.set(key, { window, count: count + 1 });
+    const msgtype = String(body.msgtype ?? '');
+    const content = body[msgtype] as Body | undefined;
+    if (typeof content !== 'object' || content === null) return fail(40008, 'invalid message type');
+    const tooLong = contentTooLong(msgtype, content, msgtype === 'markdown' ? ROBOT_MARKDOWN_LIMIT_BYTES : TEXT_LIMIT_BYTES);
+    if (tooLong) return tooLong;
+    state.record({ api: 'webhook/send', touser: [], robotKey: key, msgtype, body: content }, now);
+    return ok();
+  });
+
+  api('get', 'auth/getuserinfo', true, (ctx) => {
+    const code = q(ctx, 'code') ?? '';
+    const userid = state.oauthCodes.get(code);
+    if (!userid) return fail(40029, 'invalid code');
+    state.oauthCodes.delete(code); // single-use
+    return ok({ userid });
+  });
+
+  api('get', 'get_jsapi_ticket', true, (_ctx, _b, now) => ok({ ticket: state.issueToken('ticket', now), expires_in: TOKEN_TTL_SECONDS }));
+  api('get', 'ticket/get', true, (ctx, _b, now) =>
+    q(ctx, 'type') === 'agent_config'
+      ? ok({ ticket: state.issueToken('ticket', now), expires_in: TOKEN_TTL_SECONDS })
+      : fail(40058, 'invalid type'),
+  );
+  api('get', 'getcallbackip', true, () => ok({ ip_list: ['127.0.0.1'] }));
+
+  router.get('/cgi-bin/media/get', async (ctx) => {
+    state.countCall('media/get');
+    const code = state.checkToken(q(ctx, 'access_token'), clock());
+    const media = state.media.get(q(ctx, 'media_id') ?? '');
+    if (code !== 0 || !media) {
+      ctx.body = code === 40014 ? fail(40014, 'invalid access_token') : code === 42001 ? fail(42001, 'access_token expired') : fail(40007, 'invalid media_id');
+      return;
+    }
+    ctx.type = media.contentType;
+    ctx.set('Content-Disposition', `attachment; filename="${media.filename}"`);
+    ctx.body = media.data;
+  });
+
+  if (opts.control) registerControl(router, state, json);
+  return router;
+}
+
+function contentTooLong(msgtype: string, content: Body, limit: number): Body | null {
+  if ((msgtype === 'text' || msgtype === 'markdown') && Buffer.byteLength(String(content.content ?? ''), 'utf8') > limit) {
+    return fail(45002, 'content size out of limit');
+  }
+  if ((msgtype === 'text' || msgtype === 'markdown') && String(content.content ?? '') === '') return fail(44004, 'empty content');
+  return null;
+}
+
+/** Test control API: what was sent, faults, token expiry, the member list, OAuth codes. */
+function registerControl(router: Router, state: SimulatorState, json: ReturnType<typeof bodyParser>): void {
+  router.get('/_sim/sent', (ctx) => {
+    const since = q(ctx, 'since');
+    ctx.body = {
+      sent: state.query({
+        touser: q(ctx, 'touser'), chatid: q(ctx, 'chatid'), robotKey: q(ctx, 'key'), api: q(ctx, 'api'),
+        since: since === undefined ? undefined : Number(since),
+      }),
+    };
+  });
+  router.delete('/_sim/sent', (ctx) => {
+    state.reset();
+    ctx.status = 204;
+  });
+  router.get('/_sim/calls', (ctx) => {
+    ctx.body = Object.fromEntries(state.calls);
+  });
+  router.post('/_sim/faults', json, (ctx) => {
+    const f = ctx.request.body as { api?: string; kind?: string; count?: number; errcode?: number; delayMs?: number; recordFirst?: boolean };
+    if (!f.kind || !['http500', 'timeout', 'errcode'].includes(f.kind)) ctx.throw(400, 'kind must be http500, timeout or errcode');
+    state.addFault({ api: f.api ?? '*', kind: f.kind as 'http500', count: f.count ?? 1, errcode: f.errcode, delayMs: f.delayMs, recordFirst: f.recordFirst });
+    ctx.status = 204;
+  });
+  router.post('/_sim/tokens/expire', (ctx) => {
+    state.expireTokens();
+    ctx.status = 204;
+  });
+  router.post('/_sim/users', json, (ctx) => {
+    const body = ctx.request.body as { userids?: string[] | null };
+    state.setUsers(body.userids ?? null);
+    ctx.status = 204;
+  });
+  router.post('/_sim/oauth-code', json, (ctx) => {
+    const code = randomBytes(8).toString('hex');
+    state.oauthCodes.set(code, String((ctx.request.body as { userid?: string }).userid ?? ''));
+    ctx.body = { code };
+  });
+}
