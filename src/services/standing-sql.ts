@@ -1,0 +1,122 @@
+/**
+ * Set-based SQL behind src/services/standing.ts: one statement per rule family
+ * over ALL links at once (hash joins and aggregates, no per-cadre queries), with
+ * an optional filter fragment for one cadre, one unit or one subtree.
+ *
+ * Parameters shared by every statement:
+ *   $1 now (timestamptz), $2 today (Shanghai date), $3 year start (instant),
+ *   $4 next year start (instant).
+ * Pace: required-by-now = ceil(target × (now − since) / (length of the year)),
+ * where since = max(1 January, the link's valid_from); a link that began in July
+ * owes about half the annual target by 31 December.
+ */
+
+const SINCE = (validFrom: string) =>
+  `greatest((${validFrom}::timestamp AT TIME ZONE 'Asia/Shanghai'), $3::timestamptz)`;
+
+/** ceil(target × elapsed fraction) as SQL; `target` is a parameter placeholder. */
+export const REQUIRED = (target: string, since: string) =>
+  `ceil(${target}::numeric * greatest(0, extract(epoch FROM ($1::timestamptz - ${since})))
+        / extract(epoch FROM ($4::timestamptz - $3::timestamptz)))::int`;
+
+const CURRENT = (alias: string) =>
+  `${alias}.valid_from <= $2::date AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > $2::date)`;
+
+/** Distinct Shanghai dates a visit covers, from its start date to its end date. */
+const VISIT_DAYS = (v: string) =>
+  `generate_series((${v}.started_at AT TIME ZONE 'Asia/Shanghai')::date,
+                   (coalesce(${v}.ended_at, ${v}.started_at) AT TIME ZONE 'Asia/Shanghai')::date, interval '1 day')`;
+
+/**
+ * Unit→village links: visits and distinct days by any active cadre of the unit
+ * at the village since the link's start. Extra params: $5 visits target, $6 days target.
+ */
+export function unitLinkSql(filter: string, behindOnly: boolean): string {
+  return `
+    WITH l AS (
+      SELECT l.id, l.unit_id, l.village_id, ${SINCE('l.valid_from')} AS since
+        FROM unit_village_links l JOIN regions r ON r.id = l.village_id
+       WHERE ${CURRENT('l')} ${filter}
+    ), vv AS (
+      SELECT vi.id, c.unit_id, vi.village_id, vi.started_at, vi.ended_at
+        FROM visits vi JOIN cadres c ON c.id = vi.cadre_id
+       WHERE vi.revoked_at IS NULL AND vi.started_at >= $3 AND vi.started_at < $4 AND c.unit_id IS NOT NULL
+    ), agg AS (
+      SELECT l.id, count(DISTINCT vv.id)::int AS visits, count(DISTINCT d)::int AS days
+        FROM l
+        LEFT JOIN vv ON vv.unit_id = l.unit_id AND vv.village_id = l.village_id AND vv.started_at >= l.since
+        LEFT JOIN LATERAL ${VISIT_DAYS('vv')} d ON true
+       GROUP BY l.id
+    ), s AS (
+      SELECT l.unit_id, u.name AS unit_name, l.village_id, r.name AS village_name, r.full_name AS village_full_name,
+             r.path AS village_path, a.visits, a.days,
+             ${REQUIRED('$5', 'l.since')} AS required_visits, ${REQUIRED('$6', 'l.since')} AS required_days
+        FROM l JOIN agg a ON a.id = l.id JOIN units u ON u.id = l.unit_id JOIN regions r ON r.id = l.village_id
+    )
+    SELECT * FROM s ${behindOnly ? 'WHERE visits < required_visits OR days < required_days' : ''}
+    ORDER BY unit_id, village_id`;
+}
+
+/**
+ * Cadre→household links: visits, distinct days and talks since the link's start.
+ * Extra params: $5 visits, $6 days, $7 talks targets.
+ */
+export function householdLinkSql(filter: string, behindOnly: boolean): string {
+  return `
+    WITH l AS (
+      SELECT chl.id, chl.cadre_id, chl.household_id, h.householder, h.village_id, ${SINCE('chl.valid_from')} AS since
+        FROM cadre_household_links chl JOIN households h ON h.id = chl.household_id
+        JOIN cadres c ON c.id = chl.cadre_id AND c.active
+       WHERE ${CURRENT('chl')} ${filter}
+    ), agg AS (
+      SELECT l.id, count(hv.id)::int AS visits,
+             count(DISTINCT (hv.visited_at AT TIME ZONE 'Asia/Shanghai')::date)::int AS days,
+             count(hv.id) FILTER (WHERE hv.talk)::int AS talks
+        FROM l LEFT JOIN household_visits hv ON hv.cadre_id = l.cadre_id AND hv.household_id = l.household_id
+             AND hv.revoked_at IS NULL AND hv.visited_at >= l.since AND hv.visited_at < $4
+       GROUP BY l.id
+    ), s AS (
+      SELECT l.cadre_id, l.household_id, l.householder, l.village_id, a.visits, a.days, a.talks,
+             ${REQUIRED('$5', 'l.since')} AS required_visits, ${REQUIRED('$6', 'l.since')} AS required_days,
+             ${REQUIRED('$7', 'l.since')} AS required_talks
+        FROM l JOIN agg a ON a.id = l.id
+    )
+    SELECT * FROM s
+    ${behindOnly ? 'WHERE visits < required_visits OR days < required_days OR talks < required_talks' : ''}
+    ORDER BY cadre_id, household_id`;
+}
+
+/**
+ * Resident team members (队员/队长): days on site (any check-in) and resident
+ * days. A resident day is a date on which a check-in started that lasted ≥ 8 h
+ * (auto-closed check-ins excluded: a forgotten 签退 proves nothing), or a night
+ * spent at the village (every date from a check-in's start date up to the day
+ * before its end date). Extra params: $5 on-site target, $6 resident target.
+ */
+export function teamSql(filter: string, behindOnly: boolean): string {
+  return `
+    WITH c AS (
+      SELECT c.id AS cadre_id FROM cadres c WHERE c.active AND c.role IN ('队员', '队长') AND $2::date IS NOT NULL ${filter}
+    ), v AS (
+      SELECT vi.* FROM visits vi JOIN c ON c.cadre_id = vi.cadre_id
+       WHERE vi.revoked_at IS NULL AND vi.started_at >= $3 AND vi.started_at < $4
+    ), on_site AS (
+      SELECT v.cadre_id, count(DISTINCT d)::int AS days FROM v, ${VISIT_DAYS('v')} d GROUP BY v.cadre_id
+    ), resident AS (
+      SELECT cadre_id, count(DISTINCT d)::int AS days FROM (
+        SELECT v.cadre_id, (v.started_at AT TIME ZONE 'Asia/Shanghai')::date AS d FROM v
+         WHERE NOT v.auto_closed AND v.ended_at >= v.started_at + interval '8 hours'
+        UNION ALL
+        SELECT v.cadre_id, n::date FROM v, generate_series((v.started_at AT TIME ZONE 'Asia/Shanghai')::date,
+               (v.ended_at AT TIME ZONE 'Asia/Shanghai')::date - 1, interval '1 day') n
+         WHERE v.ended_at IS NOT NULL AND NOT v.auto_closed
+      ) x GROUP BY cadre_id
+    ), s AS (
+      SELECT c.cadre_id, coalesce(o.days, 0) AS days_on_site, coalesce(r.days, 0) AS days_resident,
+             ${REQUIRED('$5', '$3::timestamptz')} AS required_on_site,
+             ${REQUIRED('$6', '$3::timestamptz')} AS required_resident
+        FROM c LEFT JOIN on_site o ON o.cadre_id = c.cadre_id LEFT JOIN resident r ON r.cadre_id = c.cadre_id
+    )
+    SELECT * FROM s ${behindOnly ? 'WHERE days_on_site < required_on_site OR days_resident < required_resident' : ''}
+    ORDER BY cadre_id`;
+}
