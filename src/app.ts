@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import type { Bot } from '../bots/types';
 import { isAppError } from './errors';
 import { registerRoutes } from './routes';
 
@@ -14,6 +15,10 @@ export interface AppDeps {
   redis: Redis;
   logger: Logger;
   metrics: Metrics;
+  /** The chat: handles every stored inbound WeCom message (bots/types.ts). */
+  bot: Bot;
+  /** "Now" for request handling; tests fix it. Defaults to the system clock. */
+  clock?: () => Date;
 }
 
 /** The Koa app: policy lives in middleware, errors are caught once here. */

@@ -7,6 +7,8 @@ import { createMetrics } from './metrics';
 import { createApp } from './app';
 import { openDatabase } from '../entities/data-source';
 import { loadDemoRosterIfEmpty } from './demo';
+import { createBot } from '../bots';
+import { startInboundRetryLoop } from './services/inbound';
 
 /**
  * Wires everything: `node dist/src/main.js` runs server and worker in one
@@ -29,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
   const db = await openDatabase({ url: config.databaseUrl, applicationName: `shuanglian-${role}` });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   const metrics = createMetrics();
+  const bot = createBot({ redis, logger });
 
   const closers: (() => Promise<unknown>)[] = [];
   let server: Server | undefined;
@@ -39,13 +42,19 @@ async function main(argv: string[]): Promise<void> {
   }
 
   if (role !== 'worker') {
-    const app = createApp({ config, db, redis, logger, metrics });
+    const app = createApp({ config, db, redis, logger, metrics, bot });
     server = app.listen(config.port, () => {
       const base = `http://127.0.0.1:${config.port}`;
       logger.info({ url: base, demo: config.demo }, 'server listening');
       if (config.demo) logger.info({ url: `${base}/demo` }, 'demo mode: no WECOM_* credentials set');
     });
     closers.push(() => new Promise((resolve) => server!.close(resolve)));
+  }
+
+  if (role !== 'server') {
+    // Inbound messages the callback could not finish: processed again, replies by outbox.
+    const retry = startInboundRetryLoop({ db, bot, logger });
+    closers.push(() => retry.stop());
   }
 
   const shutdown = async (signal: string) => {

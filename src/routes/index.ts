@@ -1,8 +1,10 @@
 import type Router from '@koa/router';
 import type { AppDeps } from '../app';
 import { registerHealthRoutes } from './health';
+import { registerCallbackRoutes } from './callback';
 
 /** Every HTTP route of the app, registered in one place. */
 export function registerRoutes(router: Router, deps: AppDeps): void {
   registerHealthRoutes(router, deps);
+  registerCallbackRoutes(router, deps);
 }

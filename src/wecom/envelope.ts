@@ -65,7 +65,12 @@ function textOf(node: unknown, tag: string): string {
 function parseFlat(xml: string): Record<string, string> {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new EnvelopeError('DOCTYPE is not accepted');
   if (XMLValidator.validate(xml) !== true) throw new EnvelopeError('malformed XML');
-  const doc = parser.parse(xml) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(xml) as Record<string, unknown>;
+  } catch {
+    throw new EnvelopeError('malformed XML'); // the validator passes some inputs the parser refuses
+  }
   const root = doc.xml;
   if (!root || typeof root !== 'object' || Array.isArray(root)) throw new EnvelopeError('no <xml> root');
   const out: Record<string, string> = {};
