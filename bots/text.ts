@@ -17,8 +17,10 @@ export function fitReply(text: string, max = MAX_REPLY_BYTES): string {
     out = next;
   }
   if (!out) {
+    let used = 0;
     for (const ch of text) {
-      if (bytes(out + ch) > budget) break;
+      used += bytes(ch);
+      if (used > budget) break;
       out += ch;
     }
   }

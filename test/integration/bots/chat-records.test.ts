@@ -162,19 +162,26 @@ describe('上报 / 销号 / 问题', () => {
 });
 
 describe('进度', () => {
-  it('shows the year-to-date standing against every rule', async () => {
+  it('shows the year-to-date standing against every rule (the standing service\'s pace)', async () => {
     expect(await chat.say('zhangwei', '我的', at('2026-11-30 09:00'))).toBe([
-      '张伟的今年双联进度（截至11月30日）：',
-      '【联村】天水市武山县鸳鸯镇丁门村：本单位进村2/4次（差2），累计2/30天（差28）',
-      '【联户】3户：走访≥2次达标0户，≥7天达标0户，谈心≥2次达标0户',
-      '  · 张三：走访1次/1天，谈心1次',
-      '  · 李四：走访1次/1天，谈心0次',
-      '  · 王五：走访1次/1天，谈心0次',
+      '张伟的双联进度（截至11月30日，按全年进度折算）：',
+      '【联村】丁门村 今年已进村2次/累计2天，按进度应≥4次/≥28天 ✗',
+      '【联户】3户，0户达到进度',
+      '  · 张三 已走访1次/1天、谈心1次，按进度应≥2次/≥7天/谈心≥2次',
+      '  · 李四 已走访1次/1天、谈心0次，按进度应≥2次/≥7天/谈心≥2次',
+      '  · 王五 已走访1次/1天、谈心0次，按进度应≥2次/≥7天/谈心≥2次',
     ].join('\n'));
   });
 
   it('shows team days for a resident team member', async () => {
-    const reply = await chat.say('liming', '进度', at('2026-11-30 09:00'));
-    expect(reply).toContain('【驻村】到村0/220天（差220），驻村0/160天（差160）');
+    expect(await chat.say('liming', '进度', at('2026-11-30 09:00'))).toContain('【驻村】驻村 已到村');
+  });
+
+  it('adds the 五个百 line when that rule set is switched on', async () => {
+    await q(`UPDATE policy_rules SET value = 'true'::jsonb WHERE key = 'five_hundreds.enabled'`);
+    const reply = await chat.say('zhangwei', '进度', at('2026-11-30 09:00'));
+    // 2 days on site, 3 households visited, 0 diary days (the one entry was undone), 1 problem solved
+    expect(reply!.split('\n').pop()).toBe('【五个百】到村2/100天，走访农户3/100户，日记0/100天，解决问题1/100个');
+    await q(`UPDATE policy_rules SET value = 'false'::jsonb WHERE key = 'five_hundreds.enabled'`);
   });
 });

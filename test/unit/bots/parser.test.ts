@@ -84,6 +84,6 @@ describe('parser', () => {
     const started = Date.now();
     const r = parse(`日记 ${'村里今天修路🚧，'.repeat(1000)}`);
     expect(r.kind).toBe('command');
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
