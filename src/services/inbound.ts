@@ -18,6 +18,11 @@ export interface InboundDeps {
   db: DataSource;
   bot: Bot;
   logger: Logger;
+  /**
+   * Hands committed outbox rows to delivery at once (OutboxDispatcher.dispatch);
+   * without it the outbox sweeper picks them up on its next run.
+   */
+  dispatch?: (outboxIds: number[]) => Promise<void>;
 }
 
 /** A message failing this many times is marked failed and left alone. */
@@ -76,8 +81,9 @@ export async function processOne(
   opts: { decide: () => 'passive' | 'outbox'; skipLocked: boolean },
 ): Promise<ProcessOutcome> {
   const log = deps.logger.child({ area: 'inbound', inboundId: id });
+  let outboxIds: number[] = [];
   try {
-    return await deps.db.transaction(async (manager) => {
+    const outcome = await deps.db.transaction(async (manager): Promise<ProcessOutcome> => {
       if (!opts.skipLocked) await manager.query(`SET LOCAL lock_timeout = '${INLINE_LOCK_TIMEOUT}'`);
       const rows: { status: string; reply: string | null; raw_xml: string }[] = await manager.query(
         `SELECT status, reply, raw_xml FROM inbound_messages WHERE id = $1 FOR UPDATE${opts.skipLocked ? ' SKIP LOCKED' : ''}`,
@@ -103,7 +109,7 @@ export async function processOne(
 
       // Which events may be answered passively is not documented: their replies take the outbox.
       const via: Route = text === null ? 'none' : msg.msgType === 'event' ? 'outbox' : opts.decide();
-      if (via === 'outbox') await addToOutbox(manager, [textMessage(`reply:${id}`, msg.fromUser, text!)]);
+      if (via === 'outbox') outboxIds = await addToOutbox(manager, [textMessage(`reply:${id}`, msg.fromUser, text!)]);
       await manager.query(
         `UPDATE inbound_messages SET status = 'done', reply = $2, processed_at = $3, attempts = attempts + 1, error = NULL
          WHERE id = $1`,
@@ -112,6 +118,8 @@ export async function processOne(
       log.info({ fromUser: msg.fromUser, msgType: msg.msgType, via }, 'inbound message processed');
       return { status: 'done', reply: text, via, duplicate: false };
     });
+    if (outboxIds.length > 0 && deps.dispatch) await deps.dispatch(outboxIds).catch(() => undefined);
+    return outcome;
   } catch (err) {
     // The transaction itself failed (lost connection, commit error): count it if we can.
     // A lock timeout only means another process holds the row; that is not the message's fault.

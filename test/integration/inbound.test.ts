@@ -39,14 +39,17 @@ test('over budget: empty answer at once, the reply is committed to the outbox wh
   });
   const { xml, msg } = nextMsg();
   const started = Date.now();
-  const r = await handleInbound({ db: t.db, bot, logger }, msg, xml, { now: new Date(), budgetMs: 100 });
+  const dispatched: number[] = [];
+  const dispatch = async (ids: number[]) => void dispatched.push(...ids);
+  const r = await handleInbound({ db: t.db, bot, logger, dispatch }, msg, xml, { now: new Date(), budgetMs: 100 });
   expect(r.passiveReply).toBeNull();
   expect(Date.now() - started).toBeLessThan(350);
   await sleep(600);
   const [row] = await t.db.query('SELECT status, reply FROM inbound_messages WHERE id = $1', [r.inboundId]);
   expect(row).toEqual({ status: 'done', reply: '签到成功' });
-  const out = await t.db.query('SELECT idempotency_key, recipient FROM outbox_messages');
-  expect(out).toEqual([{ idempotency_key: `reply:${r.inboundId}`, recipient: 'zhangsan' }]);
+  const out = await t.db.query('SELECT id, idempotency_key, recipient FROM outbox_messages');
+  expect(out).toEqual([{ id: out[0].id, idempotency_key: `reply:${r.inboundId}`, recipient: 'zhangsan' }]);
+  expect(dispatched).toEqual([out[0].id]); // handed to delivery after commit
   expect(calls).toHaveLength(1);
 });
 
