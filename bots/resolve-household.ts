@@ -3,7 +3,7 @@ import type { CommandEnv } from './command';
 import { ChatError, NeedChoice } from './errors';
 import { closest, initialsOf, looksLikeInitials } from './fuzzy';
 import type { Resolution } from './resolve-village';
-import { villageWithPlace } from './text';
+import { villageFromCounty } from './text';
 
 /**
  * Households by 户主 name, only among the sender's linked households: exact
@@ -16,7 +16,7 @@ const SUGGEST = (names: string[]) => `您是不是要找：${names.join('、')}�
 const LIST = (names: string[]) => `您的联系户有：${names.join('、')}。`;
 const AMBIGUOUS = (spec: string) => `您有多个联系户叫“${spec}”，请回复序号选择：`;
 
-const label = (h: LinkedHousehold) => `${h.householder}（${villageWithPlace(h.villageFullName)}）`;
+const label = (h: LinkedHousehold) => `${h.householder}（${villageFromCounty(h.villageFullName)}）`;
 const villageName = (h: LinkedHousehold) => h.villageFullName.split('/').pop() ?? '';
 
 export function rankHouseholds(specIn: string, households: LinkedHousehold[]): Resolution<LinkedHousehold> {

@@ -40,6 +40,11 @@ export function villageWithPlace(fullName: string): string {
   return place ? `${name}（${place}）` : name;
 }
 
+/** 甘肃省/天水市/武山县/鸳鸯镇/丁门村 → 武山县鸳鸯镇丁门村 (county down: enough to tell villages apart in a list). */
+export function villageFromCounty(fullName: string): string {
+  return fullName.split('/').slice(2).join('');
+}
+
 /** Metres as 850米 / 1.2公里. */
 export function formatDistance(m: number): string {
   return m < 1000 ? `${Math.round(m)}米` : `${(m / 1000).toFixed(1).replace(/\.0$/, '')}公里`;

@@ -4,7 +4,7 @@ import { getRules } from '../../src/services/rules';
 import { formatShanghai } from '../../src/services/time';
 import { defineCommand } from '../command';
 import { requireHousehold } from '../resolve-household';
-import { villageWithPlace } from '../text';
+import { villageFromCounty } from '../text';
 
 const NEED_NAME = '请写上户主姓名';
 const RECORDED = (who: string, time: string, talk: boolean) => `已记录走访：${who}\n时间：${time}${talk ? '（谈心交流）' : ''}`;
@@ -22,7 +22,7 @@ export default defineCommand({
     const { visit, counts } = await recordHouseholdVisit(env.manager, { cadreId: env.cadre.id, household, note, now: env.now });
     const r = await getRules(env.manager, ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year']);
     return [
-      RECORDED(`${household.householder}（${villageWithPlace(household.villageFullName)}）`, formatShanghai(env.now), visit.talk),
+      RECORDED(`${household.householder}（${villageFromCounty(household.villageFullName)}）`, formatShanghai(env.now), visit.talk),
       COUNTS(counts.visits, counts.days, counts.talks,
         r['household.visits_per_year'], r['household.days_per_year'], r['household.talks_per_year']),
     ].join('\n');

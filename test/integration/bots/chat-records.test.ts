@@ -10,7 +10,7 @@ describe('走访', () => {
   it('records a visit to a linked household with the running counts; 谈心 marks a talk', async () => {
     const reply = await chat.say('zhangwei', '走访 张三 谈心，了解春耕准备', at('2026-11-23 09:40'));
     expect(reply).toBe([
-      '已记录走访：张三（丁门村（武山县鸳鸯镇））',
+      '已记录走访：张三（武山县鸳鸯镇丁门村）',
       '时间：11月23日 09:40（谈心交流）',
       '今年已走访该户1次、1天，谈心1次；年度要求≥2次/≥7天，谈心≥2次。',
     ].join('\n'));
@@ -31,11 +31,11 @@ describe('走访', () => {
     const list = await chat.say('liming', '走访 张三', at('2026-11-24 10:00'));
     expect(list).toBe([
       '您有多个联系户叫“张三”，请回复序号选择：',
-      '1. 张三（王门村（武山县鸳鸯镇））',
-      '2. 张三（西坪村（武山县洛门镇））',
+      '1. 张三（武山县鸳鸯镇王门村）',
+      '2. 张三（武山县洛门镇西坪村）',
       '（回复序号即可，10分钟内有效）',
     ].join('\n'));
-    expect(await chat.say('liming', '2', at('2026-11-24 10:01'))).toContain('已记录走访：张三（西坪村（武山县洛门镇））');
+    expect(await chat.say('liming', '2', at('2026-11-24 10:01'))).toContain('已记录走访：张三（武山县洛门镇西坪村）');
     const [row] = await q('SELECT household_id FROM household_visits WHERE cadre_id = $1', [chat.seeded.cadres.li]);
     expect(row.household_id).toBe(chat.seeded.households.zhangsanXp);
   });
@@ -45,7 +45,7 @@ describe('走访', () => {
     expect(await chat.say('zhangwei', '走访 赵七', at('2026-11-24 12:00')))
       .toBe('在您的联系户中未找到户主“赵七”。您的联系户有：张三、李四、王五。');
     expect(await chat.say('zhangwei', '走访 张四', at('2026-11-24 12:00')))
-      .toBe('在您的联系户中未找到户主“张四”。您是不是要找：张三（丁门村（武山县鸳鸯镇））、李四（丁门村（武山县鸳鸯镇））？');
+      .toBe('在您的联系户中未找到户主“张四”。您是不是要找：张三（武山县鸳鸯镇丁门村）、李四（武山县鸳鸯镇丁门村）？');
     expect(await chat.say('wangju', '走访 张三', at('2026-11-24 12:00')))
       .toBe('您目前没有联系户，无法记录走访。如有疑问请联系本单位双联办。');
     expect(await chat.say('zhangwei', '走访', at('2026-11-24 12:00'))).toBe('请写上户主姓名。正确格式：走访 户主姓名 [内容]');
