@@ -1,0 +1,158 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { householdLinkSql } from './standing-sql';
+import type { StandingTargets } from './standing';
+
+/**
+ * The per-village figures behind every digest, one grouped statement each
+ * over the whole subtree (`prefix` = a regions.path LIKE pattern). digest.ts
+ * rolls them up to every ancestor region, so all leaders' digests cost the
+ * same few statements as one.
+ */
+
+type Db = DataSource | EntityManager;
+
+export interface VillageFigures {
+  id: number;
+  path: string;
+  checkins: [number, number, number];
+  householdVisits: [number, number, number];
+  coveredVillage: number;
+  householdsLinked: number;
+  householdsVisitedYear: number;
+  festivalVisited: number;
+  problemsNew: number;
+  problemsClosed: number;
+  problemsOverdue: number;
+  problemsReportedYear: number;
+  problemsClosedYear: number;
+  paceLinks: number;
+  paceOnPace: number;
+}
+
+export interface Windows {
+  now: Date;
+  today: string;
+  /** current, previous, last week's same day (or an empty range): [from, to) instants. */
+  ranges: [[Date, Date], [Date, Date], [Date, Date]];
+  coverage: [Date, Date];
+  year: [Date, Date];
+  festival: [Date, Date] | null;
+}
+
+const num = (v: unknown) => Number(v ?? 0);
+
+export async function villageFigures(db: Db, prefix: string, w: Windows, t: StandingTargets): Promise<VillageFigures[]> {
+  const [r0, r1, r2] = w.ranges;
+  const span = [new Date(Math.min(r0[0].getTime(), r1[0].getTime(), r2[0].getTime(), w.coverage[0].getTime())),
+    new Date(Math.max(r0[1].getTime(), w.coverage[1].getTime()))];
+  const activity = (table: string, at: string) => db.query(
+    `SELECT x.village_id AS id,
+            count(*) FILTER (WHERE x.${at} >= $4 AND x.${at} < $5) AS c0,
+            count(*) FILTER (WHERE x.${at} >= $6 AND x.${at} < $7) AS c1,
+            count(*) FILTER (WHERE x.${at} >= $8 AND x.${at} < $9) AS c2,
+            count(*) FILTER (WHERE x.${at} >= $10 AND x.${at} < $11) AS cov
+       FROM ${table} x JOIN regions r ON r.id = x.village_id
+      WHERE r.path LIKE $1 AND x.revoked_at IS NULL AND x.${at} >= $2 AND x.${at} < $3
+      GROUP BY x.village_id`,
+    [prefix, span[0], span[1], ...r0, ...r1, ...r2, ...w.coverage],
+  ) as Promise<Record<string, unknown>[]>;
+  const fest = w.festival ?? [w.year[0], w.year[0]];
+  const [villages, visits, hvs, households, problems, pace] = await Promise.all([
+    db.query(`SELECT id, path FROM regions WHERE level = 4 AND path LIKE $1 ORDER BY path`, [prefix]),
+    activity('visits', 'started_at'),
+    activity('household_visits', 'visited_at'),
+    db.query(
+      `SELECT h.village_id AS id, count(*) AS linked,
+              count(*) FILTER (WHERE v.year_n > 0) AS visited, count(*) FILTER (WHERE v.fest_n > 0) AS fest
+         FROM households h JOIN regions r ON r.id = h.village_id
+         LEFT JOIN (
+           SELECT hv.household_id, count(*) FILTER (WHERE hv.visited_at >= $3) AS year_n,
+                  count(*) FILTER (WHERE hv.visited_at >= $5 AND hv.visited_at < $6) AS fest_n
+             FROM household_visits hv JOIN regions vr ON vr.id = hv.village_id
+            WHERE vr.path LIKE $1 AND hv.revoked_at IS NULL
+              AND hv.visited_at >= least($3::timestamptz, $5::timestamptz) AND hv.visited_at < $4
+            GROUP BY hv.household_id) v ON v.household_id = h.id
+        WHERE r.path LIKE $1 AND EXISTS (
+          SELECT 1 FROM cadre_household_links l WHERE l.household_id = h.id
+             AND l.valid_from <= $2::date AND (l.valid_to IS NULL OR l.valid_to > $2::date))
+        GROUP BY h.village_id`,
+      [prefix, w.today, w.year[0], w.now, fest[0], fest[1]],
+    ),
+    db.query(
+      `SELECT p.village_id AS id,
+              count(*) FILTER (WHERE p.reported_at >= $3 AND p.reported_at < $4) AS new,
+              count(*) FILTER (WHERE p.status = 'closed' AND p.closed_at >= $3 AND p.closed_at < $4) AS closed,
+              count(*) FILTER (WHERE p.status = 'open' AND p.deadline < $2::date) AS overdue,
+              count(*) FILTER (WHERE p.reported_at >= $5) AS reported_year,
+              count(*) FILTER (WHERE p.reported_at >= $5 AND p.status = 'closed') AS closed_year
+         FROM problems p JOIN regions r ON r.id = p.village_id
+        WHERE r.path LIKE $1 AND p.revoked_at IS NULL
+        GROUP BY p.village_id`,
+      [prefix, w.today, ...r0, w.year[0]],
+    ),
+    db.query(
+      `SELECT x.village_id AS id, count(*) AS links,
+              count(*) FILTER (WHERE x.visits >= x.required_visits AND x.days >= x.required_days
+                                 AND x.talks >= x.required_talks) AS on_pace
+         FROM (${householdLinkSql('AND h.village_id IN (SELECT id FROM regions WHERE path LIKE $8)', false)}) x
+        GROUP BY x.village_id`,
+      [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, prefix],
+    ),
+  ]);
+  const byId = (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [num(r.id), r]));
+  const [vi, hv, hh, pr, pc] = [visits, hvs, households, problems, pace].map(byId);
+  return (villages as { id: number; path: string }[]).map(({ id, path }) => {
+    const a = vi.get(id) ?? {}, b = hv.get(id) ?? {}, h = hh.get(id) ?? {}, p = pr.get(id) ?? {}, q = pc.get(id) ?? {};
+    return {
+      id, path,
+      checkins: [num(a.c0), num(a.c1), num(a.c2)], householdVisits: [num(b.c0), num(b.c1), num(b.c2)],
+      coveredVillage: num(a.cov) > 0 ? 1 : 0,
+      householdsLinked: num(h.linked), householdsVisitedYear: num(h.visited), festivalVisited: num(h.fest),
+      problemsNew: num(p.new), problemsClosed: num(p.closed), problemsOverdue: num(p.overdue),
+      problemsReportedYear: num(p.reported_year), problemsClosedYear: num(p.closed_year),
+      paceLinks: num(q.links), paceOnPace: num(q.on_pace),
+    };
+  });
+}
+
+/** Unacknowledged notice recipients of the last 7 days, by the notice's scope region path. */
+export async function unackedByScope(db: Db, prefix: string, now: Date): Promise<{ path: string; n: number }[]> {
+  const rows: { path: string; n: string }[] = await db.query(
+    `SELECT r.path, count(*) AS n FROM notices n JOIN regions r ON r.id = n.scope_region_id
+       JOIN notice_recipients nr ON nr.notice_id = n.id AND nr.acked_at IS NULL
+      WHERE r.path LIKE $1 AND n.created_at >= $2::timestamptz - interval '7 days' AND n.created_at <= $2
+      GROUP BY r.path`,
+    [prefix, now],
+  );
+  return rows.map((r) => ({ path: r.path, n: Number(r.n) }));
+}
+
+export interface CadreBehind {
+  townshipId: number;
+  cadreId: number;
+  name: string;
+  behindHouseholds: number;
+  owed: number;
+}
+
+/** Per township, the 5 cadres with the most linked households behind pace (then most visits owed). */
+export async function cadresBehindByTownship(
+  db: Db, prefix: string, now: Date, today: string, year: [Date, Date], t: StandingTargets,
+): Promise<CadreBehind[]> {
+  const rows: Record<string, unknown>[] = await db.query(
+    `SELECT * FROM (
+       SELECT r.parent_id AS township_id, x.cadre_id, c.name, count(*) AS behind,
+              sum(greatest(0, x.required_visits - x.visits)) AS owed,
+              row_number() OVER (PARTITION BY r.parent_id ORDER BY count(*) DESC,
+                                 sum(greatest(0, x.required_visits - x.visits)) DESC, c.name) AS rn
+         FROM (${householdLinkSql('AND h.village_id IN (SELECT id FROM regions WHERE path LIKE $8)', true)}) x
+         JOIN regions r ON r.id = x.village_id JOIN cadres c ON c.id = x.cadre_id
+        GROUP BY r.parent_id, x.cadre_id, c.name) y
+      WHERE rn <= 5 ORDER BY township_id, rn`,
+    [now, today, ...year, t.householdVisits, t.householdDays, t.householdTalks, prefix],
+  );
+  return rows.map((r) => ({
+    townshipId: num(r.township_id), cadreId: num(r.cadre_id), name: String(r.name),
+    behindHouseholds: num(r.behind), owed: num(r.owed),
+  }));
+}
