@@ -42,7 +42,8 @@ async function syncLinks(
     `INSERT INTO ${t.table} (${t.owner}, ${t.target}, valid_from)
      SELECT p.owner_id, p.target_id, COALESCE(p.valid_from, $1::date) FROM ${t.pairs} p
       WHERE NOT EXISTS (SELECT 1 FROM ${t.table} l
-                         WHERE l.${t.owner} = p.owner_id AND l.${t.target} = p.target_id AND l.valid_to IS NULL)`,
+                         WHERE l.${t.owner} = p.owner_id AND l.${t.target} = p.target_id AND l.valid_to IS NULL)
+      ORDER BY p.target_id, p.owner_id`,
     [days.yearStart],
   );
   report.linksClosed += closed.rowCount ?? 0;
@@ -110,7 +111,8 @@ export async function applyHouseholds(q: PoolClient, days: LinkDays, report: She
   const created = await q.query(
     `INSERT INTO households (village_id, householder, category, size)
      SELECT village_id, householder, category, size FROM hh
-      WHERE NOT EXISTS (SELECT 1 FROM households h WHERE h.village_id = hh.village_id AND h.householder = hh.householder)`,
+      WHERE NOT EXISTS (SELECT 1 FROM households h WHERE h.village_id = hh.village_id AND h.householder = hh.householder)
+      ORDER BY village_id, householder`, // in index order: btree inserts stay in cache
   );
   report.created = created.rowCount ?? 0;
   report.updated = updated.rowCount ?? 0;

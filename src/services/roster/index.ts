@@ -54,6 +54,13 @@ export async function importRoster(db: DataSource, path: string, opts: ImportOpt
   const progress = createProgress(opts.progress ?? false, source.totalBytes);
   const reports = new Map<SheetKind, SheetReport>();
   let regionsCreated = 0;
+  const timings: Record<string, number> = {};
+  let mark = Date.now();
+  const lap = (phase: string) => {
+    const now = Date.now();
+    timings[phase] = now - mark;
+    mark = now;
+  };
   try {
     await client.query('BEGIN');
     await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
@@ -78,22 +85,27 @@ export async function importRoster(db: DataSource, path: string, opts: ImportOpt
       await writer.end();
     }
     progress.stop();
+    lap('read');
     for (const spec of missingSheets(path, reports, missing)) {
       addError({ source: spec.sheet, row: 0, reason: M.missingSheet(spec.sheet) });
     }
     await client.query(SHEETS.map((s) => `ANALYZE ${stageTable(s.kind)};`).join('\n'));
     const sources = new Map([...reports].map(([kind, r]) => [kind, r.source]));
     for (const e of await runChecks(client, sources)) addError(e);
+    lap('check');
 
     if (errorCount === 0) {
       const report = (kind: SheetKind) => reports.get(kind) ?? emptySheetReport(kind, kind);
       regionsCreated = await applyVillages(client, report('villages'));
       await applyUnits(client, days, report('units'));
       await applyCadres(client, report('cadres'));
+      lap('apply');
       await applyHouseholds(client, days, report('households'));
       await applyGroups(client, report('groups'));
+      lap('applyHouseholds');
     }
     await client.query(errorCount > 0 || opts.dryRun ? 'ROLLBACK' : 'COMMIT');
+    lap('commit');
   } catch (e) {
     progress.stop();
     await client.query('ROLLBACK').catch(() => undefined);
@@ -116,6 +128,7 @@ export async function importRoster(db: DataSource, path: string, opts: ImportOpt
     sheets,
     errors,
     elapsedMs: Date.now() - started,
+    timings,
   };
 }
 

@@ -46,6 +46,8 @@ export interface ImportReport {
   /** Every bad row, in file order; nothing was written when there is one. */
   errors: RowError[];
   elapsedMs: number;
+  /** Milliseconds per phase (read, check, apply, applyHouseholds, commit), for operators and the bench. */
+  timings: Record<string, number>;
 }
 
 export function formatRowError(e: RowError): string {

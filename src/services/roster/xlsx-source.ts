@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { SHEETS, type Cell, type SheetRow } from './sheets';
 import { cleanHeader, rowCells, type RosterSource, type SheetInput } from './source';
+import { RosterWorkbookReader } from './xlsx-reader';
 
 /**
  * A roster workbook with sheets 村, 单位, 干部, 农户 (and optionally 群), read with
@@ -22,7 +23,7 @@ export async function openXlsx(path: string): Promise<RosterSource> {
           done(null, chunk);
         },
       }));
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(counted, {
+      const reader = new RosterWorkbookReader(counted, {
         worksheets: 'emit',
         sharedStrings: 'cache',
         styles: 'cache', // needed to see which numbers are dates
