@@ -1,0 +1,99 @@
+// The console shell: header, scope drill-down (province → city → county →
+// township → village), tabs, and the date range shared by the chart and the
+// exports. Plain ES modules served as they are: no build step, no toolchain.
+import { api, exportUrl } from './api.js';
+import { h, replace, today } from './dom.js';
+import { renderOverview } from './overview.js';
+import { renderActivity } from './activity.js';
+import { renderStanding } from './standing.js';
+import { renderLedger } from './ledger.js';
+import { renderNotices } from './notices.js';
+import { renderMine } from './mine.js';
+
+const TABS = [
+  ['overview', '两个全覆盖', renderOverview],
+  ['activity', '走访动态', renderActivity],
+  ['standing', '任务进度', renderStanding],
+  ['ledger', '问题台账', renderLedger],
+  ['notices', '通知回执', renderNotices],
+];
+const LEVELS = ['省', '市', '县区', '乡镇', '村'];
+
+const state = { me: null, tree: null, scope: null, tab: 'overview', from: `${today().slice(0, 4)}-01-01`, to: today() };
+
+function readHash() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  state.scope = p.get('scope') ? Number(p.get('scope')) : null;
+  state.tab = TABS.some(([k]) => k === p.get('tab')) ? p.get('tab') : 'overview';
+}
+
+export function go(change) {
+  Object.assign(state, change);
+  const p = new URLSearchParams();
+  if (state.scope) p.set('scope', state.scope);
+  p.set('tab', state.tab);
+  location.hash = p.toString();
+}
+
+function header() {
+  const me = state.me;
+  return h('header', { class: 'top' },
+    h('div', { class: 'brand' }, h('span', { class: 'logo' }, '双联'), h('span', {}, '双联助手 · 领导控制台')),
+    h('div', { class: 'who' },
+      h('span', {}, `${me.name}（${me.role}${me.scope ? ` · ${me.scope.name}` : ''}）`),
+      h('form', { method: 'post', action: '/console/logout' }, h('button', { class: 'link' }, '退出'))));
+}
+
+function scopeBar() {
+  const t = state.tree;
+  const crumbs = t.trail.map((n, i) => [i > 0 ? h('span', { class: 'sep' }, '›') : null,
+    n.id === t.region.id ? h('strong', {}, n.name) : h('a', { href: '#', onclick: (e) => { e.preventDefault(); go({ scope: n.id }); } }, n.name)]);
+  const children = t.children.length === 0 ? null : h('div', { class: 'children' },
+    h('span', { class: 'muted' }, `下级${LEVELS[t.region.level + 1] || ''}：`),
+    t.children.map((c) => h('button', { class: 'chip', 'data-region': c.id, onclick: () => go({ scope: c.id }) }, c.name)));
+  return h('section', { class: 'scope' }, h('nav', { class: 'crumbs', 'aria-label': '范围' }, crumbs), children);
+}
+
+function rangeBar() {
+  const input = (key) => h('input', { type: 'date', value: state[key], onchange: (e) => { state[key] = e.target.value; render(); } });
+  const params = () => ({ scope: state.tree.region.id, from: state.from, to: state.to });
+  const link = (kind, text) => h('a', { class: 'btn', href: '#', 'data-export': kind,
+    onclick: (e) => { e.preventDefault(); location.href = exportUrl(kind, params()); } }, text);
+  return h('div', { class: 'range' },
+    h('label', {}, '日期 ', input('from'), ' 至 ', input('to')),
+    h('span', { class: 'exports' }, '导出Excel：', link('ledger', '问题台账'), link('visits', '走访记录'), link('standing', '任务进度')));
+}
+
+async function render() {
+  const root = document.getElementById('app');
+  if (!state.me.scope) {
+    replace(root, header(), h('main', {}, await renderMine()));
+    return;
+  }
+  state.tree = await api('/tree', { scope: state.scope });
+  const body = h('div', { class: 'panel' }, h('p', { class: 'muted' }, '加载中…'));
+  replace(root, header(), h('main', {},
+    scopeBar(),
+    h('nav', { class: 'tabs' }, TABS.map(([k, title]) => h('button', { class: k === state.tab ? 'active' : '', 'data-tab': k, onclick: () => go({ tab: k }) }, title))),
+    rangeBar(),
+    body));
+  const tab = TABS.find(([k]) => k === state.tab);
+  try {
+    replace(body, await tab[2]({ scope: state.tree.region, tree: state.tree, from: state.from, to: state.to, go }));
+  } catch (e) {
+    replace(body, h('p', { class: 'error' }, e.message));
+  }
+}
+
+async function start() {
+  readHash();
+  try {
+    state.me = await api('/me');
+    await render();
+  } catch (e) {
+    replace(document.getElementById('app'), h('p', { class: 'error' }, e.message));
+  }
+  window.addEventListener('hashchange', () => { readHash(); render().catch((e) => alert(e.message)); });
+}
+
+start();

@@ -1,0 +1,19 @@
+// Notices sent in the scope, with acknowledgement (回复“收到”) and on-time rates.
+import { api } from './api.js';
+import { h, pct, stamp, table } from './dom.js';
+
+export async function renderNotices({ scope }) {
+  const data = await api('/notices', { scope: scope.id, size: 50 });
+  return h('div', {},
+    h('p', { class: 'muted' }, '领导在聊天中发送“通知 范围 内容”后，接收人回复“收到”即计为已确认；及时确认指在提醒前确认。'),
+    table([
+      { title: '发送时间', render: (r) => stamp(r.createdAt) },
+      { title: '发送人', key: 'sender' },
+      { title: '范围', render: (r) => r.scopeFullName.split('/').slice(1).join('/') },
+      { title: '内容', key: 'content' },
+      { title: '接收人', key: 'recipients', num: true },
+      { title: '已确认', key: 'acked', num: true },
+      { title: '确认率', num: true, render: (r) => h('span', { class: `tag ${r.ackRate < 0.9 ? 'warn' : 'good'}` }, pct(r.ackRate)) },
+      { title: '及时确认率', num: true, render: (r) => pct(r.onTimeRate) },
+    ], data.rows, { empty: '该范围暂无通知' }));
+}

@@ -1,0 +1,94 @@
+import type Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { AppDeps } from '../../app';
+import {
+  LOGIN_TARGETS, SESSION_COOKIE, SESSION_TTL_MS, createSessionToken, loginCadre, readOAuthState, type LoginTarget,
+} from '../../services/session';
+import { clockOf, parseInput, redirectToLogin, secureHeaders, wecomOf } from './context';
+import { demoLoginPage, refusedPage, type DemoUser } from './login-page';
+
+/**
+ * Login for the console and the H5 page: WeCom OAuth (snsapi_base) in
+ * production, a user picker in demo mode. Either way the result is the same
+ * signed, httpOnly, SameSite=Lax session cookie.
+ */
+
+const NOT_ON_ROSTER = '您不在双联花名册中，或账号已停用，请联系双联办。';
+const BAD_STATE = '登录链接已失效，请从企业微信应用重新进入。';
+const OAUTH_FAILED = '企业微信授权失败，请稍后重试。';
+
+const targetSchema = z.enum(Object.keys(LOGIN_TARGETS) as [LoginTarget, ...LoginTarget[]]).catch('c');
+
+function startSession(ctx: Context, deps: AppDeps, cadreId: number, target: LoginTarget): void {
+  ctx.cookies.set(SESSION_COOKIE, createSessionToken(deps.config.sessionSecret, cadreId, clockOf(deps)()), {
+    httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: SESSION_TTL_MS, overwrite: true,
+  });
+  ctx.redirect(LOGIN_TARGETS[target]);
+}
+
+function refuse(ctx: Context, status: number, message: string): void {
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = refusedPage(message);
+}
+
+/** Leaders and admins first, then a few cadres of each role: enough to try every view. */
+async function demoUsers(deps: AppDeps): Promise<DemoUser[]> {
+  return deps.db.query(
+    `(SELECT c.userid, c.name, c.role, r.full_name AS scope, u.name AS unit
+        FROM cadres c LEFT JOIN regions r ON r.id = c.scope_region_id LEFT JOIN units u ON u.id = c.unit_id
+       WHERE c.active AND c.role IN ('管理员', '领导') ORDER BY c.role DESC, r.level NULLS FIRST, c.id LIMIT 30)
+     UNION ALL
+     (SELECT c.userid, c.name, c.role, NULL, u.name
+        FROM cadres c LEFT JOIN units u ON u.id = c.unit_id
+       WHERE c.active AND c.role NOT IN ('管理员', '领导') ORDER BY c.id LIMIT 12)`,
+  );
+}
+
+export function registerAuthRoutes(router: Router, deps: AppDeps): void {
+  const { config } = deps;
+
+  router.get('/console/login', secureHeaders, async (ctx) => {
+    const target = targetSchema.parse(ctx.query.to);
+    if (!config.demo) return redirectToLogin(ctx, deps, target, clockOf(deps)());
+    ctx.type = 'html';
+    ctx.body = demoLoginPage(await demoUsers(deps), target);
+  });
+
+  router.post('/console/login', secureHeaders, bodyParser({ enableTypes: ['form'] }), async (ctx) => {
+    if (!config.demo) return refuse(ctx, 404, BAD_STATE);
+    const body = parseInput(z.object({ userid: z.string().min(1).max(64), to: targetSchema }), ctx.request.body);
+    const cadre = await loginCadre(deps.db, body.userid);
+    if (!cadre) return refuse(ctx, 403, NOT_ON_ROSTER);
+    startSession(ctx, deps, cadre.id, body.to);
+  });
+
+  // WeCom redirects here with ?code=&state= (the code is single-use and lives 5 minutes).
+  router.get('/console/oauth', secureHeaders, async (ctx) => {
+    const q = parseInput(z.object({ code: z.string().min(1).max(512), state: z.string().max(128) }), ctx.query);
+    const target = readOAuthState(config.sessionSecret, q.state, clockOf(deps)());
+    if (!target) return refuse(ctx, 400, BAD_STATE);
+    const wecom = wecomOf(deps);
+    if (!wecom) return refuse(ctx, 503, OAUTH_FAILED);
+    let userid: string;
+    try {
+      userid = (await wecom.getUserInfo(q.code)).userid;
+    } catch (err) {
+      deps.logger.warn({ area: 'console', err: (err as Error).message }, 'oauth getuserinfo failed');
+      return refuse(ctx, 502, OAUTH_FAILED);
+    }
+    const cadre = userid ? await loginCadre(deps.db, userid) : null;
+    if (!cadre) {
+      deps.logger.warn({ area: 'console', userId: userid }, 'oauth login refused: not on the roster');
+      return refuse(ctx, 403, NOT_ON_ROSTER);
+    }
+    startSession(ctx, deps, cadre.id, target);
+  });
+
+  router.post('/console/logout', secureHeaders, async (ctx) => {
+    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', maxAge: 0 });
+    ctx.redirect('/console');
+  });
+}

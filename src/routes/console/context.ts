@@ -1,0 +1,115 @@
+import type { Context, Middleware, Next } from 'koa';
+import helmet from 'koa-helmet';
+import type { z } from 'zod';
+import type { AppDeps } from '../../app';
+import type { Cadre } from '../../../entities';
+import { AppError } from '../../errors';
+import { resolveViewer, type Viewer } from '../../services/console/scope';
+import {
+  SESSION_COOKIE, authorizeUrl, createOAuthState, readSessionToken, sessionCadre, type LoginTarget,
+} from '../../services/session';
+
+/**
+ * What the console and H5 routes share: security headers, the session
+ * cookie, the viewer behind it, and zod-checked query strings.
+ */
+
+/**
+ * The WeCom client methods the console needs (SENDING's src/wecom/client.ts).
+ * Optional on the deps: demo mode logs in through the demo page and never calls them.
+ */
+export interface ConsoleWecom {
+  getUserInfo(code: string): Promise<{ userid: string }>;
+  getJsapiTicket(): Promise<string>;
+}
+
+/** "Now" for a request: the app's clock (tests fix it), else the system clock. */
+export function clockOf(deps: AppDeps): () => Date {
+  return () => deps.clock?.() ?? new Date();
+}
+
+export function wecomOf(deps: AppDeps): ConsoleWecom | undefined {
+  return (deps as AppDeps & { wecom?: ConsoleWecom }).wecom;
+}
+
+/** helmet with a CSP that allows only our own scripts and styles (ECharts sets inline style attributes). */
+export const secureHeaders: Middleware = helmet({
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'self'"],
+    },
+  },
+  // Pages are opened inside the WeCom app and must keep working over plain HTTP in demo mode.
+  strictTransportSecurity: false,
+}) as Middleware;
+
+export interface ConsoleState { cadre?: Cadre; viewer?: Viewer }
+
+/** The active roster person behind the session cookie, or null. */
+export async function sessionFrom(ctx: Context, deps: AppDeps, now: Date): Promise<Cadre | null> {
+  const id = readSessionToken(deps.config.sessionSecret, ctx.cookies.get(SESSION_COOKIE), now);
+  return id === null ? null : sessionCadre(deps.db, id);
+}
+
+/**
+ * Sends a person without a session to log in: WeCom's OAuth authorize URL
+ * (wecom-protocol.md §4) with a signed state, or the demo login page in demo mode.
+ */
+export function redirectToLogin(ctx: Context, deps: AppDeps, target: LoginTarget, now: Date): void {
+  const { config } = deps;
+  if (config.demo) return ctx.redirect(`/console/login?to=${target}`);
+  const base = config.publicUrl ?? ctx.origin;
+  ctx.redirect(authorizeUrl({
+    corpId: config.wecom.corpId,
+    agentId: config.wecom.agentId,
+    redirectUri: new URL('/console/oauth', base).toString(),
+    state: createOAuthState(config.sessionSecret, target, now),
+  }));
+}
+
+/** Pages: redirect to login without a session. */
+export function requirePageSession(deps: AppDeps, target: LoginTarget): Middleware {
+  return async (ctx: Context, next: Next) => {
+    const cadre = await sessionFrom(ctx, deps, clockOf(deps)());
+    if (!cadre) return redirectToLogin(ctx, deps, target, clockOf(deps)());
+    (ctx.state as ConsoleState).cadre = cadre;
+    await next();
+  };
+}
+
+/** APIs: 401 without a session; sets ctx.state.viewer. */
+export function requireApiSession(deps: AppDeps): Middleware {
+  return async (ctx: Context, next: Next) => {
+    const cadre = await sessionFrom(ctx, deps, clockOf(deps)());
+    if (!cadre) throw new AppError('unauthenticated', 'no valid session', '登录已失效，请重新登录。', 401);
+    const state = ctx.state as ConsoleState;
+    state.cadre = cadre;
+    state.viewer = await resolveViewer(deps.db, cadre);
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  };
+}
+
+export function viewerOf(ctx: Context): Viewer {
+  return (ctx.state as ConsoleState).viewer!;
+}
+
+export function cadreOf(ctx: Context): Cadre {
+  return (ctx.state as ConsoleState).cadre!;
+}
+
+/** Parses a query (or body) with zod; a bad value is a 400 that names the field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const detail = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new AppError('bad_query', detail, `参数有误：${detail}`, 400);
+  }
+  return r.data;
+}

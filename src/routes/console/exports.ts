@@ -1,0 +1,31 @@
+import type Router from '@koa/router';
+import { z } from 'zod';
+import type { AppDeps } from '../../app';
+import { requireScope } from '../../services/console/scope';
+import { exportLedger, exportStanding, exportVisits } from '../../services/export';
+import { shanghaiDate } from '../../services/time';
+import { clockOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
+import { rangeParams, scopeParam, toRange } from './params';
+
+/** /console/api/export/{ledger,visits,standing}.xlsx?scope=&from=&to= — streamed xlsx downloads. */
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const FILE_NAMES = { ledger: '问题台账', visits: '走访记录表', standing: '任务进度' } as const;
+
+export function registerExportRoutes(router: Router, deps: AppDeps): void {
+  const { db } = deps;
+  router.get('/console/api/export/:kind.xlsx', secureHeaders, requireApiSession(deps), async (ctx) => {
+    const kind = parseInput(z.enum(['ledger', 'visits', 'standing']), ctx.params.kind);
+    const q = parseInput(z.object({ scope: scopeParam, ...rangeParams }), ctx.query);
+    const region = await requireScope(db, viewerOf(ctx), q.scope);
+    const now = clockOf(deps)();
+    const range = toRange(q, now);
+    const stream = kind === 'ledger' ? exportLedger(db, region, range, now)
+      : kind === 'visits' ? exportVisits(db, region, range)
+        : exportStanding(db, region, now);
+    const name = `${FILE_NAMES[kind]}-${region.name}-${shanghaiDate(range.from)}至${shanghaiDate(new Date(range.to.getTime() - 1))}.xlsx`;
+    ctx.type = XLSX;
+    ctx.attachment(name);
+    ctx.body = stream;
+  });
+}
