@@ -6,7 +6,8 @@ import { bodyParser } from '@koa/bodyparser';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { AppError } from '../errors';
-import { h5CheckIn, jsapiConfig, nearbyVillages } from '../services/console/h5-checkin';
+import { h5CheckIn, nearbyVillages } from '../services/console/h5-checkin';
+import { jsapiSignature } from '../wecom/client';
 import { formatShanghai } from '../services/time';
 import { PUBLIC_DIR, VENDOR, serveDir, serveFile } from './console/assets';
 import { clockOf, cadreOf, parseInput, requireApiSession, requirePageSession, secureHeaders, wecomOf } from './console/context';
@@ -48,7 +49,7 @@ export function registerH5Routes(router: Router, deps: AppDeps): void {
     const wecom = wecomOf(deps);
     if (!wecom) throw new AppError('jssdk_unavailable', 'no WeCom client configured', TEXT.noJssdk, 503);
     const ticket = await wecom.getJsapiTicket();
-    const signed = jsapiConfig({
+    const signed = jsapiSignature({
       ticket, url: q.url, nonceStr: randomBytes(8).toString('hex'), timestamp: Math.floor(Date.now() / 1000),
     });
     ctx.body = { corpId: deps.config.wecom.corpId, agentId: deps.config.wecom.agentId, ...signed };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
 import type Koa from 'koa';
@@ -6,6 +7,7 @@ import { createTestDb, type TestDb } from '../helpers/db';
 import { seedConsole, type ConsoleSeed } from '../helpers/console-seed';
 import { consoleApp, sessionCookie, WECOM_ENV } from '../helpers/console-app';
 import { SESSION_COOKIE, createOAuthState } from '../../src/services/session';
+import { WecomApiError } from '../../src/wecom/errors';
 
 let t: TestDb;
 let seed: ConsoleSeed;
@@ -64,7 +66,11 @@ describe('login', () => {
       prod = consoleApp(t, {
         env: WECOM_ENV,
         wecom: {
-          getUserInfo: async (code) => { codes.push(code); return { userid: code === 'good' ? 'WS_LEADER' : 'nobody' }; },
+          getUserInfo: async (code) => {
+            codes.push(code);
+            if (code === 'outsider') throw new WecomApiError('auth/getuserinfo', 46004, 'not a member');
+            return { userid: code === 'good' ? 'WS_LEADER' : 'nobody' };
+          },
           getJsapiTicket: async () => 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg',
         },
       });
@@ -98,6 +104,9 @@ describe('login', () => {
       const stranger = await request(prod.app.callback()).get(`/console/oauth?code=bad&state=${encodeURIComponent(state)}`);
       expect(stranger.status).toBe(403);
       expect(stranger.headers['set-cookie']).toBeUndefined();
+      const outsider = await request(prod.app.callback()).get(`/console/oauth?code=outsider&state=${encodeURIComponent(state)}`);
+      expect(outsider.status).toBe(403);
+      expect(codes).toEqual(['good', 'bad', 'outsider']);
     });
 
     test('jssdk-config signs the page URL (doc vector)', async () => {
@@ -106,7 +115,10 @@ describe('login', () => {
         .set('Cookie', sessionCookie(prod.deps, seed.ids.zhangsan));
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ corpId: WECOM_ENV.WECOM_CORP_ID, agentId: 1000002 });
-      expect(res.body.signature).toMatch(/^[0-9a-f]{40}$/);
+      const { nonceStr, timestamp, signature } = res.body;
+      const ticket = 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg';
+      expect(signature).toBe(createHash('sha1')
+        .update(`jsapi_ticket=${ticket}&noncestr=${nonceStr}&timestamp=${timestamp}&url=https://sl.example.gov.cn/h5/checkin`).digest('hex'));
     });
   });
 });

@@ -7,6 +7,7 @@ import {
   LOGIN_TARGETS, SESSION_COOKIE, SESSION_TTL_MS, createSessionToken, loginCadre, readOAuthState, type LoginTarget,
 } from '../../services/session';
 import { clockOf, parseInput, redirectToLogin, secureHeaders, wecomOf } from './context';
+import { WecomApiError } from '../../wecom/errors';
 import { demoLoginPage, refusedPage, type DemoUser } from './login-page';
 
 /**
@@ -77,6 +78,8 @@ export function registerAuthRoutes(router: Router, deps: AppDeps): void {
       userid = (await wecom.getUserInfo(q.code)).userid;
     } catch (err) {
       deps.logger.warn({ area: 'console', err: (err as Error).message }, 'oauth getuserinfo failed');
+      // 46004: the code belongs to someone outside the corp (an outsider's openid, no userid).
+      if (err instanceof WecomApiError && err.errcode === 46004) return refuse(ctx, 403, NOT_ON_ROSTER);
       return refuse(ctx, 502, OAUTH_FAILED);
     }
     const cadre = userid ? await loginCadre(deps.db, userid) : null;

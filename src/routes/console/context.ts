@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AppDeps } from '../../app';
 import type { Cadre } from '../../../entities';
 import { AppError } from '../../errors';
+import type { WecomClient } from '../../wecom/client';
 import { resolveViewer, type Viewer } from '../../services/console/scope';
 import {
   SESSION_COOKIE, authorizeUrl, createOAuthState, readSessionToken, sessionCadre, type LoginTarget,
@@ -18,10 +19,7 @@ import {
  * The WeCom client methods the console needs (SENDING's src/wecom/client.ts).
  * Optional on the deps: demo mode logs in through the demo page and never calls them.
  */
-export interface ConsoleWecom {
-  getUserInfo(code: string): Promise<{ userid: string }>;
-  getJsapiTicket(): Promise<string>;
-}
+export type ConsoleWecom = Pick<WecomClient, 'getUserInfo' | 'getJsapiTicket'>;
 
 /** "Now" for a request: the app's clock (tests fix it), else the system clock. */
 export function clockOf(deps: AppDeps): () => Date {

@@ -1,4 +1,3 @@
-import { getJsApiSignature } from '@wecom/crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { checkIn, type CheckinCadre, type CheckinResult } from '../checkin';
 import { distanceMeters } from '../geo';
@@ -52,14 +51,4 @@ export async function h5CheckIn(
     location: { latitude, longitude, distanceM: village.distanceM, verified: true },
   });
   return { kind: result.kind, village, result };
-}
-
-/**
- * JS-SDK config signature (wecom-protocol.md §5, doc 96909) through
- * @wecom/crypto, with the URL cut at '#' as WeCom signs it. Nonce and time are
- * parameters so the doc's vector can be checked.
- */
-export function jsapiConfig(input: { ticket: string; url: string; nonceStr: string; timestamp: number }) {
-  const signed = getJsApiSignature({ ...input, url: input.url.split('#')[0] });
-  return { timestamp: Number(signed.timestamp), nonceStr: signed.nonceStr, signature: signed.signature };
 }

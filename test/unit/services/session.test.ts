@@ -1,7 +1,6 @@
 import {
   authorizeUrl, createOAuthState, createSessionToken, readOAuthState, readSessionToken, SESSION_TTL_MS, STATE_TTL_MS,
 } from '../../../src/services/session';
-import { jsapiConfig } from '../../../src/services/console/h5-checkin';
 
 const SECRET = 'a-session-secret-for-tests';
 const now = new Date('2026-11-23T02:00:00Z');
@@ -41,13 +40,4 @@ test('authorize URL follows wecom-protocol.md §4', () => {
   const url = authorizeUrl({ corpId: 'wwCORP', agentId: 1000002, redirectUri: 'https://a.example/console/oauth?x=1', state: 'S' });
   expect(url).toBe('https://open.weixin.qq.com/connect/oauth2/authorize?appid=wwCORP&redirect_uri=https%3A%2F%2Fa.example%2Fconsole%2Foauth%3Fx%3D1'
     + '&response_type=code&scope=snsapi_base&state=S&agentid=1000002#wechat_redirect');
-});
-
-test('JS-SDK signature matches the documented vector and ignores the #fragment', () => {
-  const input = {
-    ticket: 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg',
-    nonceStr: 'Wm3WZYTPz0wzccnW', timestamp: 1414587457, url: 'http://mp.weixin.qq.com?params=value',
-  };
-  expect(jsapiConfig(input).signature).toBe('0f9de62fce790f9a083d5c99e95740ceb90c27ed');
-  expect(jsapiConfig({ ...input, url: `${input.url}#top` }).signature).toBe('0f9de62fce790f9a083d5c99e95740ceb90c27ed');
 });
