@@ -87,7 +87,10 @@ function dedupe(cs: VillageCandidate[]): VillageCandidate[] {
 const SELECT = `SELECT r.id, r.name, r.full_name AS "fullName", v.aliases, v.initials
                   FROM villages v JOIN regions r ON r.id = v.id`;
 
-/** Loads every village the spec could mean, plus the sender's linked villages, then ranks them. */
+/**
+ * Loads every village the spec could mean, plus the sender's linked villages,
+ * then ranks them. Each branch is an index probe (see the chat-lookups migration).
+ */
 export async function resolveVillage(
   manager: EntityManager, spec: string, cadre: { id: number; unitId: number | null }, now: Date, strict = false,
 ): Promise<Resolution<VillageCandidate>> {
@@ -97,20 +100,31 @@ export async function resolveVillage(
   const forms = [...tails, ...tails.map((t) => `${t}村`), ...tails.map((t) => `${t}社区`)];
   const linked = await linkedVillages(manager, cadre, now);
   const linkedIds = new Set(linked.map((v) => v.id));
-  let rows: Omit<VillageCandidate, 'linked'>[] = await manager.query(
-    `${SELECT} WHERE r.name = ANY($1) OR v.aliases && $1 OR r.id = ANY($4)
-        OR ($3 = false AND (r.level = 4 AND r.name LIKE $2 OR v.initials = lower($5)))`,
-    [forms, `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, strict, [...linkedIds], s],
+  const withLinked = (rows: Omit<VillageCandidate, 'linked'>[]) => rows.map((r) => ({ ...r, linked: linkedIds.has(r.id) }));
+  const rows: Omit<VillageCandidate, 'linked'>[] = await manager.query(
+    `WITH ids AS (
+       SELECT id FROM regions WHERE level = 4 AND name = ANY($1::text[])
+       UNION SELECT id FROM villages WHERE aliases && $1::text[]
+       UNION SELECT unnest($3::int[])
+       UNION SELECT id FROM villages WHERE NOT $4 AND initials = lower($5)
+       UNION SELECT id FROM regions WHERE NOT $4 AND level = 4 AND name LIKE $2)
+     ${SELECT} JOIN ids ON ids.id = v.id`,
+    [forms, `${likeEscape(s)}%`, [...linkedIds], strict, s],
   );
-  const result = rankVillages(s, rows.map((r) => ({ ...r, linked: linkedIds.has(r.id) })), strict);
-  if (result.kind !== 'none' || strict) return result;
-  // Nothing matched: widen to villages sharing a character, for suggestions only.
-  const charClass = bare(s).replace(/[\\\]\[^-]/g, '');
-  if (!charClass) return result;
-  rows = await manager.query(`${SELECT} WHERE r.level = 4 AND r.name ~ $1 LIMIT 300`, [`[${charClass}]`]);
-  const all = rows.map((r) => ({ ...r, linked: linkedIds.has(r.id) }));
+  const result = rankVillages(s, withLinked(rows), strict);
+  if (result.kind !== 'none' || strict || !s) return result;
+  // Nothing matched: villages starting with one of the spec's first characters, for suggestions only.
+  const starts = [...new Set(bare(s))].slice(0, 4);
+  const near: Omit<VillageCandidate, 'linked'>[] = await manager.query(
+    `WITH ids AS (${starts.map((_, i) => `(SELECT id FROM regions WHERE level = 4 AND name LIKE $${i + 1} LIMIT 100)`).join(' UNION ')})
+     ${SELECT} JOIN ids ON ids.id = v.id`,
+    starts.map((c) => `${likeEscape(c)}%`),
+  );
+  const all = dedupe(withLinked([...rows.filter((r) => linkedIds.has(r.id)), ...near]));
   return { kind: 'none', suggestions: closest(bare(s), all, (c) => bare(c.name), 3, (c) => (c.linked ? 0 : 1)) };
 }
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The village a command is about, or a thrown NeedChoice (numbered list) or

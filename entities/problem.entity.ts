@@ -11,7 +11,8 @@ export class Problem {
   @PrimaryGeneratedColumn({ type: 'int' })
   id!: number;
 
-  /** Human number shown in chat, e.g. "W2026-0001". */
+  /** Human number shown in chat, e.g. "W2026-0001"; numbered per year through problems_code_seq_idx. */
+  @Index('problems_code_seq_idx', { synchronize: false })
   @Column({ type: 'varchar', length: 20, unique: true })
   code!: string;
 

@@ -30,6 +30,8 @@ export class Region {
   @Column({ type: 'smallint' })
   level!: RegionLevel;
 
+  /** Villages' names are also indexed for prefix look-ups (regions_village_name_prefix_idx, text_pattern_ops). */
+  @Index('regions_village_name_prefix_idx', { synchronize: false })
   @Column({ type: 'varchar', length: 100 })
   name!: string;
 

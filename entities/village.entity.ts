@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A village or community: the leaf of the region tree, with what check-ins need. */
 @Entity({ name: 'villages' })
@@ -24,6 +24,8 @@ export class Village {
   @Column({ name: 'radius_m', type: 'int', default: 3000 })
   radiusM!: number;
 
+  /** GIN-indexed (villages_aliases_gin, chat-lookups migration) for alias look-ups. */
+  @Index('villages_aliases_gin', { synchronize: false })
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   aliases!: string[];
 

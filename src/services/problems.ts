@@ -23,12 +23,13 @@ export async function addProblemEvent(
 async function nextCode(manager: EntityManager, year: number): Promise<string> {
   // Serialises numbering per year across processes until the transaction ends.
   await manager.query("SELECT pg_advisory_xact_lock(hashtext('problems.code'), $1)", [year]);
-  const prefix = `W${year}-`;
+  // Same expressions and predicate as problems_code_seq_idx, so max() is one index probe.
   const rows: { n: number | null }[] = await manager.query(
-    'SELECT max(substring(code from $2::int)::int) AS n FROM problems WHERE code LIKE $1',
-    [`${prefix}%`, prefix.length + 1],
+    `SELECT max(substring(code from 7)::int) AS n FROM problems
+      WHERE code ~ '^W[0-9]{4}-[0-9]+$' AND substring(code from 2 for 4)::int = $1`,
+    [year],
   );
-  return `${prefix}${String((rows[0].n ?? 0) + 1).padStart(4, '0')}`;
+  return `W${year}-${String((rows[0].n ?? 0) + 1).padStart(4, '0')}`;
 }
 
 /**
