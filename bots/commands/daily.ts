@@ -1,17 +1,34 @@
 import { z } from 'zod';
+import { RegionLevel } from '../../entities';
+import { buildDigest, renderDigestMarkdown } from '../../src/services/digest';
 import { scopeDayActivity, scopeStats } from '../../src/services/scope-stats';
 import { formatDate } from '../../src/services/time';
 import { defineCommand } from '../command';
 import { requireScope, scopeLabel } from '../resolve-scope';
 
-const REPORT = (scope: string, date: string, a: { checkins: number; cadresOnSite: number; villagesVisited: number;
+/**
+ * 日报 on demand: the same digest the evening job sends (src/services/digest.ts),
+ * as plain text because a chat reply is a text message; a single village gets
+ * the village's own figures.
+ */
+
+const VILLAGE_REPORT = (scope: string, date: string, a: { checkins: number; cadresOnSite: number;
   householdVisits: number; problemsReported: number; problemsClosed: number }, open: number, overdue: number) => [
   `${scope} ${date}双联日报`,
-  `签到${a.checkins}次（${a.cadresOnSite}名干部到${a.villagesVisited}个村）`,
+  `签到${a.checkins}次（${a.cadresOnSite}名干部）`,
   `入户走访${a.householdVisits}次`,
   `新上报问题${a.problemsReported}个，销号${a.problemsClosed}个`,
   `未销号问题${open}个，其中逾期${overdue}个`,
 ].join('\n');
+
+/** WeCom markdown → plain text: headings, quotes, bold and colour tags dropped. */
+export function markdownToText(md: string): string {
+  return md
+    .replace(/^#+\s*/gm, '')
+    .replace(/^>\s?/gm, '')
+    .replace(/\*\*/g, '')
+    .replace(/<\/?font[^>]*>/g, '');
+}
 
 export default defineCommand({
   name: '日报',
@@ -22,8 +39,11 @@ export default defineCommand({
   args: z.string().transform((scope) => ({ scope })),
   async handle({ scope }, env) {
     const region = await requireScope(env, scope);
-    const activity = await scopeDayActivity(env.manager, region.path, env.now);
-    const stats = await scopeStats(env.manager, region.path, env.now);
-    return REPORT(scopeLabel(region), formatDate(activity.date), activity, stats.problemsOpen, stats.problemsOverdue);
+    if (region.level === RegionLevel.Village) {
+      const a = await scopeDayActivity(env.manager, region.path, env.now);
+      const s = await scopeStats(env.manager, region.path, env.now);
+      return VILLAGE_REPORT(scopeLabel(region), formatDate(a.date), a, s.problemsOpen, s.problemsOverdue);
+    }
+    return markdownToText(renderDigestMarkdown(await buildDigest(env.manager, region.id, env.now, 'day')));
   },
 });

@@ -42,15 +42,28 @@ describe('permissions', () => {
 });
 
 describe('日报 and 统计', () => {
-  it('gives today\'s digest for the leader\'s scope', async () => {
-    expect(await chat.say('wangju', '日报', at('2026-11-23 20:00'))).toBe([
-      '天水市武山县 11月23日双联日报',
-      '签到2次（2名干部到2个村）',
+  it('gives today\'s digest for the leader\'s scope, as plain text', async () => {
+    const reply = await chat.say('wangju', '日报', at('2026-11-23 20:00'));
+    expect(reply).toBe([
+      '武山县 双联日报 11月23日',
+      '签到 2 次（昨日 0，上周同日 0）',
+      '入户走访 1 次（昨日 0，上周同日 0）',
+      '本周到村 2/3 个村',
+      '今年已走访农户 1/5 户（20%）',
+      '问题：新增 1，销号 0，逾期未销号 0；今年销号率 0%（0/1）',
+      '近7天通知未回复“收到”：0 人次',
+      '联户进度落后',
+      '1. 鸳鸯镇 达进度 0/4（0%）',
+      '2. 洛门镇 达进度 0/1（0%）',
+    ].join('\n'));
+    expect(await chat.say('wangju', '日报 洛门镇', at('2026-11-23 20:00'))).toContain('洛门镇 双联日报 11月23日\n签到 0 次');
+    expect(await chat.say('wangju', '日报 丁门村', at('2026-11-23 20:00'))).toBe([
+      '天水市武山县鸳鸯镇丁门村 11月23日双联日报',
+      '签到1次（1名干部）',
       '入户走访1次',
       '新上报问题1个，销号0个',
       '未销号问题1个，其中逾期0个',
     ].join('\n'));
-    expect(await chat.say('wangju', '日报 洛门镇', at('2026-11-23 20:00'))).toContain('天水市武山县洛门镇 11月23日双联日报\n签到0次');
   });
 
   it('gives coverage (两个全覆盖) and quota figures for a scope', async () => {
