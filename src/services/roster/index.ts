@@ -27,6 +27,8 @@ const M = {
 
 /** Errors kept in the report; past this only the count is (a whole bad file would not fit in memory). */
 const MAX_ERRORS = 100_000;
+/** Arbitrary constant: the transaction-level advisory lock that serialises roster imports. */
+const IMPORT_LOCK = 7_361_902_301;
 /** Big sorts and hash joins on millions of staged rows run in memory instead of spilling. */
 const WORK_MEM = '256MB';
 
@@ -63,6 +65,8 @@ export async function importRoster(db: DataSource, path: string, opts: ImportOpt
   };
   try {
     await client.query('BEGIN');
+    // One import at a time: two would race on the same new regions, units and cadres.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
     await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
     await client.query(createStagingSql());
     for await (const sheet of source.sheets((n) => progress.bytes(n))) {
