@@ -1,4 +1,5 @@
 import { Converter } from 'opencc-js';
+import { quote } from './text';
 
 /**
  * Turns what people type on phones into a command and its argument text.
@@ -47,7 +48,7 @@ export function createParser(names: ReadonlyMap<string, string>): Parser {
     if (!s) return { kind: 'error', message: EMPTY };
     if (/^\d{1,2}$/.test(s)) return { kind: 'pick', index: Number(s) };
     const verb = verbs.find((v) => s.toLowerCase().startsWith(v.toLowerCase()));
-    if (!verb) return { kind: 'error', message: UNKNOWN(quoteShort(s)) };
+    if (!verb) return { kind: 'error', message: UNKNOWN(quote(s)) };
     return { kind: 'command', command: names.get(verb)!, args: s.slice(verb.length).replace(AFTER_VERB, '').trim() };
   }
 
@@ -63,9 +64,4 @@ function halfWidth(s: string): string {
   return s
     .replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0d\uff0f]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/[\u3000\u00a0\u2000-\u200a\u202f\u205f]/gu, ' ');
-}
-
-function quoteShort(s: string): string {
-  const chars = [...s];
-  return `“${chars.length > 20 ? `${chars.slice(0, 20).join('')}…` : s}”`;
 }

@@ -3,7 +3,7 @@ import type { CommandEnv } from './command';
 import { ChatError, NeedChoice } from './errors';
 import { closest, initialsOf, looksLikeInitials } from './fuzzy';
 import type { Resolution } from './resolve-village';
-import { villageFromCounty } from './text';
+import { quote, villageFromCounty } from './text';
 
 /**
  * Households by 户主 name, only among the sender's linked households: exact
@@ -11,7 +11,7 @@ import { villageFromCounty } from './text';
  */
 
 const NO_HOUSEHOLDS = '您目前没有联系户，无法记录走访。如有疑问请联系本单位双联办。';
-const NOT_FOUND = (spec: string, hint: string) => `在您的联系户中未找到户主“${spec}”。${hint}`;
+const NOT_FOUND = (spec: string, hint: string) => `在您的联系户中未找到户主${quote(spec)}。${hint}`;
 const SUGGEST = (names: string[]) => `您是不是要找：${names.join('、')}？`;
 const LIST = (names: string[]) => `您的联系户有：${names.join('、')}。`;
 const AMBIGUOUS = (spec: string) => `您有多个联系户叫“${spec}”，请回复序号选择：`;
@@ -35,7 +35,8 @@ export function rankHouseholds(specIn: string, households: LinkedHousehold[]): R
     if (hits.length === 1) return { kind: 'found', item: hits[0] };
     if (hits.length > 1) return { kind: 'ambiguous', options: hits };
   }
-  return { kind: 'none', suggestions: closest(spec, households, (h) => h.householder, 3) };
+  // names are at most 50 characters; a longer spec has no close name worth an edit-distance table
+  return { kind: 'none', suggestions: [...spec].length > 50 ? [] : closest(spec, households, (h) => h.householder, 3) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { linkedVillages } from '../src/services/links';
 import type { CommandEnv } from './command';
 import { ChatError, NeedChoice } from './errors';
 import { closest, looksLikeInitials } from './fuzzy';
-import { villageWithPlace } from './text';
+import { quote, villageWithPlace } from './text';
 
 /**
  * Village names as people type them: exact name or alias, the name without
@@ -12,11 +12,13 @@ import { villageWithPlace } from './text';
  * villages win; otherwise the sender picks from a numbered list.
  */
 
-const NOT_FOUND = (spec: string, hint: string) => `未找到村“${spec}”。${hint}`;
+const NOT_FOUND = (spec: string, hint: string) => `未找到村${spec}。${hint}`;
 const SUGGEST = (names: string[]) => `您是不是要找：${names.join('、')}？`;
 const NO_SUGGESTION = '请检查村名，或写上乡镇，例如：鸳鸯镇丁门村。';
 const AMBIGUOUS = (spec: string) => `“${spec}”对应多个村，请回复序号选择：`;
 const MAX_OPTIONS = 9;
+/** Longer than any county+township+village name: not looked up at all (keeps a pasted essay cheap). */
+export const MAX_SPEC_CHARS = 40;
 
 export interface VillageCandidate {
   id: number;
@@ -96,6 +98,7 @@ export async function resolveVillage(
 ): Promise<Resolution<VillageCandidate>> {
   const s = spec.replace(/[/／\s]/gu, '');
   const chars = [...s];
+  if (chars.length > MAX_SPEC_CHARS) return { kind: 'none', suggestions: [] };
   const tails = chars.map((_, i) => chars.slice(i).join(''));
   const forms = [...tails, ...tails.map((t) => `${t}村`), ...tails.map((t) => `${t}社区`)];
   const linked = await linkedVillages(manager, cadre, now);
@@ -138,9 +141,9 @@ export async function requireVillage(env: CommandEnv, spec: string): Promise<Vil
   const r = await resolveVillage(env.manager, spec, env.cadre, env.now);
   if (r.kind === 'found') return r.item;
   if (r.kind === 'ambiguous') {
-    throw new NeedChoice('village', AMBIGUOUS(spec),
+    throw new NeedChoice('village', AMBIGUOUS(spec.slice(0, MAX_SPEC_CHARS)),
       r.options.slice(0, MAX_OPTIONS).map((o) => ({ id: o.id, label: villageWithPlace(o.fullName) })));
   }
   const hint = r.suggestions.length ? SUGGEST(r.suggestions.map((s) => villageWithPlace(s.fullName))) : NO_SUGGESTION;
-  throw new ChatError(NOT_FOUND(spec, hint), 'village_not_found');
+  throw new ChatError(NOT_FOUND(quote(spec), hint), 'village_not_found');
 }

@@ -130,3 +130,17 @@ describe('location messages', () => {
     expect(await visits(chat.seeded.cadres.zhang)).toHaveLength(before);
   });
 });
+
+describe('hostile input', () => {
+  it('answers a 10,000-character village name quickly, quoting only the start', async () => {
+    const started = Date.now();
+    const reply = await chat.say('zhangwei', `签到 ${'丁门'.repeat(5000)}`, at('2026-11-27 09:00'));
+    expect(reply).toBe(`未找到村“${'丁门'.repeat(10)}…”。请检查村名，或写上乡镇，例如：鸳鸯镇丁门村。`);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('answers a message of emoji and control characters only', async () => {
+    expect(await chat.say('zhangwei', '😀\u0000\u200b🎉', at('2026-11-27 09:00')))
+      .toBe('请发送文字指令，例如：签到 丁门村。发送“帮助”查看全部指令。');
+  });
+});

@@ -36,7 +36,7 @@ describe('permissions', () => {
 
   it('ignores events and answers unsupported messages', async () => {
     expect(await chat.send({ msgType: 'event', fromUser: 'zhangwei', event: 'enter_agent' }, at('2026-11-23 11:00'))).toBeNull();
-    expect(await chat.send({ msgType: 'image', fromUser: 'zhangwei', picUrl: 'x' }, at('2026-11-23 11:00')))
+    expect(await chat.send({ msgType: 'voice', fromUser: 'zhangwei', mediaId: 'x' }, at('2026-11-23 11:00')))
       .toBe('暂不支持此类消息。请发送文字指令或位置，发送“帮助”查看全部指令。');
   });
 });

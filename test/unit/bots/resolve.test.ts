@@ -89,3 +89,23 @@ describe('rankHouseholds', () => {
     expect(r.kind === 'none' && r.suggestions.map((s) => s.id)).toEqual([3]);
   });
 });
+
+describe('resolvers on hostile input', () => {
+  const mine = [
+    { id: 1, householder: '张三', villageId: 1, villageFullName: '甘肃省/天水市/武山县/鸳鸯镇/丁门村' },
+    { id: 2, householder: '李四', villageId: 1, villageFullName: '甘肃省/天水市/武山县/鸳鸯镇/丁门村' },
+  ];
+
+  it('never throw on any string, emoji, control characters or 10,000 characters', () => {
+    const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 30 }));
+    fc.assert(fc.property(anyText, (spec) => {
+      expect(['found', 'ambiguous', 'none']).toContain(rankVillages(spec, all).kind);
+      expect(['found', 'ambiguous', 'none']).toContain(rankHouseholds(spec, mine).kind);
+    }), { numRuns: 500 });
+    const long = '丁'.repeat(10000);
+    const started = Date.now();
+    expect(rankVillages(long, all).kind).toBe('none');
+    expect(rankHouseholds(long, mine)).toEqual({ kind: 'none', suggestions: [] });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
