@@ -140,4 +140,15 @@ describe('roster import from CSV', () => {
       'cadres.csv: 花名册缺少 cadres.csv',
     ]);
   });
+
+  test('a CSV saved as GBK is reported as such', async () => {
+    const dir = await demoCopy('gbk');
+    // "县区,乡镇,村,户主,类别,人口,联户干部账号,联系开始日期" in GBK, as Excel's plain "CSV" saves it
+    const header = Buffer.from('cfd8c7f82ccfe7d5f22cb4e52cbba7d6f72cc0e0b1f02cc8cbbfda2cc1aabba7b8c9b2bfd5cbbac52cc1aacfb5bfaacabcc8d5c6da0a', 'hex');
+    await writeFile(join(dir, 'households.csv'), header);
+    const report = await importRoster(t.db, dir, { now: LATER });
+    expect(report.errors.map(formatRowError)).toEqual([
+      'households.csv:1: 文件不是 UTF-8 编码：在 Excel 中请另存为“CSV UTF-8（逗号分隔）”',
+    ]);
+  });
 });

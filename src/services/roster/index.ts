@@ -21,6 +21,7 @@ export { initialsOf } from './rows';
 const M = {
   missingSheet: (name: string) => `花名册缺少 ${name}`,
   missingHeaders: (cols: string[]) => `缺少表头：${cols.join('、')}（表头应在第 1 行）`,
+  notUtf8: '文件不是 UTF-8 编码：在 Excel 中请另存为“CSV UTF-8（逗号分隔）”',
   unsupported: '只能导入 .xlsx 文件或含 CSV 的文件夹',
   tooManyErrors: (n: number) => `另有 ${n} 行错误未列出`,
 } as const;
@@ -73,7 +74,9 @@ export async function importRoster(db: DataSource, path: string, opts: ImportOpt
       const report = emptySheetReport(sheet.spec.kind, sheet.source);
       const absent = sheet.spec.columns.filter((c) => !sheet.headers.includes(c));
       if (absent.length > 0 || reports.has(sheet.spec.kind)) {
-        if (absent.length > 0) addError({ source: sheet.source, row: 1, reason: M.missingHeaders(absent) });
+        // GBK (what Excel on Chinese Windows saves as plain "CSV") decodes to U+FFFD
+        const garbled = sheet.headers.some((h) => h.includes('\uFFFD'));
+        if (absent.length > 0) addError({ source: sheet.source, row: 1, reason: garbled ? M.notUtf8 : M.missingHeaders(absent) });
         for await (const _ of sheet.rows) progress.row(); // drain: the workbook streams on
         continue;
       }

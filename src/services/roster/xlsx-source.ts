@@ -40,7 +40,7 @@ export async function openXlsx(path: string): Promise<RosterSource> {
         }
         const first = await iterator.next();
         const headerRow = !first.done && first.value.number === 1 ? first.value : null;
-        const headers = headerRow ? (headerRow.values as unknown[]).slice(1).map(cleanHeader) : [];
+        const headers = headerRow ? cellValues(headerRow).map(cleanHeader) : [];
         async function* rows(): AsyncIterable<SheetRow> {
           if (!first.done && !headerRow) {
             const cells = rowCells(headers, cellValues(first.value));
