@@ -57,11 +57,11 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
     [prefix, span[0], span[1], ...r0, ...r1, ...r2, ...w.coverage],
   ) as Promise<Record<string, unknown>[]>;
   const fest = w.festival ?? [w.year[0], w.year[0]];
-  const [villages, visits, hvs, households, problems, pace] = await Promise.all([
-    db.query(`SELECT id, path FROM regions WHERE level = 4 AND path LIKE $1 ORDER BY path`, [prefix]),
-    activity('visits', 'started_at'),
-    activity('household_visits', 'visited_at'),
-    db.query(
+  // Sequential: inside a transaction every statement shares one connection.
+  const villages = await db.query(`SELECT id, path FROM regions WHERE level = 4 AND path LIKE $1 ORDER BY path`, [prefix]);
+  const visits = await activity('visits', 'started_at');
+  const hvs = await activity('household_visits', 'visited_at');
+  const households = await db.query(
       `SELECT h.village_id AS id, count(*) AS linked,
               count(*) FILTER (WHERE v.year_n > 0) AS visited, count(*) FILTER (WHERE v.fest_n > 0) AS fest
          FROM households h JOIN regions r ON r.id = h.village_id
@@ -77,8 +77,8 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
              AND l.valid_from <= $2::date AND (l.valid_to IS NULL OR l.valid_to > $2::date))
         GROUP BY h.village_id`,
       [prefix, w.today, w.year[0], w.now, fest[0], fest[1]],
-    ),
-    db.query(
+  );
+  const problems = await db.query(
       `SELECT p.village_id AS id,
               count(*) FILTER (WHERE p.reported_at >= $3 AND p.reported_at < $4) AS new,
               count(*) FILTER (WHERE p.status = 'closed' AND p.closed_at >= $3 AND p.closed_at < $4) AS closed,
@@ -89,16 +89,15 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
         WHERE r.path LIKE $1 AND p.revoked_at IS NULL
         GROUP BY p.village_id`,
       [prefix, w.today, ...r0, w.year[0]],
-    ),
-    db.query(
+  );
+  const pace = await db.query(
       `SELECT x.village_id AS id, count(*) AS links,
               count(*) FILTER (WHERE x.visits >= x.required_visits AND x.days >= x.required_days
                                  AND x.talks >= x.required_talks) AS on_pace
          FROM (${householdLinkSql('AND h.village_id IN (SELECT id FROM regions WHERE path LIKE $8)', false)}) x
         GROUP BY x.village_id`,
       [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, prefix],
-    ),
-  ]);
+  );
   const byId = (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [num(r.id), r]));
   const [vi, hv, hh, pr, pc] = [visits, hvs, households, problems, pace].map(byId);
   return (villages as { id: number; path: string }[]).map(({ id, path }) => {

@@ -90,13 +90,11 @@ export async function buildDigests(
   };
   const targets = await standingTargets(db);
   const needCadres = scopes.some((s) => s.level === 3);
-  const [villages, unacked, cadres, regions] = await Promise.all([
-    villageFigures(db, prefix, w, targets),
-    unackedByScope(db, prefix, now),
-    needCadres ? cadresBehindByTownship(db, prefix, now, pw.today, w.year, targets) : Promise.resolve([]),
-    db.query('SELECT id, parent_id, level, name, full_name, path FROM regions WHERE level < 4 AND path LIKE $1',
-      [prefix]) as Promise<RegionRow[]>,
-  ]);
+  const villages = await villageFigures(db, prefix, w, targets);
+  const unacked = await unackedByScope(db, prefix, now);
+  const cadres = needCadres ? await cadresBehindByTownship(db, prefix, now, pw.today, w.year, targets) : [];
+  const regions: RegionRow[] = await db.query(
+    'SELECT id, parent_id, level, name, full_name, path FROM regions WHERE level < 4 AND path LIKE $1', [prefix]);
 
   const sums = new Map<number, Sums>();
   const acc = (id: number) => sums.get(id) ?? (sums.set(id, zero()), sums.get(id)!);

@@ -1,0 +1,74 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from '../src/logger';
+
+/**
+ * What every processor gets. Processors are plain async functions
+ * (deps, now) → summary; the worker, the CLI and tests call them the same way.
+ */
+export interface JobDeps {
+  db: DataSource;
+  logger: Logger;
+  /** Hands committed outbox row ids to delivery (SENDING's dispatcher); the sweeper covers its absence. */
+  dispatch?: (ids: number[]) => Promise<void>;
+  /** jobs/outbox-sweeper.ts sweepOutbox, bound to its deps. */
+  sweepOutbox?: (now: Date) => Promise<unknown>;
+  /** src/services/inbound.ts processPending, bound to its deps. */
+  processPending?: (now: Date) => Promise<unknown>;
+}
+
+export type JobSummary = Record<string, unknown> & { skipped?: boolean };
+
+/**
+ * Runs `work` at most once per (job, period): the job_runs row is inserted in
+ * the same transaction as the work and its outbox rows, so a crash leaves no
+ * row and the next run does the work; a second run finds the row and skips.
+ * Outbox ids `work` returns are dispatched after commit.
+ */
+export async function oncePerPeriod(
+  deps: JobDeps, job: string, periodKey: string, now: Date,
+  work: (manager: EntityManager) => Promise<{ summary: Record<string, unknown>; outboxIds: number[] }>,
+): Promise<JobSummary> {
+  const result = await deps.db.transaction(async (manager) => {
+    const claimed: unknown[] = await manager.query(
+      `INSERT INTO job_runs (job, period_key, started_at) VALUES ($1, $2, $3)
+       ON CONFLICT (job, period_key) DO NOTHING RETURNING job`,
+      [job, periodKey, now],
+    );
+    if (claimed.length === 0) return null;
+    const r = await work(manager);
+    await manager.query(
+      'UPDATE job_runs SET finished_at = clock_timestamp(), summary = $3 WHERE job = $1 AND period_key = $2',
+      [job, periodKey, JSON.stringify(r.summary)],
+    );
+    return r;
+  });
+  const log = deps.logger.child({ area: 'jobs', job, periodKey });
+  if (!result) {
+    log.info('already ran for this period; skipped');
+    return { skipped: true };
+  }
+  await dispatchAfterCommit(deps, result.outboxIds);
+  log.info(result.summary, 'job done');
+  return result.summary;
+}
+
+/** For jobs that are idempotent by their own columns (notice-followup, auto-checkout). */
+export async function inTransaction(
+  deps: JobDeps, job: string,
+  work: (manager: EntityManager) => Promise<{ summary: Record<string, unknown>; outboxIds: number[] }>,
+): Promise<JobSummary> {
+  const r = await deps.db.transaction(work);
+  await dispatchAfterCommit(deps, r.outboxIds);
+  if (r.outboxIds.length > 0) deps.logger.child({ area: 'jobs', job }).info(r.summary, 'job done');
+  return r.summary;
+}
+
+async function dispatchAfterCommit(deps: JobDeps, ids: number[]): Promise<void> {
+  if (!deps.dispatch || ids.length === 0) return;
+  try {
+    await deps.dispatch(ids);
+  } catch (err) {
+    // Rows are committed; the sweeper sends them.
+    deps.logger.child({ area: 'jobs' }).warn({ err: (err as Error).message }, 'dispatch failed; the sweeper will send');
+  }
+}

@@ -1,0 +1,39 @@
+import { UnrecoverableError } from 'bullmq';
+import { runAutoCheckout } from './auto-checkout';
+import type { JobDeps, JobSummary } from './deps';
+import { runDigest } from './digest';
+import { runFestivalReminders } from './festival-reminders';
+import { runNoticeFollowup } from './notice-followup';
+import { runOverdueProblems } from './overdue-problems';
+import { DIGEST_PERIODS, type JobName, type JobPayloads } from './queues';
+import { runQuotaReminders } from './quota-reminders';
+
+/** Every job's processor, written out (no discovery). */
+export const PROCESSORS: { [K in JobName]: (deps: JobDeps, now: Date, data: JobPayloads[K]) => Promise<JobSummary> } = {
+  digest: (deps, now, data) => {
+    const period = data.period ?? 'day';
+    if (!DIGEST_PERIODS.includes(period)) throw new UnrecoverableError(`unknown digest period ${String(period)}`);
+    return runDigest(deps, now, period);
+  },
+  'quota-reminders': (deps, now) => runQuotaReminders(deps, now),
+  'festival-reminders': (deps, now) => runFestivalReminders(deps, now),
+  'notice-followup': (deps, now) => runNoticeFollowup(deps, now),
+  'overdue-problems': (deps, now) => runOverdueProblems(deps, now),
+  'auto-checkout': (deps, now) => runAutoCheckout(deps, now),
+  'outbox-sweeper': async (deps, now) => {
+    if (!deps.sweepOutbox) return { skipped: true };
+    return { enqueued: await deps.sweepOutbox(now) };
+  },
+  'inbound-retry': async (deps, now) => {
+    if (!deps.processPending) return { skipped: true };
+    return { result: await deps.processPending(now) };
+  },
+};
+
+/** A payload's "now": an ISO time with offset; anything else is bad input, not worth retrying. */
+export function payloadNow(data: { now?: unknown } | undefined, fallback: Date): Date {
+  if (data?.now === undefined) return fallback;
+  const d = typeof data.now === 'string' ? new Date(data.now) : new Date(NaN);
+  if (Number.isNaN(d.getTime())) throw new UnrecoverableError(`bad "now" in job data: ${String(data.now)}`);
+  return d;
+}

@@ -1,0 +1,70 @@
+import type { Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../src/logger';
+import type { JobName, JobPayloads } from './queues';
+
+/**
+ * Every schedule, in one place. Upserted at boot as BullMQ job schedulers
+ * with stable ids (re-running the boot changes nothing) in Asia/Shanghai;
+ * each cron can be changed with `npm run rules -- set schedule.<…> '<cron>'`
+ * and takes effect at the worker's next start.
+ */
+
+export const SCHEDULE_TZ = 'Asia/Shanghai';
+
+export interface Schedule<K extends JobName = JobName> {
+  /** Stable job-scheduler id. */
+  id: string;
+  job: K;
+  data: JobPayloads[K];
+  /** policy_rules key holding the cron. */
+  ruleKey: string;
+  cron: string;
+  /** 周检查、月小结 … as admins read it. */
+  label: string;
+}
+
+export const SCHEDULES: Schedule[] = [
+  { id: 'digest-daily', job: 'digest', data: { period: 'day' }, ruleKey: 'schedule.digest', cron: '0 20 * * *', label: '每日日报' },
+  { id: 'digest-weekly', job: 'digest', data: { period: 'week' }, ruleKey: 'schedule.digest_week', cron: '0 8 * * 1', label: '周检查' },
+  { id: 'digest-monthly', job: 'digest', data: { period: 'month' }, ruleKey: 'schedule.digest_month', cron: '0 8 1 * *', label: '月小结' },
+  { id: 'digest-quarterly', job: 'digest', data: { period: 'quarter' }, ruleKey: 'schedule.digest_quarter', cron: '0 8 1 1,4,7,10 *', label: '季考评' },
+  { id: 'quota-reminders', job: 'quota-reminders', data: {}, ruleKey: 'schedule.quota_reminders', cron: '0 9 * * 1', label: '进度提醒' },
+  { id: 'festival-reminders', job: 'festival-reminders', data: {}, ruleKey: 'schedule.festival_reminders', cron: '0 8 * * *', label: '节日走访提醒' },
+  { id: 'notice-followup', job: 'notice-followup', data: {}, ruleKey: 'schedule.notice_followup', cron: '*/15 * * * *', label: '通知跟进' },
+  { id: 'overdue-problems', job: 'overdue-problems', data: {}, ruleKey: 'schedule.overdue_problems', cron: '0 9 * * *', label: '逾期问题提醒' },
+  { id: 'auto-checkout', job: 'auto-checkout', data: {}, ruleKey: 'schedule.auto_checkout', cron: '59 23 * * *', label: '自动签退' },
+  { id: 'outbox-sweeper', job: 'outbox-sweeper', data: {}, ruleKey: 'schedule.outbox_sweeper', cron: '* * * * *', label: '待发消息补发' },
+  { id: 'inbound-retry', job: 'inbound-retry', data: {}, ruleKey: 'schedule.inbound_retry', cron: '* * * * *', label: '未处理消息重试' },
+];
+
+/** A five-field cron (minute hour day month weekday) of digits, * , - and /. */
+export function isCron(s: string): boolean {
+  const fields = s.trim().split(/\s+/);
+  return fields.length === 5 && fields.every((f) => /^[\d*,/-]+$/.test(f));
+}
+
+/** The schedules with crons from policy_rules (a missing or malformed rule keeps the default). */
+export async function resolveSchedules(db: DataSource, logger?: Logger): Promise<Schedule[]> {
+  const rows: { key: string; value: unknown }[] = await db.query(
+    'SELECT key, value FROM policy_rules WHERE key = ANY($1)', [SCHEDULES.map((s) => s.ruleKey)]);
+  const byKey = new Map(rows.map((r) => [r.key, r.value]));
+  return SCHEDULES.map((s) => {
+    const v = byKey.get(s.ruleKey);
+    if (v === undefined) return s;
+    if (typeof v === 'string' && isCron(v)) return { ...s, cron: v.trim() };
+    logger?.warn({ rule: s.ruleKey }, 'schedule rule is not a cron; using the default');
+    return s;
+  });
+}
+
+/** Upserts every schedule; removes schedulers of ours that are no longer listed. */
+export async function upsertSchedules(queue: Queue, schedules: Schedule[]): Promise<void> {
+  for (const s of schedules) {
+    await queue.upsertJobScheduler(s.id, { pattern: s.cron, tz: SCHEDULE_TZ }, { name: s.job, data: s.data });
+  }
+  const known = new Set(schedules.map((s) => s.id));
+  for (const existing of await queue.getJobSchedulers()) {
+    if (existing.key && !known.has(existing.key)) await queue.removeJobScheduler(existing.key);
+  }
+}

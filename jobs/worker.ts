@@ -1,0 +1,62 @@
+import { UnrecoverableError, Worker, type Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { JobDeps } from './deps';
+import { PROCESSORS, payloadNow } from './processors';
+import { createJobsQueue, isJobName, JOBS_QUEUE } from './queues';
+import { resolveSchedules, upsertSchedules } from './schedules';
+
+/**
+ * The scheduled-jobs worker: upserts every schedule (jobs/schedules.ts), then
+ * runs each job's processor with "now" = the clock at run time (or the
+ * payload's fixed now). Failures are retried by BullMQ (3 attempts, backoff);
+ * bad input throws UnrecoverableError and is not.
+ */
+
+export interface WorkerDeps extends JobDeps {
+  redisUrl: string;
+  /** BullMQ key prefix; tests use a fresh one. */
+  prefix?: string;
+  clock?: () => Date;
+  /** false: do not upsert schedules (tests that only run jobs). */
+  schedule?: boolean;
+  concurrency?: number;
+}
+
+export interface RunningWorker {
+  queue: Queue;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  const clock = deps.clock ?? (() => new Date());
+  const log = deps.logger.child({ area: 'jobs' });
+  const connection = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
+  const queue = createJobsQueue({ connection, prefix: deps.prefix });
+  if (deps.schedule !== false) {
+    const schedules = await resolveSchedules(deps.db, deps.logger);
+    await upsertSchedules(queue, schedules);
+    log.info({ schedules: schedules.map((s) => `${s.id} ${s.cron}`) }, 'job schedules upserted');
+  }
+  const worker = new Worker(
+    JOBS_QUEUE,
+    async (job) => {
+      if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job ${job.name}`);
+      const now = payloadNow(job.data, clock());
+      const run = PROCESSORS[job.name] as (d: JobDeps, n: Date, data: unknown) => Promise<unknown>;
+      return run(deps, now, job.data ?? {});
+    },
+    { connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 2 },
+  );
+  worker.on('failed', (job, err) => log.error({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed'));
+  worker.on('error', (err) => log.warn({ err: err.message }, 'jobs worker error'));
+  return {
+    queue,
+    worker,
+    async close() {
+      await worker.close();
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}

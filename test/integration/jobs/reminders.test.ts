@@ -1,0 +1,113 @@
+import type { DataSource } from 'typeorm';
+import { createTestDb, type TestDb } from '../../helpers/db';
+import { IDS, addHouseholdVisit, addVisit } from '../../helpers/jobs-seed';
+import { DIGEST_NOW, seedDigestDataset } from '../../helpers/jobs-dataset';
+import { createLogger } from '../../../src/logger';
+import type { JobDeps } from '../../../jobs/deps';
+import { runDigest } from '../../../jobs/digest';
+import { runQuotaReminders } from '../../../jobs/quota-reminders';
+import { runFestivalReminders } from '../../../jobs/festival-reminders';
+import { runAutoCheckout } from '../../../jobs/auto-checkout';
+
+let t: TestDb;
+let db: DataSource;
+let deps: JobDeps;
+const dispatched: number[] = [];
+
+type Row = { idempotency_key: string; channel: string; recipient: string; payload: { text?: { content: string }; markdown?: { content: string } } };
+const outbox = async (like: string): Promise<Row[]> =>
+  db.query('SELECT idempotency_key, channel, recipient, payload FROM outbox_messages WHERE idempotency_key LIKE $1 ORDER BY id', [like]);
+
+beforeAll(async () => {
+  t = await createTestDb();
+  db = t.db;
+  await seedDigestDataset(db);
+  deps = { db, logger: createLogger('silent'), dispatch: async (ids) => void dispatched.push(...ids) };
+});
+afterAll(() => t.drop());
+
+describe('digest job', () => {
+  it('sends each scoped leader their digest once per day, dispatching after commit', async () => {
+    const first = await runDigest(deps, DIGEST_NOW);
+    expect(first).toMatchObject({ leaders: 4, scopes: 4, queued: 4 });
+    const again = await runDigest(deps, new Date('2026-11-23T21:30:00+08:00'));
+    expect(again).toEqual({ skipped: true });
+    const rows = await outbox('digest:%');
+    expect(rows.map((r) => [r.idempotency_key, r.recipient])).toEqual([
+      ['digest:2026-11-23:4', 'zhaoxz'], ['digest:2026-11-23:5', 'sunzz'],
+      ['digest:2026-11-23:6', 'zhouzz'], ['digest:2026-11-23:8', 'mass'],
+    ]);
+    expect(rows[0].payload.markdown!.content).toContain('## 武山县 双联日报 11月23日');
+    expect(dispatched).toHaveLength(4);
+    const [{ n }] = await db.query("SELECT count(*)::int AS n FROM job_runs WHERE job = 'digest'");
+    expect(n).toBe(1);
+  });
+
+  it('runs the weekly 周检查 as its own period', async () => {
+    expect(await runDigest(deps, DIGEST_NOW, 'week')).toMatchObject({ queued: 4 });
+    expect((await outbox('digest:week-2026-11-16:%')).length).toBe(4);
+  });
+});
+
+describe('quota reminders', () => {
+  it('sends one consolidated message per cadre behind pace and reports units to their leaders', async () => {
+    const summary = await runQuotaReminders(deps, new Date('2026-11-23T09:00:00+08:00'));
+    expect(summary).toMatchObject({ cadresBehind: 3, unitLinksBehind: 2 });
+    const rows = await outbox('quota%');
+    const byTo = Object.fromEntries(rows.map((r) => [r.recipient, r.payload.text!.content]));
+    expect(Object.keys(byTo).sort()).toEqual(['lina', 'qianjz', 'wanggang', 'zhangwei', 'zhouzz']);
+    // 张伟: both households behind, in one message.
+    expect(byTo.zhangwei.split('\n')).toEqual([
+      '【双联进度提醒】按全年进度折算，您以下指标落后：',
+      '· 张三 已走访2次/2天、谈心1次，按进度应≥2次/≥7天/谈心≥2次',
+      '· 李四 已走访1次/1天、谈心0次，按进度应≥2次/≥7天/谈心≥2次',
+      '请抓紧安排走访。回复“进度”可随时查看。',
+    ]);
+    // 李娜 (队长): the unit's village, her household and resident days.
+    expect(byTo.lina).toContain('· 丁门村 今年已进村3次/累计3天，按进度应≥4次/≥27天');
+    expect(byTo.lina).toContain('· 王五 已走访0次');
+    expect(byTo.lina).toContain('· 驻村 已到村2天、驻村1天，按进度应≥197天/≥144天');
+    // Unit 1 has its own leader; unit 2 has none, so 洛门镇's leader hears of 西坪村.
+    expect(byTo.qianjz).toContain('县农业局 联系丁门村 今年已进村3次/累计3天');
+    expect(byTo.zhouzz).toContain('县教育局 联系西坪村 今年已进村2次/累计2天，按进度应≥2次/≥12天');
+    expect(await runQuotaReminders(deps, new Date('2026-11-24T09:00:00+08:00'))).toEqual({ skipped: true });
+  });
+});
+
+describe('festival reminders', () => {
+  it('reminds linked cadres and groups remind_days_before days ahead, once', async () => {
+    expect(await runFestivalReminders(deps, new Date('2026-09-21T08:00:00+08:00'))).toEqual({ festivals: [] });
+    const s = await runFestivalReminders(deps, new Date('2026-09-22T08:00:00+08:00'));
+    expect(s).toMatchObject({ festivals: ['中秋节'], 中秋节: { date: '2026-09-25', cadres: 3, groups: 1, queued: 2 } });
+    const rows = await outbox('festival:%');
+    expect(rows.map((r) => [r.idempotency_key, r.channel, r.recipient])).toEqual([
+      ['festival:2026-09-25:中秋节', 'app', 'zhangwei|lina|wanggang'],
+      ['festival:2026-09-25:中秋节:group:1', 'robot', '1'],
+    ]);
+    expect(rows[0].payload.text!.content).toContain('中秋节（9月25日）将至');
+    expect(await runFestivalReminders(deps, new Date('2026-09-22T09:00:00+08:00')))
+      .toMatchObject({ 中秋节: { skipped: true } });
+  });
+});
+
+describe('auto-checkout', () => {
+  it('closes open check-ins at the end of their day with the duration capped, and tells the cadre', async () => {
+    const early = await addVisit(db, IDS.zhangwei, IDS.wangmen, '2026-11-24T07:00:00+08:00', null);
+    const late = await addVisit(db, IDS.wanggang, IDS.xiping, '2026-11-24T20:00:00+08:00', null);
+    const tomorrow = await addVisit(db, IDS.lina, IDS.dingmen, '2026-11-25T08:00:00+08:00', null);
+    const s = await runAutoCheckout(deps, new Date('2026-11-24T23:59:00+08:00'));
+    expect(s).toMatchObject({ closed: 2, queued: 2 });
+    const rows: { id: number; ended_at: Date; duration_minutes: number | null; auto_closed: boolean }[] = await db.query(
+      'SELECT id, ended_at, duration_minutes, auto_closed FROM visits WHERE id = ANY($1) ORDER BY id', [[early, late, tomorrow]]);
+    expect(rows.map((r) => [r.ended_at?.toISOString() ?? null, r.duration_minutes, r.auto_closed])).toEqual([
+      ['2026-11-24T07:00:00.000Z', 480, true], // 07:00 + 8 h cap
+      ['2026-11-24T15:59:00.000Z', 239, true], // 20:00 until the run at 23:59
+      [null, null, false],
+    ]);
+    const msgs = await outbox('auto-checkout:%');
+    expect(msgs.map((m) => m.recipient)).toEqual(['zhangwei', 'wanggang']);
+    expect(msgs[0].payload.text!.content).toContain('计入8小时（未签退时最多计8小时）');
+    expect(await runAutoCheckout(deps, new Date('2026-11-24T23:59:30+08:00'))).toMatchObject({ closed: 0 });
+    await db.query('DELETE FROM visits WHERE id = $1', [tomorrow]);
+  });
+});
