@@ -22,7 +22,7 @@ export function initialsOf(s: string): string {
 
 /** True for a spec that can only be pinyin initials. */
 export function looksLikeInitials(s: string): boolean {
-  return /^[a-z]{2,10}$/i.test(s);
+  return /^[a-z]{1,10}$/i.test(s);
 }
 
 /**

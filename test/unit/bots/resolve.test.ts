@@ -26,6 +26,7 @@ describe('rankVillages', () => {
     expect(found('丁')).toBe(1);
     expect(found('DM')).toBe(1);
     expect(found('ds')).toBe(5);
+    expect(found('d')).toBe(4);
   });
 
   it('prefers an exact name to a prefix: 东 is 东村, not 东山社区', () => {
