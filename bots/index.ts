@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { isAppError } from '../src/errors';
+import type { Metrics } from '../src/metrics';
 import { findCadreByUserid, isLeader } from '../src/services/cadres';
 import type { Command, CommandEnv } from './command';
 import { COMMANDS, commandNames } from './commands';
@@ -32,6 +33,8 @@ export interface BotDeps {
   keyPrefix?: string;
   /** The command list; defaults to every command. */
   commands?: Command<unknown>[];
+  /** chat_commands_total{command, result}: ok, bad_args, choice, refused, leaders_only, failed. */
+  metrics?: Pick<Metrics, 'chatCommands'>;
 }
 
 export function createBot(deps: BotDeps): Bot {
@@ -41,22 +44,35 @@ export function createBot(deps: BotDeps): Bot {
   const conversation = createConversation(deps.redis, deps.keyPrefix ?? '');
   const log = deps.logger.child({ area: 'chat' });
 
+  const count = (command: string, result: string) => deps.metrics?.chatCommands.inc({ command, result });
+
   async function run(cmd: Command<unknown>, argsText: string, env: CommandEnv): Promise<string> {
-    if (cmd.leaderOnly && !isLeader(env.cadre)) return LEADERS_ONLY(cmd.name);
+    if (cmd.leaderOnly && !isLeader(env.cadre)) {
+      count(cmd.name, 'leaders_only');
+      return LEADERS_ONLY(cmd.name);
+    }
     const parsed = cmd.args.safeParse(argsText);
-    if (!parsed.success) return BAD_ARGS(parsed.error.issues[0]?.message ?? '格式不对', cmd.usage);
+    if (!parsed.success) {
+      count(cmd.name, 'bad_args');
+      return BAD_ARGS(parsed.error.issues[0]?.message ?? '格式不对', cmd.usage);
+    }
     try {
-      return await env.manager.transaction((manager) => cmd.handle(parsed.data, { ...env, manager }));
+      const reply = await env.manager.transaction((manager) => cmd.handle(parsed.data, { ...env, manager }));
+      count(cmd.name, 'ok');
+      return reply;
     } catch (e) {
       if (e instanceof NeedChoice) {
+        count(cmd.name, 'choice');
         const pick: PendingPick = { command: cmd.name, args: argsText, kind: e.kind, ids: e.options.map((o) => o.id) };
         await conversation.save(env.cadre.userid, pick);
         return [e.prompt, ...e.options.map((o, i) => `${i + 1}. ${o.label}`), PICK_TAIL].join('\n');
       }
       if (isAppError(e)) {
+        count(cmd.name, 'refused');
         log.info({ userId: env.cadre.userid, command: cmd.name, code: e.code }, 'command refused');
         return e.userMessage;
       }
+      count(cmd.name, 'failed');
       throw e;
     }
   }

@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
   const db = await openDatabase({ url: config.databaseUrl, applicationName: `shuanglian-${role}` });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   const metrics = createMetrics();
-  const bot = createBot({ redis, logger });
+  const bot = createBot({ redis, logger, metrics });
 
   const closers: (() => Promise<unknown>)[] = [];
   let server: Server | undefined;

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import pino from 'pino';
 import { createBot } from '../../../bots';
 import type { IncomingMessage } from '../../../bots/types';
+import { createMetrics, type Metrics } from '../../../src/metrics';
 import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
 import { seedRoster, type Seeded } from '../../helpers/seed';
 import { REDIS_URL } from '../../helpers/urls';
@@ -17,6 +18,7 @@ export interface Chat {
   tdb: TestDb;
   seeded: Seeded;
   redis: Redis;
+  metrics: Metrics;
   say(userid: string, content: string, now: Date): Promise<string | null>;
   send(msg: Omit<IncomingMessage, 'inboundId' | 'createTime'>, now: Date): Promise<string | null>;
   close(): Promise<void>;
@@ -27,7 +29,8 @@ export async function startChat(): Promise<Chat> {
   const seeded = await seedRoster(tdb.db);
   const redis = new Redis(REDIS_URL);
   const prefix = `${testPrefix()}:`;
-  const bot = createBot({ redis, logger: pino({ level: 'silent' }), keyPrefix: prefix });
+  const metrics = createMetrics();
+  const bot = createBot({ redis, logger: pino({ level: 'silent' }), keyPrefix: prefix, metrics });
   let inboundId = 0;
   const send = async (msg: Omit<IncomingMessage, 'inboundId' | 'createTime'>, now: Date) => {
     const full: IncomingMessage = { ...msg, inboundId: ++inboundId, createTime: Math.floor(now.getTime() / 1000) };
@@ -35,7 +38,7 @@ export async function startChat(): Promise<Chat> {
     return reply?.text ?? null;
   };
   return {
-    tdb, seeded, redis, send,
+    tdb, seeded, redis, metrics, send,
     say: (userid, content, now) => send({ msgType: 'text', fromUser: userid, content }, now),
     async close() {
       const keys = await redis.keys(`${prefix}*`);

@@ -32,6 +32,10 @@ describe('permissions', () => {
       .toBe('未找到范围“火星县”。请写市、县区或乡镇名，例如：武山县、武山县/鸳鸯镇。');
     expect(await chat.say('lzlead', '通知 武山县 明早开会', at('2026-11-23 20:00'))).toBe('“武山县”不在您的管辖范围（兰州市）内。');
     expect(await q('SELECT count(*)::int AS n FROM notices')).toEqual([{ n: 0 }]);
+    const counted = await chat.metrics.registry.getSingleMetricAsString('chat_commands_total');
+    expect(counted).toContain('chat_commands_total{command="统计",result="leaders_only"} 1');
+    expect(counted).toContain('chat_commands_total{command="通知",result="refused"} 1');
+    expect(counted).toContain('chat_commands_total{command="签到",result="ok"} 2');
   });
 
   it('ignores events and answers unsupported messages', async () => {
