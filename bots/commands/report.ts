@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cadre, Unit } from '../../entities';
+import { Cadre, Region, Unit } from '../../entities';
 import { openVisit } from '../../src/services/checkin';
 import { linkedVillages } from '../../src/services/links';
 import { reportProblem } from '../../src/services/problems';
@@ -46,10 +46,10 @@ export default defineCommand({
     const { villageId, description } = await villageFor(env, text);
     if ([...description].length > MAX_DESCRIPTION) throw new ChatError(`问题描述请不超过${MAX_DESCRIPTION}字。`, 'too_long');
     const p = await reportProblem(env.manager, { reporter: env.cadre, villageId, description, now: env.now });
-    const village = await env.manager.query('SELECT full_name FROM regions WHERE id = $1', [villageId]);
+    const village = await env.manager.getRepository(Region).findOneByOrFail({ id: villageId });
     const ownerCadre = p.ownerCadreId ? await env.manager.getRepository(Cadre).findOneBy({ id: p.ownerCadreId }) : null;
     const ownerUnit = p.ownerUnitId ? await env.manager.getRepository(Unit).findOneBy({ id: p.ownerUnitId }) : null;
     const owner = [ownerCadre?.name, ownerUnit ? `（${ownerUnit.name}）` : ''].filter(Boolean).join('') || NO_OWNER;
-    return RECORDED(p.code, description, villagePath(village[0].full_name), owner, formatDate(p.deadline));
+    return RECORDED(p.code, description, villagePath(village.fullName), owner, formatDate(p.deadline));
   },
 });
