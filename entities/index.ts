@@ -10,6 +10,7 @@ import { JobRun } from './job-run.entity';
 import { Notice } from './notice.entity';
 import { NoticeRecipient } from './notice-recipient.entity';
 import { OutboxMessage } from './outbox-message.entity';
+import { Photo } from './photo.entity';
 import { PolicyRule } from './policy-rule.entity';
 import { Problem } from './problem.entity';
 import { ProblemEvent } from './problem-event.entity';
@@ -31,6 +32,7 @@ export * from './job-run.entity';
 export * from './notice.entity';
 export * from './notice-recipient.entity';
 export * from './outbox-message.entity';
+export * from './photo.entity';
 export * from './policy-rule.entity';
 export * from './problem.entity';
 export * from './problem-event.entity';
@@ -44,4 +46,5 @@ export const ENTITIES = [
   Region, Village, Unit, UnitVillageLink, Cadre, Household, CadreHouseholdLink,
   Visit, HouseholdVisit, DiaryEntry, Problem, ProblemEvent, Notice, NoticeRecipient,
   PolicyRule, Festival, InboundMessage, OutboxMessage, Group, JobRun,
+  Photo,
 ];

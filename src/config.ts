@@ -59,6 +59,12 @@ const schema = z
     PUBLIC_URL: optionalText.pipe(z.url().optional()),
     SESSION_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     DATA_DIR: z.string().default('data'),
+    // Photo storage in S3-compatible object storage (e.g. MinIO); all or none, else the local DATA_DIR.
+    S3_ENDPOINT: optionalText.pipe(z.url().optional()),
+    S3_BUCKET: optionalText.pipe(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').optional()),
+    S3_ACCESS_KEY_ID: optionalText,
+    S3_SECRET_ACCESS_KEY: optionalText,
+    S3_REGION: z.string().trim().min(1).default('us-east-1'),
   })
   .superRefine((env, ctx) => {
     const creds = WECOM_CREDENTIALS.filter((k) => env[k] !== undefined);
@@ -69,6 +75,12 @@ const schema = z
           path: [k],
           message: 'missing: set all WECOM_* credentials, or none for demo mode',
         });
+      }
+    }
+    const s3 = S3_SETTINGS.filter((k) => env[k] !== undefined);
+    if (s3.length > 0 && s3.length < S3_SETTINGS.length) {
+      for (const k of S3_SETTINGS.filter((k) => env[k] === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [k], message: 'missing: set all S3_* settings, or none for local photo storage' });
       }
     }
     if (creds.length === WECOM_CREDENTIALS.length && !env.ADMIN_TOKEN) {
@@ -83,6 +95,16 @@ const WECOM_CREDENTIALS = [
   'WECOM_TOKEN',
   'WECOM_ENCODING_AES_KEY',
 ] as const;
+
+const S3_SETTINGS = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+export interface S3Config {
+  endpoint: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+}
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -115,6 +137,8 @@ export interface Config {
   publicUrl?: string;
   sessionSecret: string;
   dataDir: string;
+  /** Photo storage in S3-compatible object storage; absent = files under dataDir. */
+  s3?: S3Config;
 }
 
 export class ConfigError extends Error {
@@ -157,5 +181,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret:
       e.SESSION_SECRET ?? createHmac('sha256', wecom.secret).update(`session:${e.ADMIN_TOKEN ?? ''}`).digest('hex'),
     dataDir: e.DATA_DIR,
+    s3: e.S3_ENDPOINT
+      ? { endpoint: e.S3_ENDPOINT, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY!, region: e.S3_REGION }
+      : undefined,
   };
 }
