@@ -10,7 +10,8 @@ const ROW = (i: number, code: string, village: string, text: string, deadline: s
   `${i}. ${code} ${village} ${text}（期限${deadline}${overdue ? '，已逾期' : ''}）`;
 const MORE = (n: number) => `……另有${n}个未列出，请在管理后台查看。`;
 const TAIL = '整改后发送“销号 编号 整改说明”。';
-const SHOWN = 20;
+// 12 rows of ≤ 24 characters fit WeCom's 2,048 bytes with the head and tail lines
+const SHOWN = 12;
 const TEXT_CHARS = 24;
 
 const short = (s: string) => ([...s].length > TEXT_CHARS ? `${[...s].slice(0, TEXT_CHARS).join('')}…` : s);

@@ -185,3 +185,18 @@ describe('进度', () => {
     await q(`UPDATE policy_rules SET value = 'false'::jsonb WHERE key = 'five_hundreds.enabled'`);
   });
 });
+
+describe('long lists', () => {
+  it('lists at most 12 problems, says how many more, and stays within 2,048 bytes', async () => {
+    for (let i = 0; i < 15; i++) {
+      await chat.say('zhangwei', `上报 丁门村 第${i + 1}个问题：村里的路灯坏了需要尽快维修更换灯泡和线路`, at('2026-12-01 09:00'));
+    }
+    const reply = (await chat.say('zhangwei', '问题', at('2026-12-01 10:00')))!;
+    const lines = reply.split('\n');
+    expect(lines[0]).toBe('您联系的村共有16个未销号问题：');
+    expect(lines.filter((l) => /^\d+\. W2026-/.test(l))).toHaveLength(12);
+    expect(lines[13]).toBe('……另有4个未列出，请在管理后台查看。');
+    expect(lines[14]).toBe('整改后发送“销号 编号 整改说明”。');
+    expect(Buffer.byteLength(reply, 'utf8')).toBeLessThanOrEqual(2048);
+  });
+});
