@@ -7,10 +7,10 @@ import { applyCadres, applyHouseholds, applyUnits, type LinkDays } from './apply
 import { runChecks } from './checks';
 import { openCsvFolder } from './csv-source';
 import { createProgress } from './progress';
-import { stageRow } from './rows';
 import { SHEETS, type SheetKind, type SheetSpec } from './sheets';
 import { isDirectory, type RosterSource } from './source';
-import { createStagingSql, StageWriter, stageTable } from './staging';
+import { stageSource } from './read';
+import { createStagingSql, stageTable } from './staging';
 import { emptySheetReport, type ImportOptions, type ImportReport, type RowError, type SheetReport } from './types';
 import { openXlsx } from './xlsx-source';
 
@@ -20,8 +20,6 @@ export { initialsOf } from './rows';
 
 const M = {
   missingSheet: (name: string) => `花名册缺少 ${name}`,
-  missingHeaders: (cols: string[]) => `缺少表头：${cols.join('、')}（表头应在第 1 行）`,
-  notUtf8: '文件不是 UTF-8 编码：在 Excel 中请另存为“CSV UTF-8（逗号分隔）”',
   unsupported: '只能导入 .xlsx 文件或含 CSV 的文件夹',
   tooManyErrors: (n: number) => `另有 ${n} 行错误未列出`,
 } as const;
@@ -55,7 +53,7 @@ export async function importRoster(db: DataSource, path: string, opts: ImportOpt
   await runner.connect();
   const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
   const progress = createProgress(opts.progress ?? false, source.totalBytes);
-  const reports = new Map<SheetKind, SheetReport>();
+  let reports = new Map<SheetKind, SheetReport>();
   let regionsCreated = 0;
   const timings: Record<string, number> = {};
   let mark = Date.now();
@@ -70,28 +68,7 @@ export async function importRoster(db: DataSource, path: string, opts: ImportOpt
     await client.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
     await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
     await client.query(createStagingSql());
-    for await (const sheet of source.sheets((n) => progress.bytes(n))) {
-      const report = emptySheetReport(sheet.spec.kind, sheet.source);
-      const absent = sheet.spec.columns.filter((c) => !sheet.headers.includes(c));
-      if (absent.length > 0 || reports.has(sheet.spec.kind)) {
-        // GBK (what Excel on Chinese Windows saves as plain "CSV") decodes to U+FFFD
-        const garbled = sheet.headers.some((h) => h.includes('\uFFFD'));
-        if (absent.length > 0) addError({ source: sheet.source, row: 1, reason: garbled ? M.notUtf8 : M.missingHeaders(absent) });
-        for await (const _ of sheet.rows) progress.row(); // drain: the workbook streams on
-        continue;
-      }
-      reports.set(sheet.spec.kind, report);
-      const writer = new StageWriter(client, sheet.spec.kind);
-      for await (const row of sheet.rows) {
-        const staged = stageRow(sheet.spec.kind, row);
-        for (const reason of staged.reasons) addError({ source: sheet.source, row: row.row, reason });
-        await writer.write(staged.values);
-        report.rows++;
-        progress.row();
-      }
-      await writer.end();
-    }
-    progress.stop();
+    reports = await stageSource(client, source, progress, addError);
     lap('read');
     for (const spec of missingSheets(path, reports, missing)) {
       addError({ source: spec.sheet, row: 0, reason: M.missingSheet(spec.sheet) });
