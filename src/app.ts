@@ -19,6 +19,8 @@ export interface AppDeps {
   bot: Bot;
   /** "Now" for request handling; tests fix it. Defaults to the system clock. */
   clock?: () => Date;
+  /** Hands committed outbox row ids to delivery (OutboxDispatcher.dispatch); without it the sweeper sends them. */
+  dispatch?: (outboxIds: number[]) => Promise<void>;
 }
 
 /** The Koa app: policy lives in middleware, errors are caught once here. */
