@@ -21,6 +21,7 @@ let redis: Redis;
 let app: Koa;
 let metrics: Metrics;
 const logLines: string[] = [];
+const dispatched: number[] = [];
 let respond: (msg: IncomingMessage, call: number) => Promise<string | null> | string | null = () => null;
 const { bot, calls } = recordingBot((m, n) => respond(m, n));
 
@@ -30,7 +31,8 @@ beforeAll(async () => {
   metrics = createMetrics();
   const sink = new Writable({ write: (chunk, _enc, cb) => (logLines.push(String(chunk)), cb()) });
   const logger = createLogger('debug', sink);
-  app = createApp({ config: loadConfig(wecomEnv(creds)), db: t.db, redis, logger, metrics, bot });
+  const dispatch = async (ids: number[]) => void dispatched.push(...ids);
+  app = createApp({ config: loadConfig(wecomEnv(creds)), db: t.db, redis, logger, metrics, bot, dispatch });
 });
 afterAll(async () => {
   redis.disconnect();
@@ -165,7 +167,9 @@ describe('POST /wecom/callback', () => {
     expect([a.status, a.text, b.status, b.text]).toEqual([200, '', 200, '']);
     const rows = await t.db.query('SELECT id, dedup_key, status FROM inbound_messages');
     expect(rows).toEqual([{ id: rows[0].id, dedup_key: 'sunqi:1763860000:enter_agent', status: 'done' }]);
-    expect(await t.db.query('SELECT idempotency_key FROM outbox_messages')).toEqual([{ idempotency_key: `reply:${rows[0].id}` }]);
+    const out = await t.db.query('SELECT id, idempotency_key FROM outbox_messages');
+    expect(out).toEqual([{ id: out[0].id, idempotency_key: `reply:${rows[0].id}` }]);
+    expect(dispatched).toContain(out[0].id);
     expect(calls).toHaveLength(1);
   });
 
