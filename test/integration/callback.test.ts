@@ -41,7 +41,7 @@ afterAll(async () => {
 beforeEach(async () => {
   calls.length = 0;
   respond = () => null;
-  await t.db.query('TRUNCATE inbound_messages, outbox_messages');
+  await t.db.query('TRUNCATE inbound_messages, outbox_messages CASCADE');
 });
 
 const post = (p: { url: string; body: string }) => request(app.callback()).post(p.url).type('text/xml').send(p.body);

@@ -29,7 +29,7 @@ afterAll(async () => {
   await t.drop();
 });
 beforeEach(async () => {
-  await t.db.query('TRUNCATE inbound_messages, outbox_messages');
+  await t.db.query('TRUNCATE inbound_messages, outbox_messages CASCADE');
 });
 
 test('over budget: empty answer at once, the reply is committed to the outbox when the chat finishes', async () => {
