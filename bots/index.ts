@@ -41,8 +41,8 @@ export function createBot(deps: BotDeps): Bot {
   const commands = deps.commands ?? COMMANDS;
   const byName = new Map(commands.map((c) => [c.name, c]));
   const parser = createParser(commandNames(commands));
-  const conversation = createConversation(deps.redis, deps.keyPrefix ?? '');
   const log = deps.logger.child({ area: 'chat' });
+  const conversation = createConversation(deps.redis, deps.keyPrefix ?? '', log);
 
   const count = (command: string, result: string) => deps.metrics?.chatCommands.inc({ command, result });
 
@@ -89,7 +89,13 @@ export function createBot(deps: BotDeps): Bot {
     if (!pending || !cmd) return NO_PENDING;
     if (p.index < 1 || p.index > pending.ids.length) return PICK_RANGE(pending.ids.length);
     await conversation.clear(env.cadre.userid);
-    return run(cmd, pending.args, { ...env, picked: { kind: pending.kind, id: pending.ids[p.index - 1] } });
+    try {
+      return await run(cmd, pending.args, { ...env, picked: { kind: pending.kind, id: pending.ids[p.index - 1] } });
+    } catch (e) {
+      // The message will be retried: it must still find its list.
+      await conversation.save(env.cadre.userid, pending);
+      throw e;
+    }
   }
 
   return {

@@ -144,3 +144,20 @@ describe('hostile input', () => {
       .toBe('请发送文字指令，例如：签到 丁门村。发送“帮助”查看全部指令。');
   });
 });
+
+describe('Redis outage', () => {
+  it('still records commands when the conversation store is unreachable', async () => {
+    const Redis = (await import('ioredis')).default;
+    const pino = (await import('pino')).default;
+    const { createBot } = await import('../../../bots');
+    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const bot = createBot({ redis: dead, logger: pino({ level: 'silent' }), keyPrefix: 'dead:' });
+    const reply = await chat.tdb.db.transaction((manager) => bot.handle(
+      { inboundId: 9001, msgType: 'text', fromUser: 'sunli', createTime: 0, content: '日记 断网也能记' }, { manager, now: at('2026-11-28 09:00') }));
+    expect(reply?.text).toMatch(/^已记录民情日记/);
+    const list = await chat.tdb.db.transaction((manager) => bot.handle(
+      { inboundId: 9002, msgType: 'text', fromUser: 'admin01', createTime: 0, content: '签到 王门' }, { manager, now: at('2026-11-28 09:05') }));
+    expect(list?.text).toContain('2. 王门村（甘谷县大像山镇）');
+    dead.disconnect();
+  });
+});
