@@ -15,6 +15,19 @@ export function scopeLabel(r: Pick<Region, 'fullName' | 'parentId'>): string {
   return r.parentId === null ? '全省' : r.fullName.split('/').slice(1).join('');
 }
 
+/** Suffixes people leave off: 武山 → 武山县, 鸳鸯 → 鸳鸯镇. */
+const SUFFIXES = ['县', '区', '市', '镇', '乡'];
+
+async function findScope(env: CommandEnv, text: string): Promise<Region[]> {
+  const found = await findRegionsByScope(env.manager, text);
+  if (found.length > 0) return found;
+  for (const suffix of SUFFIXES) {
+    const withSuffix = await findRegionsByScope(env.manager, `${text}${suffix}`);
+    if (withSuffix.length > 0) return withSuffix;
+  }
+  return [];
+}
+
 export async function requireScope(env: CommandEnv, text: string): Promise<Region> {
   const repo = env.manager.getRepository(Region);
   const mine = env.cadre.scopeRegionId === null ? null : await repo.findOneBy({ id: env.cadre.scopeRegionId });
@@ -24,7 +37,7 @@ export async function requireScope(env: CommandEnv, text: string): Promise<Regio
     if (r && contains(mine, r)) return r;
   }
   if (!text) return mine;
-  const found = await findRegionsByScope(env.manager, text);
+  const found = await findScope(env, text);
   if (found.length === 0) throw new ChatError(NOT_FOUND(text), 'scope_not_found');
   const inside = found.filter((r) => contains(mine, r));
   if (inside.length === 0) throw new ChatError(OUTSIDE(text, scopeLabel(mine)), 'scope_outside');

@@ -61,6 +61,7 @@ describe('日报 and 统计', () => {
       '2. 洛门镇 达进度 0/1（0%）',
     ].join('\n'));
     expect(await chat.say('wangju', '日报 洛门镇', at('2026-11-23 20:00'))).toContain('洛门镇 双联日报 11月23日\n签到 0 次');
+    expect(await chat.say('wangju', '日报 洛门', at('2026-11-23 20:00'))).toContain('洛门镇 双联日报 11月23日');
     expect(await chat.say('wangju', '日报 丁门村', at('2026-11-23 20:00'))).toBe([
       '天水市武山县鸳鸯镇丁门村 11月23日双联日报',
       '签到1次（1名干部）',
