@@ -25,7 +25,10 @@ export interface InboundDeps {
   dispatch?: (outboxIds: number[]) => Promise<void>;
 }
 
-/** A message failing this many times is marked failed and left alone. */
+/** What the sender reads when their message failed MAX_ATTEMPTS times (sent by outbox). */
+const GAVE_UP_REPLY = '抱歉，您的消息未能处理成功，请稍后重新发送。';
+
+/** A message failing this many times is marked failed, and its sender told so. */
 export const MAX_ATTEMPTS = 5;
 /** How long the callback waits for the chat before answering an empty 200 (WeCom gives up at 5 s). */
 export const INLINE_BUDGET_MS = 2000;
@@ -102,7 +105,8 @@ export async function processOne(
         await manager.query('RELEASE SAVEPOINT inbound_bot');
       } catch (err) {
         await manager.query('ROLLBACK TO SAVEPOINT inbound_bot');
-        const final = await recordFailure(manager, id, err);
+        let final: boolean;
+        ({ final, outboxIds } = await recordFailure(manager, id, err));
         log.warn({ err: errorName(err), final, msgType: msg.msgType }, 'bot failed on an inbound message');
         return { status: final ? 'failed' : 'retry' };
       }
@@ -124,7 +128,8 @@ export async function processOne(
     // The transaction itself failed (lost connection, commit error): count it if we can.
     // A lock timeout only means another process holds the row; that is not the message's fault.
     if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) return { status: 'skipped' };
-    const final = await recordFailure(deps.db.manager, id, err).catch(() => false);
+    const { final, outboxIds: ids } = await recordFailure(deps.db.manager, id, err).catch(() => ({ final: false, outboxIds: [] }));
+    if (ids.length > 0 && deps.dispatch) await deps.dispatch(ids).catch(() => undefined);
     log.warn({ err: errorName(err), final }, 'inbound transaction failed');
     return { status: final ? 'failed' : 'retry' };
   }
@@ -137,20 +142,26 @@ async function priorRoute(manager: EntityManager, id: number, reply: string | nu
   return { reply, via: sent.length > 0 ? 'outbox' : 'passive' };
 }
 
-/** Counts a failed attempt; the MAX_ATTEMPTS-th marks the row failed. Returns whether it did. */
-async function recordFailure(manager: EntityManager, id: number, err: unknown): Promise<boolean> {
+/** Counts a failed attempt; the MAX_ATTEMPTS-th marks the row failed and tells the sender. */
+async function recordFailure(
+  manager: EntityManager,
+  id: number,
+  err: unknown,
+): Promise<{ final: boolean; outboxIds: number[] }> {
   // Wrapped in a SELECT: TypeORM returns [rows, count] for a bare UPDATE … RETURNING.
-  const rows: { status: string }[] = await manager.query(
+  const rows: { status: string; from_user: string }[] = await manager.query(
     `WITH u AS (
        UPDATE inbound_messages
        SET attempts = attempts + 1, error = $2,
            status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE status END
        WHERE id = $1 AND status = 'received'
-       RETURNING status)
-     SELECT status FROM u`,
+       RETURNING status, from_user)
+     SELECT status, from_user FROM u`,
     [id, errorText(err), MAX_ATTEMPTS],
   );
-  return rows[0]?.status === 'failed';
+  if (rows[0]?.status !== 'failed') return { final: false, outboxIds: [] };
+  const outboxIds = await addToOutbox(manager, [textMessage(`reply:${id}`, rows[0].from_user, GAVE_UP_REPLY)]);
+  return { final: true, outboxIds };
 }
 
 /** English detail for the row's error column (errors carry English; message text never goes to logs). */

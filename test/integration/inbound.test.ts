@@ -78,7 +78,9 @@ test('what the bot wrote before throwing is rolled back; the fifth failure marks
   expect(row.status).toBe('failed');
   expect(row.attempts).toBe(MAX_ATTEMPTS);
   expect(row.error).toBe(`Error: lookup failed for inbound ${calls[0].inboundId}`);
-  expect(await t.db.query('SELECT 1 FROM outbox_messages')).toEqual([]);
+  // Nothing the bot wrote survived; the sender is told once that the message failed.
+  const out = await t.db.query('SELECT idempotency_key, recipient, payload FROM outbox_messages');
+  expect(out).toEqual([{ idempotency_key: `reply:${calls[0].inboundId}`, recipient: 'lisi', payload: { msgtype: 'text', text: { content: expect.stringContaining('未能处理成功') } } }]);
   expect(await processPending(deps, new Date(later + 3_600_000))).toEqual({ done: 0, retry: 0, failed: 0 });
   expect(calls).toHaveLength(MAX_ATTEMPTS);
 });
