@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
 import { subtreeLike } from '../regions';
 import { shanghaiDate } from '../time';
+import { consoleRead } from './read';
 
 /**
  * 两个全覆盖 for a scope: every village has a linked unit, every household a
@@ -33,7 +34,7 @@ export async function coverage(db: Db, scope: Region, now: Date): Promise<Covera
   const params = [subtreeLike(scope.path), shanghaiDate(now)];
   // The child of the scope that holds each village: the id after the scope's own in the path.
   const childPart = scope.level < 4 ? `split_part(r.path, '/', ${scope.level + 3})::int` : 'r.id';
-  const rows: (CoverageCounts & { child: number; name: string })[] = await db.query(
+  const rows: (CoverageCounts & { child: number; name: string })[] = await consoleRead(db, (m) => m.query(
     `WITH vs AS (
        SELECT r.id, ${childPart} AS child,
               EXISTS (SELECT 1 FROM unit_village_links l WHERE l.village_id = r.id AND ${VALID_ON('l')}) AS linked
@@ -50,22 +51,22 @@ export async function coverage(db: Db, scope: Region, now: Date): Promise<Covera
        LEFT JOIN hs ON hs.child = v.child
       ORDER BY c.name`,
     params,
-  );
-  const villageGaps: { id: number; fullName: string }[] = await db.query(
+  ));
+  const villageGaps: { id: number; fullName: string }[] = await consoleRead(db, (m) => m.query(
     `SELECT r.id, r.full_name AS "fullName" FROM regions r
       WHERE r.path LIKE $1 AND r.level = 4
         AND NOT EXISTS (SELECT 1 FROM unit_village_links l WHERE l.village_id = r.id AND ${VALID_ON('l')})
       ORDER BY r.path LIMIT ${GAP_LIMIT}`,
     params,
-  );
-  const householdGaps: { id: number; householder: string; villageFullName: string }[] = await db.query(
+  ));
+  const householdGaps: { id: number; householder: string; villageFullName: string }[] = await consoleRead(db, (m) => m.query(
     `SELECT h.id, h.householder, r.full_name AS "villageFullName"
        FROM regions r JOIN households h ON h.village_id = r.id
       WHERE r.path LIKE $1 AND r.level = 4
         AND NOT EXISTS (SELECT 1 FROM cadre_household_links c WHERE c.household_id = h.id AND ${VALID_ON('c')})
       ORDER BY r.path, h.householder LIMIT ${GAP_LIMIT}`,
     params,
-  );
+  ));
   const sum = (k: keyof CoverageCounts) => rows.reduce((s, r) => s + r[k], 0);
   return {
     villages: sum('villages'),

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
 import { subtreeLike } from '../regions';
 import { getRules } from '../rules';
+import { consoleRead } from './read';
 import { shanghaiDate, shanghaiYearRange } from '../time';
 
 /**
@@ -73,21 +74,28 @@ export async function unitStanding(
   const tv = owed(rules['village.visits_per_year'], share);
   const td = owed(rules['village.days_per_year'], share);
   const { from, to } = shanghaiYearRange(now);
-  const rows: (UnitStanding & { total: number })[] = await db.query(
+  const rows: (UnitStanding & { total: number })[] = await consoleRead(db, (m) => m.query(
     `WITH links AS (
        SELECT l.unit_id, l.village_id FROM regions r JOIN unit_village_links l ON l.village_id = r.id
         WHERE r.path LIKE $1 AND r.level = 4 AND ${VALID_ON('l')}),
-     vv AS (
-       SELECT links.unit_id, links.village_id, v.started_at, coalesce(v.ended_at, v.started_at) AS ended_at
-         FROM links JOIN visits v ON v.village_id = links.village_id
-         JOIN cadres c ON c.id = v.cadre_id AND c.unit_id = links.unit_id
+     -- Village-first through visits_village_started_live_idx (index-only), one row per visit day;
+     -- a visit is (cadre_id, started_at), counted on its first day. Only then check the cadre's unit,
+     -- on the few distinct (village, cadre) pairs.
+     pv AS MATERIALIZED (
+       SELECT v.village_id, v.cadre_id, d::date = (v.started_at AT TIME ZONE 'Asia/Shanghai')::date AS first, d::date AS day
+         FROM (SELECT DISTINCT village_id FROM links) lv JOIN visits v ON v.village_id = lv.village_id,
+              ${DAYS_OF('v.started_at', 'coalesce(v.ended_at, v.started_at)')} d
         WHERE v.revoked_at IS NULL AND v.started_at >= $3 AND v.started_at < $4),
+     own AS (
+       SELECT links.unit_id, p.village_id, p.cadre_id
+         FROM (SELECT DISTINCT village_id, cadre_id FROM pv) p JOIN links ON links.village_id = p.village_id
+         JOIN cadres c ON c.id = p.cadre_id AND c.unit_id = links.unit_id),
+     agg AS (
+       SELECT own.unit_id, own.village_id, count(*) FILTER (WHERE pv.first)::int AS visits, count(DISTINCT pv.day)::int AS days
+         FROM own JOIN pv ON pv.village_id = own.village_id AND pv.cadre_id = own.cadre_id GROUP BY 1, 2),
      counts AS (
-       SELECT links.unit_id, links.village_id,
-              (SELECT count(*) FROM vv WHERE vv.unit_id = links.unit_id AND vv.village_id = links.village_id)::int AS visits,
-              (SELECT count(DISTINCT d) FROM vv, ${DAYS_OF('vv.started_at', 'vv.ended_at')} d
-                WHERE vv.unit_id = links.unit_id AND vv.village_id = links.village_id)::int AS days
-         FROM links)
+       SELECT links.unit_id, links.village_id, coalesce(agg.visits, 0) AS visits, coalesce(agg.days, 0) AS days
+         FROM links LEFT JOIN agg USING (unit_id, village_id))
      SELECT counts.unit_id AS "unitId", u.name AS "unitName", counts.village_id AS "villageId",
             r.full_name AS "villageFullName", visits, days, (visits < $5 OR days < $6) AS behind,
             greatest($5 - visits, 0)::float / greatest($5, 1) + greatest($6 - days, 0)::float / greatest($6, 1) AS shortfall,
@@ -96,7 +104,7 @@ export async function unitStanding(
       WHERE NOT $7 OR visits < $5 OR days < $6
       ORDER BY ${UNIT_ORDER[page.sort]} LIMIT $8 OFFSET $9`,
     [subtreeLike(scope.path), shanghaiDate(now), from, to, tv.owed, td.owed, page.behindOnly, page.limit, page.offset],
-  );
+  ));
   return {
     total: rows[0]?.total ?? 0,
     rows: rows.map(({ total: _t, shortfall: _s, ...r }: UnitStanding & { total: number; shortfall?: number }) => r),
@@ -120,18 +128,22 @@ export async function cadreStanding(
   const tt = owed(rules['household.talks_per_year'], share);
   const team = owed(rules['team.days_on_site_per_year'], share);
   const { from, to } = shanghaiYearRange(now);
-  const rows: (CadreStanding & { total: number })[] = await db.query(
-    `WITH links AS (
-       SELECT chl.cadre_id, chl.household_id FROM regions r JOIN households h ON h.village_id = r.id
+  const rows: (CadreStanding & { total: number })[] = await consoleRead(db, (m) => m.query(
+    `WITH vs AS (SELECT id FROM regions WHERE path LIKE $1 AND level = 4),
+     links AS (
+       SELECT chl.cadre_id, chl.household_id FROM vs JOIN households h ON h.village_id = vs.id
          JOIN cadre_household_links chl ON chl.household_id = h.id
-        WHERE r.path LIKE $1 AND r.level = 4 AND ${VALID_ON('chl')}),
-     per AS (
-       SELECT links.cadre_id, links.household_id, count(hv.id)::int AS visits,
-              count(hv.id) FILTER (WHERE hv.talk)::int AS talks,
+        WHERE ${VALID_ON('chl')}),
+     hv AS (
+       SELECT hv.household_id, hv.cadre_id, count(*)::int AS visits, count(*) FILTER (WHERE hv.talk)::int AS talks,
               count(DISTINCT (hv.visited_at AT TIME ZONE 'Asia/Shanghai')::date)::int AS days
-         FROM links LEFT JOIN household_visits hv ON hv.household_id = links.household_id AND hv.cadre_id = links.cadre_id
-              AND hv.revoked_at IS NULL AND hv.visited_at >= $3 AND hv.visited_at < $4
+         FROM vs JOIN household_visits hv ON hv.village_id = vs.id
+        WHERE hv.revoked_at IS NULL AND hv.visited_at >= $3 AND hv.visited_at < $4
         GROUP BY 1, 2),
+     per AS (
+       SELECT links.cadre_id, links.household_id, coalesce(hv.visits, 0) AS visits, coalesce(hv.talks, 0) AS talks,
+              coalesce(hv.days, 0) AS days
+         FROM links LEFT JOIN hv ON hv.household_id = links.household_id AND hv.cadre_id = links.cadre_id),
      agg AS (
        SELECT cadre_id, count(*)::int AS households, sum(visits)::int AS visits,
               count(*) FILTER (WHERE visits >= $5 AND days >= $6 AND talks >= $7)::int AS on_pace
@@ -148,7 +160,7 @@ export async function cadreStanding(
               WHERE v.cadre_id = page.id AND v.revoked_at IS NULL AND v.started_at >= $3 AND v.started_at < $4)::int AS "daysOnSite"
        FROM page ORDER BY page.rn`,
     [subtreeLike(scope.path), shanghaiDate(now), from, to, tv.owed, td.owed, tt.owed, page.behindOnly, page.limit, page.offset],
-  );
+  ));
   return {
     total: rows[0]?.total ?? 0,
     rows: rows.map(({ total: _t, ...r }) => ({
