@@ -6,6 +6,7 @@ import { findCadreByUserid, isLeader } from '../src/services/cadres';
 import type { Command, CommandEnv } from './command';
 import { COMMANDS, commandNames } from './commands';
 import { createConversation, type PendingPick } from './conversation';
+import { handleImage, type ImageDeps } from './commands/image';
 import { NeedChoice } from './errors';
 import { handleLocation } from './location';
 import { createParser } from './parser';
@@ -35,6 +36,8 @@ export interface BotDeps {
   commands?: Command<unknown>[];
   /** chat_commands_total{command, result}: ok, bad_args, choice, refused, leaders_only, failed. */
   metrics?: Pick<Metrics, 'chatCommands'>;
+  /** Queues the fetch of pictures sent in chat (jobs/photo-fetch.ts createPhotoQueue). */
+  photos?: ImageDeps;
 }
 
 export function createBot(deps: BotDeps): Bot {
@@ -110,6 +113,7 @@ export function createBot(deps: BotDeps): Bot {
       let reply: string;
       if (msg.msgType === 'text') reply = await text(msg.content ?? '', env);
       else if (msg.msgType === 'location') reply = await handleLocation(env, msg.latitude, msg.longitude);
+      else if (msg.msgType === 'image') reply = await handleImage(env, msg, deps.photos);
       else reply = UNSUPPORTED;
       return { text: fitReply(reply) };
     },

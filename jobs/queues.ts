@@ -37,6 +37,16 @@ export function isJobName(name: string): name is JobName {
   return (JOB_NAMES as string[]).includes(name);
 }
 
+/**
+ * Photo fetches (jobs/photo-fetch.ts) have their own queue: one job per
+ * picture, retried with back-off, not a scheduled run.
+ */
+export const PHOTO_QUEUE = 'photos';
+export const PHOTO_FETCH_JOB = 'photo-fetch';
+export interface PhotoFetchPayload {
+  photoId: number;
+}
+
 export interface QueueOptions {
   connection: Redis;
   /** BullMQ key prefix; tests use a fresh one each. */

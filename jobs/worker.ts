@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JobDeps } from './deps';
+import { startPhotoWorker, type PhotoWorkerDeps } from './photo-fetch';
 import { PROCESSORS, payloadNow } from './processors';
 import { createJobsQueue, isJobName, JOBS_QUEUE } from './queues';
 import { resolveSchedules, upsertSchedules } from './schedules';
@@ -20,6 +21,8 @@ export interface WorkerDeps extends JobDeps {
   /** false: do not upsert schedules (tests that only run jobs). */
   schedule?: boolean;
   concurrency?: number;
+  /** Starts the photo-fetch worker (jobs/photo-fetch.ts) beside the scheduled jobs: media/get client and storage. */
+  photos?: Pick<PhotoWorkerDeps, 'wecom' | 'storage'>;
 }
 
 export interface RunningWorker {
@@ -50,10 +53,14 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   );
   worker.on('failed', (job, err) => log.error({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed'));
   worker.on('error', (err) => log.warn({ err: err.message }, 'jobs worker error'));
+  const photoWorker = deps.photos
+    ? startPhotoWorker({ ...deps.photos, db: deps.db, logger: deps.logger, dispatch: deps.dispatch, redisUrl: deps.redisUrl, prefix: deps.prefix, clock: deps.clock })
+    : undefined;
   return {
     queue,
     worker,
     async close() {
+      await photoWorker?.close();
       await worker.close();
       await queue.close();
       connection.disconnect();

@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import ack from './ack';
+import attach from './attach';
 import checkin from './checkin';
 import checkout from './checkout';
 import close from './close';
@@ -16,7 +17,7 @@ import visit from './visit';
 
 /** Every chat command, in the order 帮助 lists them. Written out by hand: no folder scanning. */
 export const COMMANDS: Command<unknown>[] = [
-  checkin, checkout, visit, report, close, problems, diary, progress, ack, undo,
+  checkin, checkout, visit, report, close, attach, problems, diary, progress, ack, undo,
   daily, stats, notify,
 ];
 COMMANDS.push(createHelp(() => COMMANDS));

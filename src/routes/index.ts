@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { AppDeps } from '../app';
 import { registerHealthRoutes } from './health';
 import { registerCallbackRoutes } from './callback';
+import { registerPhotoRoutes } from './photos';
 import { registerConsoleRoutes } from './console';
 import { registerH5Routes } from './h5';
 
@@ -9,6 +10,7 @@ import { registerH5Routes } from './h5';
 export function registerRoutes(router: Router, deps: AppDeps): void {
   registerHealthRoutes(router, deps);
   registerCallbackRoutes(router, deps);
+  registerPhotoRoutes(router, deps);
   registerConsoleRoutes(router, deps);
   registerH5Routes(router, deps);
 }

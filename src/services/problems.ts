@@ -4,6 +4,7 @@ import { isLeader } from './cadres';
 import { linkedVillages, unitForVillage } from './links';
 import { subtreeLike } from './regions';
 import { getRule } from './rules';
+import { assertCloseEvidence } from './photos/policy';
 import { addDays, shanghaiDate, shanghaiYear } from './time';
 
 /**
@@ -108,6 +109,7 @@ export async function closeProblem(
     || (await leaderHolds(manager, actor, problem.villageId));
   if (!allowed) return { kind: 'forbidden', problem };
   if (problem.status === 'closed') return { kind: 'already_closed', problem };
+  await assertCloseEvidence(manager, problem); // per-category photo rule; throws a 409 shown to the user
   problem.status = 'closed';
   problem.closedAt = input.now;
   problem.closedById = actor.id;

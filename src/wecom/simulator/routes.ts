@@ -162,6 +162,17 @@ export function simulatorRouter(state: SimulatorState, opts: { prefix?: string; 
 
   router.get('/cgi-bin/media/get', async (ctx) => {
     state.countCall('media/get');
+    const fault = state.takeFault('media/get');
+    if (fault?.kind === 'http500' || fault?.kind === 'timeout') {
+      if (fault.kind === 'timeout') await sleep(fault.delayMs ?? 15_000);
+      ctx.status = fault.kind === 'timeout' ? 504 : 500;
+      ctx.body = 'simulated server error';
+      return;
+    }
+    if (fault?.kind === 'errcode') {
+      ctx.body = fail(fault.errcode ?? -1, 'simulated fault');
+      return;
+    }
     const code = state.checkToken(q(ctx, 'access_token'), clock());
     const media = state.media.get(q(ctx, 'media_id') ?? '');
     if (code !== 0 || !media) {
