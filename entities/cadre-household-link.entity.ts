@@ -4,6 +4,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity({ name: 'cadre_household_links' })
 @Index('cadre_household_links_cadre_idx', ['cadreId'])
 @Index('cadre_household_links_household_idx', ['householdId'])
+// Covering (INCLUDE cadre_id, valid_from, valid_to): migration 1763856600001.
+@Index('cadre_household_links_household_cover_idx', { synchronize: false })
 export class CadreHouseholdLink {
   @PrimaryGeneratedColumn({ type: 'int' })
   id!: number;

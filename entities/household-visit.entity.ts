@@ -5,6 +5,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('household_visits_household_idx', ['householdId', 'visitedAt'])
 @Index('household_visits_cadre_idx', ['cadreId', 'visitedAt'])
 @Index('household_visits_village_idx', ['villageId', 'visitedAt'])
+// Covering, partial (INCLUDE household_id, cadre_id, talk WHERE revoked_at IS NULL): migration 1763856600001.
+@Index('household_visits_village_live_idx', { synchronize: false })
 export class HouseholdVisit {
   @PrimaryGeneratedColumn({ type: 'int' })
   id!: number;

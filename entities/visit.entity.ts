@@ -9,6 +9,8 @@ export type VisitSource = 'chat' | 'location' | 'h5' | 'console';
 @Entity({ name: 'visits' })
 @Index('visits_village_started_idx', ['villageId', 'startedAt'])
 @Index('visits_cadre_started_idx', ['cadreId', 'startedAt'])
+// Covering, partial (INCLUDE cadre_id, ended_at WHERE revoked_at IS NULL): migration 1763856600001.
+@Index('visits_village_started_live_idx', { synchronize: false })
 export class Visit {
   @PrimaryGeneratedColumn({ type: 'int' })
   id!: number;
