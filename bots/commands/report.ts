@@ -26,9 +26,12 @@ async function villageFor(env: CommandEnv, text: string): Promise<{ villageId: n
     if (r.kind === 'ambiguous') return { villageId: (await requireVillage(env, first)).id, description: rest.join(' ') };
   }
   if (env.picked?.kind === 'village') return { villageId: env.picked.id, description: text };
+  const linked = await linkedVillages(env.manager, env.cadre, env.now);
+  // 上报丁门村村道塌方: one of my villages glued to the description
+  const glued = linked.find((v) => text.startsWith(v.name) && text.length > v.name.length);
+  if (glued) return { villageId: glued.id, description: text.slice(glued.name.length).trim() };
   const open = await openVisit(env.manager, env.cadre.id);
   if (open) return { villageId: open.villageId, description: text };
-  const linked = await linkedVillages(env.manager, env.cadre, env.now);
   const own = linked.filter((v) => v.viaUnit);
   const pool = own.length > 0 ? own : linked;
   if (pool.length === 1) return { villageId: pool[0].id, description: text };

@@ -159,6 +159,12 @@ describe('上报 / 销号 / 问题', () => {
     expect(p.revoked).toBe(true);
     expect(await q("SELECT kind FROM problem_events WHERE kind = 'revoked'")).toHaveLength(1);
   });
+
+  it('takes one of my villages glued to the description', async () => {
+    const reply = await chat.say('liming', '上报西坪村水窖渗漏', at('2026-11-27 09:15'));
+    expect(reply).toContain('：水窖渗漏\n村：天水市武山县洛门镇西坪村');
+    await chat.say('liming', '撤销', at('2026-11-27 09:16'));
+  });
 });
 
 describe('进度', () => {
