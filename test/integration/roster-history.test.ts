@@ -111,4 +111,20 @@ describe('roster import history', () => {
     expect((await t.db.query('SELECT count(*)::int AS n FROM households'))[0].n).toBe(before[0].n + 1);
     expect(await householdLinks('新户主')).toEqual([{ userid: 'huangmin', valid_from: '2027-01-01', valid_to: null }]);
   });
+
+  test('a village path that names villages in two cities is refused where it is used', async () => {
+    const dir = join(work, 'ambiguous');
+    await cp(DEMO_ROSTER, dir, { recursive: true });
+    await withCsv(dir, 'villages.csv', (rows) => {
+      rows.push(['定西市', '武山县', '鸳鸯镇', '丁门村', '村', '否', '', '']);
+    });
+    const report = await importRoster(t.db, dir, { now: LATER });
+    expect(report.ok).toBe(false);
+    const reasons = new Set(report.errors.map((e) => `${e.source}: ${e.reason}`));
+    expect([...reasons]).toEqual([
+      'units.csv: 村 武山县/鸳鸯镇/丁门村 不唯一（多个市有同名县区），请分开导入',
+      'households.csv: 村 武山县/鸳鸯镇/丁门村 不唯一（多个市有同名县区），请分开导入',
+    ]);
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM regions WHERE name = '定西市'`))[0].n).toBe(0);
+  });
 });
