@@ -10,7 +10,7 @@ export class Cadre {
   @PrimaryGeneratedColumn({ type: 'int' })
   id!: number;
 
-  /** WeCom userid (账号). WeCom compares userids case-insensitively; stored as given. */
+  /** WeCom userid (账号). WeCom compares userids case-insensitively; stored as given, looked up through cadres_userid_lower_idx. */
   @Column({ type: 'varchar', length: 64, unique: true })
   userid!: string;
 

@@ -8,7 +8,7 @@ export const LEADER_ROLES = ['领导', '管理员'] as const;
 /**
  * The roster person behind a WeCom userid, or null. WeCom compares userids
  * case-insensitively (and returns them lower-cased), so an exact match is
- * tried first and a case-insensitive one second.
+ * tried first and a case-insensitive one (cadres_userid_lower_idx) second.
  */
 export async function findCadreByUserid(db: Db, userid: string): Promise<Cadre | null> {
   const repo = db.getRepository(Cadre);
