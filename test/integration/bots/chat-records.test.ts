@@ -100,6 +100,14 @@ describe('上报 / 销号 / 问题', () => {
     expect(await q('SELECT kind, actor_id FROM problem_events')).toEqual([{ kind: 'reported', actor_id: chat.seeded.cadres.zhang }]);
   });
 
+  it('says what is missing, recording nothing', async () => {
+    expect(await chat.say('zhangwei', '上报', at('2026-11-27 09:01'))).toBe('请写上问题描述。正确格式：上报 [村名] 问题描述');
+    expect(await chat.say('zhangwei', '销号', at('2026-11-27 09:01'))).toBe('请写上问题编号。正确格式：销号 问题编号 [整改说明]');
+    expect(await chat.say('wangju', '上报 路灯坏了', at('2026-11-27 09:01')))
+      .toBe('请写明是哪个村的问题，例如：上报 丁门村 村道塌方需修复');
+    expect(await q('SELECT count(*)::int AS n FROM problems')).toEqual([{ n: 1 }]);
+  });
+
   it('defaults the village to the sender\'s linked village and numbers on', async () => {
     const reply = await chat.say('zhangwei', '反映 饮水管道漏水', at('2026-11-27 09:10'));
     expect(reply).toContain('已登记问题 W2026-0002：饮水管道漏水\n村：天水市武山县鸳鸯镇丁门村');
