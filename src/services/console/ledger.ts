@@ -3,6 +3,7 @@ import type { Region } from '../../../entities';
 import { NotFoundError } from '../../errors';
 import { subtreeLike } from '../regions';
 import { shanghaiDate } from '../time';
+import { photosOf, type PhotoView } from '../photos/query';
 
 /**
  * 问题台账 for a scope: filtered pages, a summary with the closure rate, and a
@@ -97,7 +98,7 @@ export interface ProblemEventRow { kind: string; actor: string | null; note: str
 /** One problem with its history, only when it lies in the scope (else not found: no probing other counties). */
 export async function problemDetail(
   db: Db, scope: Region, problemId: number, now: Date,
-): Promise<LedgerRow & { events: ProblemEventRow[] }> {
+): Promise<LedgerRow & { events: ProblemEventRow[]; photos: PhotoView[] }> {
   const { where, params } = ledgerWhere(scope, {}, now);
   const rows: LedgerRow[] = await db.query(
     `${LEDGER_SELECT} WHERE ${where} AND p.id = $${params.length + 1}`, [...params, problemId]);
@@ -107,5 +108,5 @@ export async function problemDetail(
       WHERE e.problem_id = $1 ORDER BY e.at, e.id`,
     [problemId],
   );
-  return { ...rows[0], events };
+  return { ...rows[0], events, photos: (await photosOf(db, { problemId })).photos };
 }

@@ -210,6 +210,8 @@ test('an unattached picture goes to a problem with 附图; a category that needs
   const [p] = await t.db.query('SELECT id FROM problems WHERE code = $1', [code]);
   const list = await request(app.callback()).get(`/console/api/photos?problem=${p.id}`).set('Cookie', cookie(seed.cadres.admin));
   expect(list.body.photos.map((x: { kind: string }) => x.kind)).toEqual(['problem', 'problem_close']);
+  const detail = await request(app.callback()).get(`/console/api/problems/${p.id}`).set('Cookie', cookie(seed.cadres.admin));
+  expect(detail.body.photos.map((x: { thumbUrl: string }) => x.thumbUrl)).toEqual(list.body.photos.map((x: { thumbUrl: string }) => x.thumbUrl));
   // 武山县's leader does not hold 甘谷县.
   expect((await request(app.callback()).get(`/console/api/photos?problem=${p.id}`).set('Cookie', cookie(seed.cadres.leader))).status).toBe(403);
 });
