@@ -139,6 +139,8 @@ describe('上报 / 销号 / 问题', () => {
     expect(await chat.say('wangju', '问题', at('2027-01-05 10:00'))).toContain('您管辖范围内共有4个未销号问题');
     expect(await chat.say('wangju', '问题', at('2027-01-05 10:00'))).toContain('（期限12月27日，已逾期）');
     expect(await chat.say('lzlead', '问题', at('2026-11-27 10:00'))).toBe('目前没有未销号的问题。');
+    expect(await chat.say('lzlead', '问题：路灯坏了', at('2026-11-27 10:00')))
+      .toBe('目前没有未销号的问题。\n如需上报新问题，请发送“上报 [村名] 问题描述”。');
   });
 
   it('only the reporter, the owner or a leader over the village may close it', async () => {
