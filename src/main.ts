@@ -8,7 +8,8 @@ import { createApp } from './app';
 import { openDatabase } from '../entities/data-source';
 import { loadDemoRosterIfEmpty } from './demo';
 import { createBot } from '../bots';
-import { startInboundRetryLoop } from './services/inbound';
+import { processPending, startInboundRetryLoop } from './services/inbound';
+import { startWorker } from '../jobs/worker';
 
 /**
  * Wires everything: `node dist/src/main.js` runs server and worker in one
@@ -55,6 +56,12 @@ async function main(argv: string[]): Promise<void> {
     // Inbound messages the callback could not finish: processed again, replies by outbox.
     const retry = startInboundRetryLoop({ db, bot, logger });
     closers.push(() => retry.stop());
+    // Scheduled jobs (jobs/schedules.ts): digests, reminders, follow-ups, auto-checkout.
+    const jobs = await startWorker({
+      db, logger, redisUrl: config.redisUrl,
+      processPending: (now) => processPending({ db, bot, logger }, now),
+    });
+    closers.unshift(() => jobs.close());
   }
 
   const shutdown = async (signal: string) => {
