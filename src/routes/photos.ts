@@ -8,6 +8,7 @@ import { photoForViewer, photosOf, NOT_YOURS, type PhotoTarget } from '../servic
 import { createPhotoStorage, type PhotoStorage } from '../services/photos/storage';
 import { thumbKey } from '../services/photos/thumbnail';
 import { readSessionToken, sessionCadre, SESSION_COOKIE } from '../services/session';
+import { secureHeaders } from './console/context';
 
 /**
  * Photo evidence for the console: the photos of a problem, a check-in or a
@@ -53,7 +54,7 @@ export function registerPhotoRoutes(router: Router, deps: AppDeps, storage: Phot
   const { db } = deps;
   const guard = requireViewer(deps);
 
-  router.get('/console/api/photos', guard, async (ctx) => {
+  router.get('/console/api/photos', secureHeaders, guard, async (ctx) => {
     const q = parseInput(targetQuery, ctx.query);
     const target: PhotoTarget = q.problem ? { problemId: q.problem } : q.visit ? { visitId: q.visit } : { householdVisitId: q.householdVisit! };
     const { villageId, photos } = await photosOf(db, target);
@@ -72,7 +73,7 @@ export function registerPhotoRoutes(router: Router, deps: AppDeps, storage: Phot
   });
 
   for (const thumb of [false, true]) {
-    router.get(thumb ? '/photos/:id/thumb' : '/photos/:id', guard, async (ctx) => {
+    router.get(thumb ? '/photos/:id/thumb' : '/photos/:id', secureHeaders, guard, async (ctx) => {
       const id = parseInput(z.coerce.number().int().positive(), ctx.params.id);
       const photo = await photoForViewer(db, viewerOf(ctx), id);
       const object = (thumb ? await storage.get(thumbKey(photo.sha256)) : null) ?? (await storage.get(photo.storageKey));
