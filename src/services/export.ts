@@ -15,7 +15,10 @@ import { formatDuration } from './time';
 
 type Db = DataSource | EntityManager;
 
-const BATCH = 1000;
+/** Villages per batch query: ~250 households and a few hundred visits a year each. */
+const VILLAGE_CHUNK = 20;
+/** Standing rows per page (each page re-runs the set-based standing query). */
+const STANDING_PAGE = 5000;
 
 const STATUS_TEXT: Record<string, string> = { open: '未销号', closed: '已销号' };
 const SOURCE_TEXT: Record<string, string> = { chat: '消息', location: '位置', h5: 'H5', console: '控制台' };
@@ -49,15 +52,22 @@ function sheet(wb: Writer, name: string, columns: readonly (readonly [string, nu
   return ws;
 }
 
-/** Reads `sql` (which must end in "AND <alias>.id > $k ORDER BY <alias>.id LIMIT n") batch by batch. */
-async function eachBatch<T extends { id: number }>(db: Db, sql: string, params: unknown[], fn: (rows: T[]) => void): Promise<void> {
-  let after = 0;
+/**
+ * Walks the scope's villages in path order, VILLAGE_CHUNK at a time (regions_path_idx),
+ * so each batch query is an index range per village — not a re-scan of the whole scope
+ * per batch as id-keyset paging over a join would be.
+ */
+async function eachVillageChunk(db: Db, scope: Region, fn: (villageIds: number[]) => Promise<void>): Promise<void> {
+  let after = '';
   for (;;) {
-    const rows: T[] = await db.query(sql, [...params, after, BATCH]);
+    const rows: { id: number; path: string }[] = await db.query(
+      `SELECT id, path FROM regions WHERE path LIKE $1 AND level = 4 AND path > $2 ORDER BY path LIMIT ${VILLAGE_CHUNK}`,
+      [subtreeLike(scope.path), after],
+    );
     if (rows.length === 0) return;
-    fn(rows);
-    after = rows[rows.length - 1].id;
-    if (rows.length < BATCH) return;
+    await fn(rows.map((r) => r.id));
+    after = rows[rows.length - 1].path;
+    if (rows.length < VILLAGE_CHUNK) return;
   }
 }
 
@@ -73,8 +83,9 @@ export function exportLedger(db: Db, scope: Region, range: ExportRange, now: Dat
   return streamWorkbook(async (wb) => {
     const ws = sheet(wb, '问题台账', LEDGER_COLUMNS);
     const { where, params } = ledgerWhere(scope, { from: range.from, to: range.to }, now);
-    const n = params.length;
-    await eachBatch<LedgerRow>(db, `${LEDGER_SELECT} WHERE ${where} AND p.id > $${n + 1} ORDER BY p.id LIMIT $${n + 2}`, params, (rows) => {
+    const sql = `${LEDGER_SELECT} WHERE ${where} AND p.village_id = ANY($${params.length + 1}) ORDER BY r.path, p.id`;
+    await eachVillageChunk(db, scope, async (villageIds) => {
+      const rows: LedgerRow[] = await db.query(sql, [...params, villageIds]);
       for (const p of rows) {
         ws.addRow([
           p.code, p.county, p.township, p.village, p.description, p.category, p.reporter, stamp(p.reportedAt),
@@ -86,45 +97,47 @@ export function exportLedger(db: Db, scope: Region, range: ExportRange, now: Dat
   });
 }
 
+interface VisitRow {
+  cadre: string; unit: string | null; village: string; started_at: Date; ended_at: Date | null;
+  duration_minutes: number | null; verified: boolean; distance_m: number | null; source: string; auto_closed: boolean;
+}
+interface HouseholdVisitRow { cadre: string; householder: string; village: string; visited_at: Date; talk: boolean; note: string }
+
 export function exportVisits(db: Db, scope: Region, range: ExportRange): Readable {
   return streamWorkbook(async (wb) => {
     const ws = sheet(wb, '走访记录表', VISIT_COLUMNS);
-    const params = [subtreeLike(scope.path), range.from, range.to];
-    await eachBatch<{ id: number; cadre: string; unit: string | null; village: string; started_at: Date; ended_at: Date | null;
-      duration_minutes: number | null; verified: boolean; distance_m: number | null; source: string; auto_closed: boolean }>(
-      db,
-      `SELECT v.id, c.name AS cadre, u.name AS unit, r.full_name AS village, v.started_at, v.ended_at, v.duration_minutes,
-              v.verified, v.distance_m, v.source, v.auto_closed
-         FROM regions r JOIN visits v ON v.village_id = r.id JOIN cadres c ON c.id = v.cadre_id LEFT JOIN units u ON u.id = c.unit_id
-        WHERE r.path LIKE $1 AND r.level = 4 AND v.revoked_at IS NULL AND v.started_at >= $2 AND v.started_at < $3
-          AND v.id > $4 ORDER BY v.id LIMIT $5`,
-      params,
-      (rows) => {
-        for (const v of rows) {
-          ws.addRow([
-            stamp(v.started_at).slice(0, 10), v.cadre, v.unit ?? '', v.village, stamp(v.started_at), stamp(v.ended_at),
-            v.duration_minutes === null ? '未签退' : formatDuration(v.duration_minutes), v.verified ? YES : NO,
-            v.distance_m ?? '', SOURCE_TEXT[v.source] ?? v.source, v.auto_closed ? YES : NO,
-          ]).commit();
-        }
-      },
-    );
+    await eachVillageChunk(db, scope, async (villageIds) => {
+      const rows: VisitRow[] = await db.query(
+        `SELECT c.name AS cadre, u.name AS unit, r.full_name AS village, v.started_at, v.ended_at, v.duration_minutes,
+                v.verified, v.distance_m, v.source, v.auto_closed
+           FROM regions r JOIN visits v ON v.village_id = r.id JOIN cadres c ON c.id = v.cadre_id LEFT JOIN units u ON u.id = c.unit_id
+          WHERE v.village_id = ANY($3) AND v.revoked_at IS NULL AND v.started_at >= $1 AND v.started_at < $2
+          ORDER BY r.path, v.started_at, v.id`,
+        [range.from, range.to, villageIds],
+      );
+      for (const v of rows) {
+        ws.addRow([
+          stamp(v.started_at).slice(0, 10), v.cadre, v.unit ?? '', v.village, stamp(v.started_at), stamp(v.ended_at),
+          v.duration_minutes === null ? '未签退' : formatDuration(v.duration_minutes), v.verified ? YES : NO,
+          v.distance_m ?? '', SOURCE_TEXT[v.source] ?? v.source, v.auto_closed ? YES : NO,
+        ]).commit();
+      }
+    });
     ws.commit();
     const hs = sheet(wb, '入户走访', HOUSEHOLD_VISIT_COLUMNS);
-    await eachBatch<{ id: number; cadre: string; householder: string; village: string; visited_at: Date; talk: boolean; note: string }>(
-      db,
-      `SELECT hv.id, c.name AS cadre, h.householder, r.full_name AS village, hv.visited_at, hv.talk, hv.note
-         FROM regions r JOIN household_visits hv ON hv.village_id = r.id JOIN cadres c ON c.id = hv.cadre_id
-         JOIN households h ON h.id = hv.household_id
-        WHERE r.path LIKE $1 AND r.level = 4 AND hv.revoked_at IS NULL AND hv.visited_at >= $2 AND hv.visited_at < $3
-          AND hv.id > $4 ORDER BY hv.id LIMIT $5`,
-      params,
-      (rows) => {
-        for (const h of rows) {
-          hs.addRow([stamp(h.visited_at).slice(0, 10), h.cadre, h.householder, h.village, h.talk ? YES : NO, h.note]).commit();
-        }
-      },
-    );
+    await eachVillageChunk(db, scope, async (villageIds) => {
+      const rows: HouseholdVisitRow[] = await db.query(
+        `SELECT c.name AS cadre, h.householder, r.full_name AS village, hv.visited_at, hv.talk, hv.note
+           FROM regions r JOIN household_visits hv ON hv.village_id = r.id JOIN cadres c ON c.id = hv.cadre_id
+           JOIN households h ON h.id = hv.household_id
+          WHERE hv.village_id = ANY($3) AND hv.revoked_at IS NULL AND hv.visited_at >= $1 AND hv.visited_at < $2
+          ORDER BY r.path, hv.visited_at, hv.id`,
+        [range.from, range.to, villageIds],
+      );
+      for (const h of rows) {
+        hs.addRow([stamp(h.visited_at).slice(0, 10), h.cadre, h.householder, h.village, h.talk ? YES : NO, h.note]).commit();
+      }
+    });
   });
 }
 
@@ -132,21 +145,21 @@ export function exportVisits(db: Db, scope: Region, range: ExportRange): Readabl
 export function exportStanding(db: Db, scope: Region, now: Date): Readable {
   return streamWorkbook(async (wb) => {
     const us = sheet(wb, '单位联村', [['单位', 24], ['联系村', 30], ['进村次数', 10], ['进村天数', 10], ['是否滞后', 10]]);
-    for (let offset = 0; ; offset += BATCH) {
-      const page = await unitStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: BATCH, offset });
+    for (let offset = 0; ; offset += STANDING_PAGE) {
+      const page = await unitStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset });
       for (const u of page.rows) us.addRow([u.unitName, u.villageFullName, u.visits, u.days, u.behind ? '滞后' : '达标']).commit();
-      if (page.rows.length < BATCH) break;
+      if (page.rows.length < STANDING_PAGE) break;
     }
     us.commit();
     const cs = sheet(wb, '干部联户', [['干部', 10], ['角色', 8], ['单位', 24], ['联系户数', 10], ['达到进度户数', 13],
       ['入户次数', 10], ['到村天数', 10], ['是否滞后', 10]]);
-    for (let offset = 0; ; offset += BATCH) {
-      const page = await cadreStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: BATCH, offset });
+    for (let offset = 0; ; offset += STANDING_PAGE) {
+      const page = await cadreStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset });
       for (const c of page.rows) {
         cs.addRow([c.name, c.role, c.unitName ?? '', c.households, c.householdsOnPace, c.householdVisits, c.daysOnSite,
           c.behind ? '滞后' : '达标']).commit();
       }
-      if (page.rows.length < BATCH) break;
+      if (page.rows.length < STANDING_PAGE) break;
     }
   });
 }
