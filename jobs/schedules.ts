@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../src/logger';
+import { isCron } from '../src/services/rules-admin';
 import type { JobName, JobPayloads } from './queues';
 
 /**
@@ -37,12 +38,6 @@ export const SCHEDULES: Schedule[] = [
   { id: 'outbox-sweeper', job: 'outbox-sweeper', data: {}, ruleKey: 'schedule.outbox_sweeper', cron: '* * * * *', label: '待发消息补发' },
   { id: 'inbound-retry', job: 'inbound-retry', data: {}, ruleKey: 'schedule.inbound_retry', cron: '* * * * *', label: '未处理消息重试' },
 ];
-
-/** A five-field cron (minute hour day month weekday) of digits, * , - and /. */
-export function isCron(s: string): boolean {
-  const fields = s.trim().split(/\s+/);
-  return fields.length === 5 && fields.every((f) => /^[\d*,/-]+$/.test(f));
-}
 
 /** The schedules with crons from policy_rules (a missing or malformed rule keeps the default). */
 export async function resolveSchedules(db: DataSource, logger?: Logger): Promise<Schedule[]> {

@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { openDatabase } from '../../entities/data-source';
+import { PROCESSORS } from '../../jobs/processors';
+import type { DigestPeriod } from '../../jobs/queues';
+
+/**
+ * `npm run job -- <name> [--now 2026-11-23T20:00:00+08:00]` runs one scheduled
+ * job now, in this process (DESIGN.md §4). Jobs are idempotent per period, so
+ * running one that already ran reports "skipped". Messages go to the outbox;
+ * the worker's sweeper delivers them. Exit 0 done, 1 failed, 2 bad usage.
+ */
+
+const RUNNABLE = {
+  digest: { job: 'digest', period: 'day' },
+  'digest-week': { job: 'digest', period: 'week' },
+  'digest-month': { job: 'digest', period: 'month' },
+  'digest-quarter': { job: 'digest', period: 'quarter' },
+  'quota-reminders': { job: 'quota-reminders' },
+  'festival-reminders': { job: 'festival-reminders' },
+  'notice-followup': { job: 'notice-followup' },
+  'overdue-problems': { job: 'overdue-problems' },
+  'auto-checkout': { job: 'auto-checkout' },
+} as const satisfies Record<string, { job: keyof typeof PROCESSORS; period?: DigestPeriod }>;
+
+const USAGE = `usage: npm run job -- <${Object.keys(RUNNABLE).join('|')}> [--now <ISO time with offset>]`;
+
+export type JobArgs = { name: keyof typeof RUNNABLE; now: Date } | { error: string };
+
+export function parseJobArgs(argv: string[], clock: () => Date = () => new Date()): JobArgs {
+  const [name, ...rest] = argv;
+  if (!name || !(name in RUNNABLE)) return { error: name ? `unknown job: ${name}` : 'no job named' };
+  let now = clock();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const value = a.startsWith('--now=') ? a.slice(6) : a === '--now' ? rest[++i] : undefined;
+    if (value === undefined) return { error: `unknown argument: ${a}` };
+    // An offset is required: a bare local time would silently depend on the machine's zone.
+    if (!/(Z|[+-]\d\d:?\d\d)$/.test(value) || Number.isNaN(Date.parse(value))) {
+      return { error: `--now needs an ISO time with an offset, e.g. 2026-11-23T20:00:00+08:00 (got ${value})` };
+    }
+    now = new Date(value);
+  }
+  return { name: name as keyof typeof RUNNABLE, now };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseJobArgs(argv);
+  if ('error' in args) {
+    process.stderr.write(`${args.error}\n${USAGE}\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    for (const p of e.problems) process.stderr.write(`config error: ${p}\n`);
+    return 1;
+  }
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const db = await openDatabase({ url: config.databaseUrl, applicationName: 'shuanglian-job' });
+  try {
+    const spec: { job: keyof typeof PROCESSORS; period?: DigestPeriod } = RUNNABLE[args.name];
+    const run = PROCESSORS[spec.job] as (d: unknown, n: Date, data: object) => Promise<unknown>;
+    const summary = await run({ db, logger }, args.now, spec.period ? { period: spec.period } : {});
+    process.stdout.write(`${args.name} @ ${args.now.toISOString()}: ${JSON.stringify(summary)}\n`);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`job failed: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '../config';
+import { isAppError } from '../errors';
+import { openDatabase } from '../../entities/data-source';
+import { listFestivals, listRules, setFestival, setRule } from '../services/rules-admin';
+import { shanghaiYear } from '../services/time';
+
+/**
+ * `npm run rules -- list | set <key> <value> | festivals | festival <name> <remind_days_before|enabled> <value>`:
+ * lists and changes policy rules and festivals, validated, with their Chinese labels.
+ * Schedule changes take effect when the worker restarts. Exit 0 done, 1 failed, 2 bad usage or value.
+ */
+
+const USAGE = [
+  'usage: npm run rules -- list',
+  '       npm run rules -- set <key> <value>          e.g. set village.days_per_year 30, set schedule.digest "0 20 * * *"',
+  '       npm run rules -- festivals',
+  '       npm run rules -- festival <名称> <remind_days_before|enabled> <value>',
+].join('\n');
+
+const FESTIVAL_HEAD = ['节日', '历法', '月', '日', '提前提醒(天)', '启用'];
+
+async function run(argv: string[], out: (s: string) => void): Promise<number> {
+  const [cmd, ...args] = argv;
+  const known = (cmd === 'list' && args.length === 0) || (cmd === 'set' && args.length === 2)
+    || (cmd === 'festivals' && args.length === 0) || (cmd === 'festival' && args.length === 3
+      && (args[1] === 'remind_days_before' || args[1] === 'enabled'));
+  if (!known) {
+    out(USAGE);
+    return 2;
+  }
+  const config = loadConfig();
+  const db = await openDatabase({ url: config.databaseUrl, applicationName: 'shuanglian-rules' });
+  try {
+    const now = new Date();
+    if (cmd === 'list') {
+      for (const r of await listRules(db)) out(`${r.key.padEnd(34)} ${JSON.stringify(r.value).padEnd(20)} ${r.label}`);
+    } else if (cmd === 'set') {
+      const r = await setRule(db, args[0], args[1], now);
+      out(`${r.key} = ${JSON.stringify(r.value)}  (${r.label})`);
+      if (r.key.startsWith('schedule.')) out('schedule changes take effect when the worker restarts');
+    } else if (cmd === 'festivals') {
+      const y = shanghaiYear(now);
+      out([...FESTIVAL_HEAD, `${y}`, `${y + 1}`].join('\t'));
+      for (const f of await listFestivals(db, [y, y + 1])) {
+        out([f.name, f.calendar === 'lunar' ? '农历' : '公历', f.month, f.day, f.remindDaysBefore, f.enabled ? '是' : '否',
+          ...f.dates].join('\t'));
+      }
+    } else {
+      await setFestival(db, args[0], args[1] as 'remind_days_before' | 'enabled', args[2]);
+      out(`${args[0]} ${args[1]} = ${args[2]}`);
+    }
+    return 0;
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    out(`${e.message} — ${e.userMessage}`);
+    return 2;
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      if (e instanceof ConfigError) for (const p of e.problems) process.stderr.write(`config error: ${p}\n`);
+      else process.stderr.write(`rules failed: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
