@@ -10,6 +10,9 @@ import { loadDemoRosterIfEmpty } from './demo';
 import { createBot } from '../bots';
 import { processPending, startInboundRetryLoop } from './services/inbound';
 import { startWorker } from '../jobs/worker';
+import { createPhotoQueue } from '../jobs/photo-fetch';
+import { createPhotoStorage } from './services/photos/storage';
+import { createWecomClient } from './wecom/client';
 
 /**
  * Wires everything: `node dist/src/main.js` runs server and worker in one
@@ -32,7 +35,9 @@ async function main(argv: string[]): Promise<void> {
   const db = await openDatabase({ url: config.databaseUrl, applicationName: `shuanglian-${role}` });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   const metrics = createMetrics();
-  const bot = createBot({ redis, logger, metrics });
+  // Pictures sent in chat are queued here and fetched by the photo-fetch worker (jobs/worker.ts `photos`).
+  const photoQueue = createPhotoQueue({ redisUrl: config.redisUrl });
+  const bot = createBot({ redis, logger, metrics, photos: photoQueue });
 
   const closers: (() => Promise<unknown>)[] = [];
   let server: Server | undefined;
@@ -60,10 +65,13 @@ async function main(argv: string[]): Promise<void> {
     const jobs = await startWorker({
       db, logger, redisUrl: config.redisUrl,
       processPending: (now) => processPending({ db, bot, logger }, now),
+      // Pictures sent in chat: media/get, then the local data folder or S3 (jobs/photo-fetch.ts).
+      photos: { wecom: createWecomClient({ config: config.wecom, redis, logger }), storage: createPhotoStorage(config) },
     });
     closers.unshift(() => jobs.close());
   }
 
+  closers.push(() => photoQueue.close()); // after the server: late messages still queue their pictures
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     for (const close of closers) await close().catch((err) => logger.error({ err }, 'close failed'));
