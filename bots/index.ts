@@ -52,6 +52,7 @@ export function createBot(deps: BotDeps): Bot {
   async function run(cmd: Command<unknown>, argsText: string, env: CommandEnv): Promise<string> {
     if (cmd.leaderOnly && !isLeader(env.cadre)) {
       count(cmd.name, 'leaders_only');
+      log.info({ userId: env.cadre.userid, command: cmd.name }, 'command denied: leaders only');
       return LEADERS_ONLY(cmd.name);
     }
     const parsed = cmd.args.safeParse(argsText);

@@ -27,7 +27,9 @@ export default defineCommand({
     const r = await closeProblem(env.manager, { actor: env.cadre, code: normalized, note, now: env.now });
     switch (r.kind) {
       case 'not_found': return NOT_FOUND(normalized);
-      case 'forbidden': return FORBIDDEN(normalized);
+      case 'forbidden':
+        env.logger.info({ userId: env.cadre.userid, command: '销号', problem: normalized }, 'command denied: not the problem\'s reporter, owner or leader');
+        return FORBIDDEN(normalized);
       case 'already_closed': return ALREADY(normalized, formatShanghai(r.problem.closedAt!));
       case 'closed': return CLOSED(normalized, r.problem.description, note, formatShanghai(env.now));
     }
