@@ -38,9 +38,9 @@ export function go(change) {
 function header() {
   const me = state.me;
   return h('header', { class: 'top' },
-    h('div', { class: 'brand' }, h('span', { class: 'logo' }, '双联'), h('span', {}, '双联助手 · 领导控制台')),
+    h('div', { class: 'brand' }, h('span', { class: 'logo' }, '双联'), h('span', {}, '双联助手', h('span', { class: 'wide' }, ' · 领导控制台'))),
     h('div', { class: 'who' },
-      h('span', {}, `${me.name}（${me.role}${me.scope ? ` · ${me.scope.name}` : ''}）`),
+      h('span', {}, me.name, h('span', { class: 'wide' }, `（${me.role}${me.scope ? ` · ${me.scope.name}` : ''}）`)),
       h('form', { method: 'post', action: '/console/logout' }, h('button', { class: 'link' }, '退出'))));
 }
 
