@@ -205,3 +205,49 @@ describe('county leader views', () => {
     expect(wb.getWorksheet('入户走访')!.rowCount).toBe(3);
   });
 });
+
+describe('standing counts', () => {
+  test('a visit over midnight counts once and for two days; only the linked unit\'s cadres count', async () => {
+    const unitRow = async () => {
+      const res = await get('/console/api/standing?by=unit&sort=name', 'wsLeader');
+      return res.body.rows.find((r: { unitName: string }) => r.unitName === '武山县教育局');
+    };
+    const before = await unitRow();
+    const nowSh = new Date(Date.now() + 8 * 3600e3);
+    const year = nowSh.getUTCFullYear();
+    const month = nowSh.getUTCMonth() + 1 <= 6 ? '10' : '03';
+    // 22:00 to 02:00 Shanghai time, far from the seed's recent visits.
+    await t.db.query(
+      `INSERT INTO visits (cadre_id, village_id, started_at, ended_at, duration_minutes, source) VALUES
+         ($1, $2, $3, $4, 240, 'chat'), ($5, $2, $3, $4, 240, 'chat')`,
+      [seed.ids.lisi, seed.ids.xiping, `${year}-${month}-10T14:00:00Z`, `${year}-${month}-10T18:00:00Z`, seed.ids.zhangsan],
+    );
+    const after = await unitRow();
+    expect(after.visits - before.visits).toBe(1);
+    expect(after.days - before.days).toBe(2);
+  });
+});
+
+describe('H5 check-in API', () => {
+  const near = () => ({ latitude: seed.dingmen.latitude + 0.01, longitude: seed.dingmen.longitude });
+  test('lists linked villages nearest first, checks in inside the radius once, refuses outside it', async () => {
+    const list = await get(`/h5/api/villages?latitude=${near().latitude}&longitude=${near().longitude}`, 'zhangsan');
+    expect(list.body.villages.map((v: { name: string }) => v.name)).toEqual(['丁门村']);
+    expect(list.body.villages[0].distanceM).toBeGreaterThan(1000);
+    expect(list.body.villages[0].inside).toBe(true);
+    const post = (body: object) => request(app.callback()).post('/h5/api/checkin').set(as('zhangsan')).send(body);
+    const first = await post({ villageId: seed.ids.dingmen, ...near() });
+    expect(first.status).toBe(200);
+    expect(first.body.kind).toBe('recorded');
+    const again = await post({ villageId: seed.ids.dingmen, ...near() });
+    expect(again.body.kind).toBe('duplicate');
+    const rows = await t.db.query(`SELECT verified, source, distance_m FROM visits WHERE id = $1`, [first.body.visitId]);
+    expect(rows[0]).toMatchObject({ verified: true, source: 'h5' });
+    expect(rows[0].distance_m).toBe(list.body.villages[0].distanceM);
+    const far = await post({ villageId: seed.ids.dingmen, latitude: seed.dingmen.latitude + 0.05, longitude: seed.dingmen.longitude });
+    expect(far.status).toBe(422);
+    const bad = await post({ villageId: 'x', latitude: 91, longitude: 0 });
+    expect(bad.status).toBe(400);
+    expect((await request(app.callback()).post('/h5/api/checkin').send({ villageId: 1, latitude: 1, longitude: 1 })).status).toBe(401);
+  });
+});
