@@ -5,6 +5,7 @@ import { registerCallbackRoutes } from './callback';
 import { registerPhotoRoutes } from './photos';
 import { registerConsoleRoutes } from './console';
 import { registerH5Routes } from './h5';
+import { registerAdminRoutes } from './admin';
 
 /** Every HTTP route of the app, registered in one place. */
 export function registerRoutes(router: Router, deps: AppDeps): void {
@@ -13,4 +14,5 @@ export function registerRoutes(router: Router, deps: AppDeps): void {
   registerPhotoRoutes(router, deps);
   registerConsoleRoutes(router, deps);
   registerH5Routes(router, deps);
+  registerAdminRoutes(router, deps);
 }

@@ -1,0 +1,68 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { Queue } from 'bullmq';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { KoaAdapter } from '@bull-board/koa';
+import type { AppDeps } from '../app';
+import { ForbiddenError } from '../errors';
+import { JOBS_QUEUE, PHOTO_QUEUE } from '../../jobs/queues';
+
+/**
+ * /admin/queues: the bull-board job dashboard, behind ADMIN_TOKEN. Scripts send
+ * `Authorization: Bearer <token>`; a browser opens /admin/queues?token=<token>
+ * once, which sets an httpOnly cookie (a hash of the token, never the token).
+ */
+
+export const ADMIN_BASE = '/admin/queues';
+const COOKIE = 'sl_admin';
+/** Every queue of the product: scheduled jobs, outbox delivery, photo fetches. */
+const QUEUE_NAMES = [JOBS_QUEUE, 'outbox', PHOTO_QUEUE];
+
+const digest = (s: string) => createHash('sha256').update(`admin:${s}`).digest();
+const same = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
+
+export function adminAuth(adminToken: string): Middleware {
+  const expected = digest(adminToken);
+  return async (ctx, next) => {
+    if (!adminToken) throw new ForbiddenError('ADMIN_TOKEN is not set', '未配置管理令牌。');
+    const bearer = /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1];
+    const query = typeof ctx.query.token === 'string' ? ctx.query.token : undefined;
+    const cookie = ctx.cookies.get(COOKIE);
+    const ok = (bearer !== undefined && same(digest(bearer), expected))
+      || (query !== undefined && same(digest(query), expected))
+      || (cookie !== undefined && same(Buffer.from(cookie, 'hex'), expected));
+    if (!ok) {
+      ctx.set('WWW-Authenticate', 'Bearer');
+      ctx.status = 401;
+      ctx.body = { error: 'unauthorized', message: '需要管理令牌。' };
+      return;
+    }
+    if (query !== undefined) {
+      ctx.cookies.set(COOKIE, expected.toString('hex'), { httpOnly: true, sameSite: 'strict', path: '/admin', secure: ctx.secure });
+      // Drop the token from the address bar.
+      if (ctx.method === 'GET' && ctx.path === ADMIN_BASE) return ctx.redirect(`${ADMIN_BASE}/`);
+    }
+    await next();
+  };
+}
+
+export function registerAdminRoutes(router: Router, deps: AppDeps): void {
+  let board: Middleware | undefined;
+  // Built on first use, so apps that never open the dashboard create no queues.
+  const dashboard: Middleware = (ctx, next) => {
+    if (!board) {
+      const adapter = new KoaAdapter();
+      adapter.setBasePath(ADMIN_BASE);
+      createBullBoard({
+        queues: QUEUE_NAMES.map((name) => new BullMQAdapter(new Queue(name, { connection: deps.redis }))),
+        // @bull-board/koa pins a slightly different @bull-board/api typing; the runtime contract is the same.
+        serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+      });
+      board = adapter.registerPlugin();
+    }
+    return board(ctx, next);
+  };
+  router.all(['/admin/queues', '/admin/queues/{*rest}'], adminAuth(deps.config.adminToken), dashboard);
+}
