@@ -6,6 +6,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { Bot } from '../bots/types';
+import type { WecomClient } from './wecom/client';
 import { isAppError } from './errors';
 import { registerRoutes } from './routes';
 
@@ -21,6 +22,8 @@ export interface AppDeps {
   clock?: () => Date;
   /** Hands committed outbox row ids to delivery (OutboxDispatcher.dispatch); without it the sweeper sends them. */
   dispatch?: (outboxIds: number[]) => Promise<void>;
+  /** The WeCom API client: console/H5 OAuth (getUserInfo) and the H5 page's JS-SDK ticket. */
+  wecom?: Pick<WecomClient, 'getUserInfo' | 'getJsapiTicket'>;
 }
 
 /** The Koa app: policy lives in middleware, errors are caught once here. */

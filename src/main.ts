@@ -48,7 +48,8 @@ async function main(argv: string[]): Promise<void> {
   }
 
   if (role !== 'worker') {
-    const app = createApp({ config, db, redis, logger, metrics, bot });
+    const wecom = createWecomClient({ config: config.wecom, redis, logger });
+    const app = createApp({ config, db, redis, logger, metrics, bot, wecom });
     server = app.listen(config.port, () => {
       const base = `http://127.0.0.1:${config.port}`;
       logger.info({ url: base, demo: config.demo }, 'server listening');

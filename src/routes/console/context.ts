@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import type { AppDeps } from '../../app';
 import type { Cadre } from '../../../entities';
 import { AppError } from '../../errors';
-import type { WecomClient } from '../../wecom/client';
 import { resolveViewer, type Viewer } from '../../services/console/scope';
 import {
   SESSION_COOKIE, authorizeUrl, createOAuthState, readSessionToken, sessionCadre, type LoginTarget,
@@ -19,7 +18,7 @@ import {
  * The WeCom client methods the console needs (SENDING's src/wecom/client.ts).
  * Optional on the deps: demo mode logs in through the demo page and never calls them.
  */
-export type ConsoleWecom = Pick<WecomClient, 'getUserInfo' | 'getJsapiTicket'>;
+export type ConsoleWecom = NonNullable<AppDeps['wecom']>;
 
 /** "Now" for a request: the app's clock (tests fix it), else the system clock. */
 export function clockOf(deps: AppDeps): () => Date {
@@ -27,7 +26,7 @@ export function clockOf(deps: AppDeps): () => Date {
 }
 
 export function wecomOf(deps: AppDeps): ConsoleWecom | undefined {
-  return (deps as AppDeps & { wecom?: ConsoleWecom }).wecom;
+  return deps.wecom;
 }
 
 /** helmet with a CSP that allows only our own scripts and styles (ECharts sets inline style attributes). */
