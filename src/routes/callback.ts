@@ -100,7 +100,8 @@ export function registerCallbackRoutes(router: Router, deps: AppDeps): void {
       assertFresh(q.timestamp, now);
       const outer = parsed(() => parseOuterEnvelope(body));
       verifySignature(creds.token, { signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce }, outer.encrypt);
-      xml = parsed(() => decryptMessage(creds, outer.encrypt));
+      // XML 1.0 forbids NUL and PostgreSQL text cannot hold it: drop it, or the store fails and WeCom retries forever.
+      xml = parsed(() => decryptMessage(creds, outer.encrypt)).replace(/\u0000/g, '');
       msg = parsed(() => parseMessageXml(xml));
     } catch (err) {
       return reject(ctx, err);
