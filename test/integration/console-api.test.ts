@@ -7,7 +7,13 @@ import { createTestDb, type TestDb } from '../helpers/db';
 import { seedConsole, type ConsoleSeed } from '../helpers/console-seed';
 import { consoleApp, sessionCookie, WECOM_ENV } from '../helpers/console-app';
 import { SESSION_COOKIE, createOAuthState } from '../../src/services/session';
-import { WecomApiError } from '../../src/wecom/errors';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { createWecomClient, type WecomClient } from '../../src/wecom/client';
+import { startSimulator, type RunningSimulator } from '../../src/wecom/simulator';
+import { testPrefix } from '../helpers/db';
+import { REDIS_URL } from '../helpers/urls';
 
 let t: TestDb;
 let seed: ConsoleSeed;
@@ -59,23 +65,25 @@ describe('login', () => {
     expect(res.status).toBe(401);
   });
 
-  describe('with WeCom credentials', () => {
+  describe('with WeCom credentials (the simulator over HTTP)', () => {
     let prod: ReturnType<typeof consoleApp>;
-    const codes: string[] = [];
-    beforeAll(() => {
-      prod = consoleApp(t, {
-        env: WECOM_ENV,
-        wecom: {
-          getUserInfo: async (code) => {
-            codes.push(code);
-            if (code === 'outsider') throw new WecomApiError('auth/getuserinfo', 46004, 'not a member');
-            return { userid: code === 'good' ? 'WS_LEADER' : 'nobody' };
-          },
-          getJsapiTicket: async () => 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg',
-        },
-      });
+    let sim: RunningSimulator;
+    let redis: Redis;
+    let wecom: WecomClient;
+    beforeAll(async () => {
+      sim = await startSimulator({ creds: { corpId: WECOM_ENV.WECOM_CORP_ID, secret: WECOM_ENV.WECOM_SECRET, agentId: 1000002 } });
+      const env = { ...WECOM_ENV, WECOM_API_BASE: sim.url };
+      redis = new Redis(REDIS_URL);
+      wecom = createWecomClient({ config: loadConfig(env).wecom, redis, logger: createLogger('silent'), keyPrefix: testPrefix() });
+      prod = consoleApp(t, { env, wecom });
+      sim.state.oauthCodes.set('good', 'WS_LEADER'); // WeCom answers userids lower- or upper-cased
+      sim.state.oauthCodes.set('bad', 'nobody');
     });
-    afterAll(() => prod.close());
+    afterAll(async () => {
+      prod.close();
+      redis.disconnect();
+      await sim.close();
+    });
 
     test('unauthenticated /console is a 302 to the OAuth authorize URL with a signed state', async () => {
       const res = await request(prod.app.callback()).get('/console');
@@ -104,19 +112,21 @@ describe('login', () => {
       const stranger = await request(prod.app.callback()).get(`/console/oauth?code=bad&state=${encodeURIComponent(state)}`);
       expect(stranger.status).toBe(403);
       expect(stranger.headers['set-cookie']).toBeUndefined();
-      const outsider = await request(prod.app.callback()).get(`/console/oauth?code=outsider&state=${encodeURIComponent(state)}`);
-      expect(outsider.status).toBe(403);
-      expect(codes).toEqual(['good', 'bad', 'outsider']);
+      // A code used once already (a reload of the callback URL) is refused by WeCom with 40029.
+      const reused = await request(prod.app.callback()).get(`/console/oauth?code=good&state=${encodeURIComponent(state)}`);
+      expect(reused.status).toBe(400);
+      expect(reused.headers['set-cookie']).toBeUndefined();
+      expect(sim.state.oauthCodes.size).toBe(0); // every code was spent once
     });
 
-    test('jssdk-config signs the page URL (doc vector)', async () => {
+    test('jssdk-config signs the page URL without its #fragment', async () => {
       const res = await request(prod.app.callback())
         .get('/h5/api/jssdk-config?url=' + encodeURIComponent('https://sl.example.gov.cn/h5/checkin#x'))
         .set('Cookie', sessionCookie(prod.deps, seed.ids.zhangsan));
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ corpId: WECOM_ENV.WECOM_CORP_ID, agentId: 1000002 });
       const { nonceStr, timestamp, signature } = res.body;
-      const ticket = 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg';
+      const ticket = await wecom.getJsapiTicket(); // the cached ticket the route signed with
       expect(signature).toBe(createHash('sha1')
         .update(`jsapi_ticket=${ticket}&noncestr=${nonceStr}&timestamp=${timestamp}&url=https://sl.example.gov.cn/h5/checkin`).digest('hex'));
     });

@@ -80,6 +80,8 @@ export function registerAuthRoutes(router: Router, deps: AppDeps): void {
       deps.logger.warn({ area: 'console', err: (err as Error).message }, 'oauth getuserinfo failed');
       // 46004: the code belongs to someone outside the corp (an outsider's openid, no userid).
       if (err instanceof WecomApiError && err.errcode === 46004) return refuse(ctx, 403, NOT_ON_ROSTER);
+      // 40029: the code was already used or is older than 5 minutes (a reload of the callback URL).
+      if (err instanceof WecomApiError && err.errcode === 40029) return refuse(ctx, 400, BAD_STATE);
       return refuse(ctx, 502, OAUTH_FAILED);
     }
     const cadre = userid ? await loginCadre(deps.db, userid) : null;
