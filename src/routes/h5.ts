@@ -48,7 +48,9 @@ export function registerH5Routes(router: Router, deps: AppDeps): void {
     const q = parseInput(z.object({ url: z.url().max(2000) }), ctx.query);
     const wecom = wecomOf(deps);
     if (!wecom) throw new AppError('jssdk_unavailable', 'no WeCom client configured', TEXT.noJssdk, 503);
-    const ticket = await wecom.getJsapiTicket();
+    const ticket = await wecom.getJsapiTicket().catch((err: Error) => {
+      throw new AppError('jssdk_unavailable', `jsapi ticket: ${err.message}`, TEXT.noJssdk, 503);
+    });
     const signed = jsapiSignature({
       ticket, url: q.url, nonceStr: randomBytes(8).toString('hex'), timestamp: Math.floor(Date.now() / 1000),
     });
