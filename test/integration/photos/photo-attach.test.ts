@@ -34,27 +34,27 @@ const problem = async (code: string, village: number, reporter: number, at: Date
 
 test('the latest record of the last 30 minutes wins over an older open check-in; none → the open check-in; nothing → unattached', async () => {
   const { zhang, li } = s.cadres;
-  expect(await findAttachTarget(db, zhang, NOW)).toBeNull();
+  expect(await findAttachTarget(db.manager, zhang, NOW)).toBeNull();
   const open = await visit(zhang, s.regions.dingmen, ago(120));
-  expect(await findAttachTarget(db, zhang, NOW)).toMatchObject({ kind: 'visit', id: open });
+  expect(await findAttachTarget(db.manager, zhang, NOW)).toMatchObject({ kind: 'visit', id: open });
   const hv = await householdVisit(zhang, s.households.zhangsan, s.regions.dingmen, ago(10));
-  expect(await findAttachTarget(db, zhang, NOW)).toMatchObject({ kind: 'household_visit', id: hv, label: '张三' });
+  expect(await findAttachTarget(db.manager, zhang, NOW)).toMatchObject({ kind: 'household_visit', id: hv, label: '张三' });
   await db.query('UPDATE household_visits SET revoked_at = $2 WHERE id = $1', [hv, ago(5)]);
-  expect(await findAttachTarget(db, zhang, NOW)).toMatchObject({ kind: 'visit', id: open });
+  expect(await findAttachTarget(db.manager, zhang, NOW)).toMatchObject({ kind: 'visit', id: open });
   await householdVisit(zhang, s.households.lisi, s.regions.dingmen, ago(45)); // too old
-  expect(await findAttachTarget(db, zhang, NOW)).toMatchObject({ kind: 'visit', id: open });
+  expect(await findAttachTarget(db.manager, zhang, NOW)).toMatchObject({ kind: 'visit', id: open });
 
   // A finished check-in is not open; a problem reported 20 minutes ago is the latest record.
   await visit(li, s.regions.wangmen, ago(300), ago(200));
-  expect(await findAttachTarget(db, li, NOW)).toBeNull();
+  expect(await findAttachTarget(db.manager, li, NOW)).toBeNull();
   const pid = await problem('W2026-0101', s.regions.wangmen, li, ago(20));
-  expect(await findAttachTarget(db, li, NOW)).toMatchObject({ kind: 'problem', id: pid, label: 'W2026-0101' });
+  expect(await findAttachTarget(db.manager, li, NOW)).toMatchObject({ kind: 'problem', id: pid, label: 'W2026-0101' });
 });
 
 test('附图 moves the latest picture to the problem, for people who answer for it only', async () => {
   const { sun, zhang } = s.cadres;
   await problem('W2026-0201', s.regions.wangmenGangu, sun, ago(600));
-  const input = { actor: { id: sun, unitId: s.units.water, role: '干部', scopeRegionId: null }, code: 'W2026-0201', now: NOW };
+  const input = { actor: { id: sun, unitId: s.units.water, role: '干部' as const, scopeRegionId: null }, code: 'W2026-0201', now: NOW };
   expect(await attachLatestToProblem(db.manager, input)).toEqual({ kind: 'no_photo' });
   const onVisit = await visit(sun, s.regions.wangmenGangu, ago(10));
   const r = await recordImage(db.manager, { cadreId: sun, inboundId: null, msgId: '8800000000000000001', mediaId: 'M-a', now: ago(5) });
@@ -62,7 +62,7 @@ test('附图 moves the latest picture to the problem, for people who answer for 
   expect(await recordImage(db.manager, { cadreId: sun, inboundId: null, msgId: '8800000000000000001', mediaId: 'M-a', now: ago(5) }))
     .toMatchObject({ kind: 'duplicate' });
 
-  const stranger = { actor: { id: zhang, unitId: s.units.traffic, role: '干部', scopeRegionId: null }, code: 'W2026-0201', now: NOW };
+  const stranger = { actor: { id: zhang, unitId: s.units.traffic, role: '干部' as const, scopeRegionId: null }, code: 'W2026-0201', now: NOW };
   expect(await attachLatestToProblem(db.manager, stranger)).toEqual({ kind: 'forbidden' });
   expect(await attachLatestToProblem(db.manager, { ...input, code: 'W2026-9999' })).toEqual({ kind: 'not_found' });
   expect(await attachLatestToProblem(db.manager, input)).toMatchObject({ kind: 'attached', count: 1, closed: false });
@@ -72,7 +72,7 @@ test('附图 moves the latest picture to the problem, for people who answer for 
 
 test('the photo rule applies to the listed categories only', async () => {
   await db.query(`UPDATE policy_rules SET value = '["道路"]' WHERE key = 'problem.photo_required_categories'`);
-  const actor = { id: s.cadres.li, unitId: s.units.farm, role: '队员', scopeRegionId: null };
+  const actor = { id: s.cadres.li, unitId: s.units.farm, role: '队员' as const, scopeRegionId: null };
   await problem('W2026-0301', s.regions.xiping, s.cadres.li, ago(600), '其他');
   await problem('W2026-0302', s.regions.xiping, s.cadres.li, ago(600), '道路');
   const close = (code: string) => db.transaction((m) => closeProblem(m, { actor, code, note: '已修', now: NOW }));
