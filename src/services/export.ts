@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../entities';
 import { LEDGER_SELECT, ledgerWhere, type LedgerRow } from './console/ledger';
+import { photoLinks } from './photos/query';
 import { cadreStanding, unitStanding } from './console/standing';
 import { subtreeLike } from './regions';
 import { formatDuration } from './time';
@@ -27,7 +28,7 @@ const NO = '否';
 
 const LEDGER_COLUMNS = [
   ['编号', 12], ['县区', 10], ['乡镇', 10], ['村', 10], ['问题描述', 40], ['类别', 8], ['上报人', 8], ['上报时间', 17],
-  ['责任人/责任单位', 24], ['整改期限', 11], ['状态', 8], ['销号时间', 17], ['整改说明', 30],
+  ['责任人/责任单位', 24], ['整改期限', 11], ['状态', 8], ['销号时间', 17], ['整改说明', 30], ['照片', 40],
 ] as const;
 const VISIT_COLUMNS = [
   ['日期', 11], ['干部', 8], ['单位', 20], ['村', 30], ['签到', 17], ['签退', 17], ['时长', 12], ['是否定位核验', 12],
@@ -79,18 +80,20 @@ function streamWorkbook(fill: (wb: Writer) => Promise<void>): Readable {
   return out;
 }
 
-export function exportLedger(db: Db, scope: Region, range: ExportRange, now: Date): Readable {
+/** `photoBase`: the console's origin, so the 照片 column holds links that open the pictures. */
+export function exportLedger(db: Db, scope: Region, range: ExportRange, now: Date, photoBase = ''): Readable {
   return streamWorkbook(async (wb) => {
     const ws = sheet(wb, '问题台账', LEDGER_COLUMNS);
     const { where, params } = ledgerWhere(scope, { from: range.from, to: range.to }, now);
     const sql = `${LEDGER_SELECT} WHERE ${where} AND p.village_id = ANY($${params.length + 1}) ORDER BY r.path, p.id`;
     await eachVillageChunk(db, scope, async (villageIds) => {
       const rows: LedgerRow[] = await db.query(sql, [...params, villageIds]);
+      const photos = await photoLinks(db, rows.map((p) => p.id), photoBase);
       for (const p of rows) {
         ws.addRow([
           p.code, p.county, p.township, p.village, p.description, p.category, p.reporter, stamp(p.reportedAt),
           [p.owner, p.ownerUnit].filter(Boolean).join(' / '), p.deadline,
-          p.overdue ? '逾期' : STATUS_TEXT[p.status], stamp(p.closedAt), p.closeNote ?? '',
+          p.overdue ? '逾期' : STATUS_TEXT[p.status], stamp(p.closedAt), p.closeNote ?? '', photos.get(p.id) ?? '',
         ]).commit();
       }
     });

@@ -20,7 +20,7 @@ export function registerExportRoutes(router: Router, deps: AppDeps): void {
     const region = await requireScope(db, viewerOf(ctx), q.scope);
     const now = clockOf(deps)();
     const range = toRange(q, now);
-    const stream = kind === 'ledger' ? exportLedger(db, region, range, now)
+    const stream = kind === 'ledger' ? exportLedger(db, region, range, now, deps.config.publicUrl ?? ctx.origin)
       : kind === 'visits' ? exportVisits(db, region, range)
         : exportStanding(db, region, now);
     const name = `${FILE_NAMES[kind]}-${region.name}-${shanghaiDate(range.from)}至${shanghaiDate(new Date(range.to.getTime() - 1))}.xlsx`;

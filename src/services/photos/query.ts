@@ -94,3 +94,16 @@ export async function photoForViewer(db: Db, viewer: { cadre: Pick<Cadre, 'id'>;
   if (p.status !== 'stored' || !p.storage_key) throw new NotFoundError(`photo ${photoId} not stored`, NO_PHOTO);
   return { id: p.id, storageKey: p.storage_key, contentType: p.content_type!, sha256: p.sha256! };
 }
+
+/** Stored photos' absolute links per problem (one line each), for the ledger export's 照片 column. */
+export async function photoLinks(db: Db, problemIds: number[], base: string): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (problemIds.length === 0) return out;
+  const rows: { problem_id: number; ids: number[] }[] = await db.query(
+    `SELECT problem_id, array_agg(id ORDER BY id) AS ids FROM photos
+      WHERE problem_id = ANY($1) AND status = 'stored' GROUP BY problem_id`,
+    [problemIds],
+  );
+  for (const r of rows) out.set(r.problem_id, r.ids.map((id) => `${base.replace(/\/$/, '')}${photoUrl(id)}`).join('\n'));
+  return out;
+}

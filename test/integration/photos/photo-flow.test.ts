@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import * as jpeg from 'jpeg-js';
 import { Redis } from 'ioredis';
 import request from 'supertest';
@@ -99,7 +100,7 @@ beforeAll(async () => {
   seed = await seedRoster(t.db);
   dataDir = await mkdtemp(join(tmpdir(), 'sl-photo-flow-'));
   sim = await startSimulator({ creds: { corpId: creds.corpId, secret: 'test-secret', agentId: 1000002 } });
-  config = loadConfig({ ...wecomEnv(creds), WECOM_API_BASE: sim.url, DATA_DIR: dataDir });
+  config = loadConfig({ ...wecomEnv(creds), WECOM_API_BASE: sim.url, DATA_DIR: dataDir, PUBLIC_URL: 'https://sl.example.gov.cn' });
   redis = new Redis(REDIS_URL);
   const logger = createLogger('silent');
   const prefix = testPrefix();
@@ -218,12 +219,22 @@ test('an unattached picture goes to a problem with 附图; a category that needs
   expect(await say('sunli', `销号 ${code} 已清淤`)).toContain(`已销号 ${code}`);
   const after = await sendPicture('sunli', picture(400, 300, 160));
   expect(after.reply).toContain(`作为问题 ${code} 的销号照片`);
+  expect(await settled(after.mediaId)).toMatchObject({ status: 'stored', kind: 'problem_close' });
 
   const [p] = await t.db.query('SELECT id FROM problems WHERE code = $1', [code]);
   const list = await request(app.callback()).get(`/console/api/photos?problem=${p.id}`).set('Cookie', cookie(seed.cadres.admin));
   expect(list.body.photos.map((x: { kind: string }) => x.kind)).toEqual(['problem', 'problem_close']);
   const detail = await request(app.callback()).get(`/console/api/problems/${p.id}`).set('Cookie', cookie(seed.cadres.admin));
   expect(detail.body.photos.map((x: { thumbUrl: string }) => x.thumbUrl)).toEqual(list.body.photos.map((x: { thumbUrl: string }) => x.thumbUrl));
+  const xlsx = await request(app.callback()).get(`/console/api/export/ledger.xlsx?from=2000-01-01`).set('Cookie', cookie(seed.cadres.admin))
+    .buffer(true).parse((r, cb) => { const c: Buffer[] = []; r.on('data', (x: Buffer) => c.push(x)); r.on('end', () => cb(null, Buffer.concat(c))); });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(xlsx.body);
+  const ws = wb.getWorksheet('问题台账')!;
+  const header = ws.getRow(1).values as string[];
+  const row = [...Array(ws.rowCount).keys()].map((i) => ws.getRow(i + 1)).find((r) => r.getCell(1).value === code)!;
+  expect(String(row.getCell(header.indexOf('照片')).value).split('\n')).toEqual(
+    list.body.photos.map((x: { url: string }) => `https://sl.example.gov.cn${x.url}`));
   // 武山县's leader does not hold 甘谷县.
   expect((await request(app.callback()).get(`/console/api/photos?problem=${p.id}`).set('Cookie', cookie(seed.cadres.leader))).status).toBe(403);
 });
