@@ -187,6 +187,16 @@ test('media/get failures are retried until the picture is stored', async () => {
   expect(row.attempts).toBe(3);
 });
 
+test('when media/get fails every retry the photo is marked failed and the sender told', async () => {
+  sim.faults.add({ api: 'media/get', kind: 'http500', count: RETRY.attempts });
+  const a = await sendPicture('zhangwei', picture(100, 100, 44));
+  const row = await settled(a.mediaId);
+  expect(row).toMatchObject({ status: 'failed' });
+  const [note] = await t.db.query('SELECT payload FROM outbox_messages WHERE idempotency_key = $1', [`photo:${row!.id}:failed`]);
+  expect(JSON.stringify(note.payload)).toContain('未能从企业微信取回');
+  sim.faults.clear();
+});
+
 test('a file that is not a JPEG/PNG is refused with a reply through the outbox; a stranger’s picture is refused', async () => {
   const gif = await sendPicture('zhangwei', Buffer.from('GIF89a\x01\x00\x01\x00fake'), { contentType: 'image/gif' });
   const row = await settled(gif.mediaId);
