@@ -43,6 +43,7 @@ export async function runQuotaReminders(deps: JobDeps, now: Date): Promise<JobSu
     const byCadre = new Map<number, typeof households>();
     for (const h of households) byCadre.set(h.cadreId, [...(byCadre.get(h.cadreId) ?? []), h]);
     for (const [cadreId, hs] of byCadre) {
+      hs.sort((a, b) => a.householdId - b.householdId);
       for (const h of hs.slice(0, MAX_HOUSEHOLD_LINES)) add(cadreId, `· ${HOUSEHOLD_LINE(h)}`);
       if (hs.length > MAX_HOUSEHOLD_LINES) add(cadreId, MORE_HOUSEHOLDS(hs.length - MAX_HOUSEHOLD_LINES));
     }

@@ -90,18 +90,10 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
         GROUP BY p.village_id`,
       [prefix, w.today, ...r0, w.year[0]],
   );
-  const pace = await db.query(
-      `SELECT x.village_id AS id, count(*) AS links,
-              count(*) FILTER (WHERE x.visits >= x.required_visits AND x.days >= x.required_days
-                                 AND x.talks >= x.required_talks) AS on_pace
-         FROM (${householdLinkSql('AND h.village_id IN (SELECT id FROM regions WHERE path LIKE $8)', false)}) x
-        GROUP BY x.village_id`,
-      [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, prefix],
-  );
   const byId = (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [num(r.id), r]));
-  const [vi, hv, hh, pr, pc] = [visits, hvs, households, problems, pace].map(byId);
+  const [vi, hv, hh, pr] = [visits, hvs, households, problems].map(byId);
   return (villages as { id: number; path: string }[]).map(({ id, path }) => {
-    const a = vi.get(id) ?? {}, b = hv.get(id) ?? {}, h = hh.get(id) ?? {}, p = pr.get(id) ?? {}, q = pc.get(id) ?? {};
+    const a = vi.get(id) ?? {}, b = hv.get(id) ?? {}, h = hh.get(id) ?? {}, p = pr.get(id) ?? {};
     return {
       id, path,
       checkins: [num(a.c0), num(a.c1), num(a.c2)], householdVisits: [num(b.c0), num(b.c1), num(b.c2)],
@@ -109,7 +101,7 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
       householdsLinked: num(h.linked), householdsVisitedYear: num(h.visited), festivalVisited: num(h.fest),
       problemsNew: num(p.new), problemsClosed: num(p.closed), problemsOverdue: num(p.overdue),
       problemsReportedYear: num(p.reported_year), problemsClosedYear: num(p.closed_year),
-      paceLinks: num(q.links), paceOnPace: num(q.on_pace),
+      paceLinks: 0, paceOnPace: 0, // filled from paceByVillageCadre
     };
   });
 }
@@ -126,32 +118,35 @@ export async function unackedByScope(db: Db, prefix: string, now: Date): Promise
   return rows.map((r) => ({ path: r.path, n: Number(r.n) }));
 }
 
-export interface CadreBehind {
-  townshipId: number;
+export interface VillageCadrePace {
+  villageId: number;
   cadreId: number;
-  name: string;
-  behindHouseholds: number;
+  links: number;
+  onPace: number;
+  /** Links behind pace on any rule, and household visits owed so far. */
+  behind: number;
   owed: number;
 }
 
-/** Per township, the 5 cadres with the most linked households behind pace (then most visits owed). */
-export async function cadresBehindByTownship(
-  db: Db, prefix: string, now: Date, today: string, year: [Date, Date], t: StandingTargets,
-): Promise<CadreBehind[]> {
+/** Household-link pace grouped by (village, cadre): one pass over every link in the subtree. */
+export async function paceByVillageCadre(
+  db: Db, prefix: string, w: Windows, t: StandingTargets,
+): Promise<VillageCadrePace[]> {
+  const all = prefix === '%';
+  const filter = all ? '' : 'AND h.village_id IN (SELECT id FROM regions WHERE path LIKE $8)';
   const rows: Record<string, unknown>[] = await db.query(
-    `SELECT * FROM (
-       SELECT r.parent_id AS township_id, x.cadre_id, c.name, count(*) AS behind,
-              sum(greatest(0, x.required_visits - x.visits)) AS owed,
-              row_number() OVER (PARTITION BY r.parent_id ORDER BY count(*) DESC,
-                                 sum(greatest(0, x.required_visits - x.visits)) DESC, c.name) AS rn
-         FROM (${householdLinkSql('AND h.village_id IN (SELECT id FROM regions WHERE path LIKE $8)', true)}) x
-         JOIN regions r ON r.id = x.village_id JOIN cadres c ON c.id = x.cadre_id
-        GROUP BY r.parent_id, x.cadre_id, c.name) y
-      WHERE rn <= 5 ORDER BY township_id, rn`,
-    [now, today, ...year, t.householdVisits, t.householdDays, t.householdTalks, prefix],
+    `SELECT x.village_id, x.cadre_id, count(*) AS links,
+            count(*) FILTER (WHERE x.visits >= x.required_visits AND x.days >= x.required_days
+                               AND x.talks >= x.required_talks) AS on_pace,
+            count(*) FILTER (WHERE x.visits < x.required_visits OR x.days < x.required_days
+                               OR x.talks < x.required_talks) AS behind,
+            sum(greatest(0, x.required_visits - x.visits)) AS owed
+       FROM (${householdLinkSql(filter, false, false)}) x
+      GROUP BY x.village_id, x.cadre_id`,
+    [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, ...(all ? [] : [prefix])],
   );
   return rows.map((r) => ({
-    townshipId: num(r.township_id), cadreId: num(r.cadre_id), name: String(r.name),
-    behindHouseholds: num(r.behind), owed: num(r.owed),
+    villageId: num(r.village_id), cadreId: num(r.cadre_id), links: num(r.links), onPace: num(r.on_pace),
+    behind: num(r.behind), owed: num(r.owed),
   }));
 }

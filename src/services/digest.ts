@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DigestPeriod } from '../../jobs/queues';
-import { cadresBehindByTownship, unackedByScope, villageFigures, type VillageFigures, type Windows } from './digest-sql';
+import { paceByVillageCadre, unackedByScope, villageFigures, type VillageFigures, type Windows } from './digest-sql';
 import { instants, periodWindows, type PeriodWindows } from './digest-periods';
 import { loadFestivals, recentFestival } from './festivals';
 import { subtreeLike } from './regions';
@@ -92,7 +92,13 @@ export async function buildDigests(
   const needCadres = scopes.some((s) => s.level === 3);
   const villages = await villageFigures(db, prefix, w, targets);
   const unacked = await unackedByScope(db, prefix, now);
-  const cadres = needCadres ? await cadresBehindByTownship(db, prefix, now, pw.today, w.year, targets) : [];
+  const pace = await paceByVillageCadre(db, prefix, w, targets);
+  const byVillage = new Map(villages.map((v) => [v.id, v]));
+  for (const p of pace) {
+    const v = byVillage.get(p.villageId);
+    if (v) { v.paceLinks += p.links; v.paceOnPace += p.onPace; }
+  }
+  const cadres = needCadres ? await cadresBehind(db, pace, byVillage, new Set(scopes.filter((s) => s.level === 3).map((s) => s.id))) : new Map();
   const regions: RegionRow[] = await db.query(
     'SELECT id, parent_id, level, name, full_name, path FROM regions WHERE level < 4 AND path LIKE $1', [prefix]);
 
@@ -120,8 +126,7 @@ export async function buildDigests(
       .filter((r) => r.links > r.onPace)
       .sort((a, b) => a.onPace / a.links - b.onPace / b.links || b.links - a.links || a.name.localeCompare(b.name))
       .slice(0, TOP_BEHIND) : [];
-    const behindCadres = scope.level === 3 ? cadres.filter((c) => c.townshipId === scope.id)
-      .map(({ name, behindHouseholds, owed }) => ({ name, behindHouseholds, owed })) : [];
+    const behindCadres = cadres.get(scope.id) ?? [];
     out.set(scope.id, {
       scope: { id: scope.id, name: scope.name, fullName: scope.full_name, level: scope.level },
       windows: pw,
@@ -144,4 +149,28 @@ export async function buildDigest(
   const d = (await buildDigests(manager, [scopeRegionId], now, period)).get(scopeRegionId);
   if (!d) throw new Error(`region ${scopeRegionId} not found`);
   return d;
+}
+
+/** Per requested township, the cadres with the most linked households behind pace (then most visits owed). */
+async function cadresBehind(
+  db: Db, pace: { villageId: number; cadreId: number; behind: number; owed: number }[],
+  villages: Map<number, VillageFigures>, townships: Set<number>,
+): Promise<Map<number, RankedCadre[]>> {
+  const per = new Map<number, Map<number, { behind: number; owed: number }>>();
+  for (const p of pace) {
+    if (p.behind === 0) continue;
+    const path = villages.get(p.villageId)?.path;
+    const town = path ? ancestors(path)[3] : undefined;
+    if (town === undefined || !townships.has(town)) continue;
+    const m = per.get(town) ?? (per.set(town, new Map()), per.get(town)!);
+    const c = m.get(p.cadreId) ?? { behind: 0, owed: 0 };
+    m.set(p.cadreId, { behind: c.behind + p.behind, owed: c.owed + p.owed });
+  }
+  const top = new Map([...per].map(([town, m]) => [town, [...m]
+    .sort(([ia, a], [ib, b]) => b.behind - a.behind || b.owed - a.owed || ia - ib).slice(0, TOP_BEHIND)]));
+  const ids = [...new Set([...top.values()].flatMap((xs) => xs.map(([id]) => id)))];
+  const names = new Map<number, string>((ids.length === 0 ? [] : await db.query(
+    'SELECT id, name FROM cadres WHERE id = ANY($1)', [ids]) as { id: number; name: string }[]).map((r) => [r.id, r.name]));
+  return new Map([...top].map(([town, xs]) => [town, xs.map(([id, c]) => (
+    { name: names.get(id) ?? String(id), behindHouseholds: c.behind, owed: c.owed }))]));
 }

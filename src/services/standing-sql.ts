@@ -11,9 +11,6 @@
  * owes about half the annual target by 31 December.
  */
 
-const SINCE = (validFrom: string) =>
-  `greatest((${validFrom}::timestamp AT TIME ZONE 'Asia/Shanghai'), $3::timestamptz)`;
-
 /** ceil(target × elapsed fraction) as SQL; `target` is a parameter placeholder. */
 export const REQUIRED = (target: string, since: string) =>
   `ceil(${target}::numeric * greatest(0, extract(epoch FROM ($1::timestamptz - ${since})))
@@ -28,62 +25,78 @@ const VISIT_DAYS = (v: string) =>
                    (coalesce(${v}.ended_at, ${v}.started_at) AT TIME ZONE 'Asia/Shanghai')::date, interval '1 day')`;
 
 /**
- * Unit→village links: visits and distinct days by any active cadre of the unit
- * at the village since the link's start. Extra params: $5 visits target, $6 days target.
+ * Since-dates are Shanghai midnights (valid_from is a date), so activity can be
+ * pre-aggregated per day and compared by date: no DISTINCT over millions of rows.
+ */
+const SINCE_DATE = (validFrom: string) =>
+  `greatest(${validFrom}, ($3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)`;
+
+/**
+ * Unit→village links: visits and distinct days by any cadre of the unit at the
+ * village since the link's start (a day counts when a check-in covering it
+ * started on or after that date). Extra params: $5 visits target, $6 days target.
  */
 export function unitLinkSql(filter: string, behindOnly: boolean): string {
   return `
-    WITH l AS (
-      SELECT l.id, l.unit_id, l.village_id, ${SINCE('l.valid_from')} AS since
-        FROM unit_village_links l JOIN regions r ON r.id = l.village_id
-       WHERE ${CURRENT('l')} ${filter}
-    ), vv AS (
-      SELECT vi.id, c.unit_id, vi.village_id, vi.started_at, vi.ended_at
+    WITH vv AS (
+      SELECT c.unit_id, vi.village_id, (vi.started_at AT TIME ZONE 'Asia/Shanghai')::date AS start_day,
+             vi.started_at, vi.ended_at
         FROM visits vi JOIN cadres c ON c.id = vi.cadre_id
        WHERE vi.revoked_at IS NULL AND vi.started_at >= $3 AND vi.started_at < $4 AND c.unit_id IS NOT NULL
-    ), agg AS (
-      SELECT l.id, count(DISTINCT vv.id)::int AS visits, count(DISTINCT d)::int AS days
-        FROM l
-        LEFT JOIN vv ON vv.unit_id = l.unit_id AND vv.village_id = l.village_id AND vv.started_at >= l.since
-        LEFT JOIN LATERAL ${VISIT_DAYS('vv')} d ON true
-       GROUP BY l.id
+    ), starts AS (
+      SELECT unit_id, village_id, start_day, count(*)::int AS n FROM vv GROUP BY 1, 2, 3
+    ), days AS (
+      SELECT unit_id, village_id, d::date AS d, max(start_day) AS last_start FROM vv, ${VISIT_DAYS('vv')} d GROUP BY 1, 2, 3
+    ), l AS (
+      SELECT l.id, l.unit_id, l.village_id, ${SINCE_DATE('l.valid_from')} AS since_day
+        FROM unit_village_links l JOIN regions r ON r.id = l.village_id
+       WHERE ${CURRENT('l')} ${filter}
     ), s AS (
       SELECT l.unit_id, u.name AS unit_name, l.village_id, r.name AS village_name, r.full_name AS village_full_name,
-             r.path AS village_path, a.visits, a.days,
-             ${REQUIRED('$5', 'l.since')} AS required_visits, ${REQUIRED('$6', 'l.since')} AS required_days
-        FROM l JOIN agg a ON a.id = l.id JOIN units u ON u.id = l.unit_id JOIN regions r ON r.id = l.village_id
+             r.path AS village_path,
+             coalesce((SELECT sum(n) FROM starts s WHERE s.unit_id = l.unit_id AND s.village_id = l.village_id
+                         AND s.start_day >= l.since_day), 0)::int AS visits,
+             (SELECT count(*) FROM days d WHERE d.unit_id = l.unit_id AND d.village_id = l.village_id
+                 AND d.last_start >= l.since_day)::int AS days,
+             ${REQUIRED('$5', SINCE_TS('l.since_day'))} AS required_visits,
+             ${REQUIRED('$6', SINCE_TS('l.since_day'))} AS required_days
+        FROM l JOIN units u ON u.id = l.unit_id JOIN regions r ON r.id = l.village_id
     )
     SELECT * FROM s ${behindOnly ? 'WHERE visits < required_visits OR days < required_days' : ''}
     ORDER BY unit_id, village_id`;
 }
 
+const SINCE_TS = (day: string) => `(${day}::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+
 /**
- * Cadre→household links: visits, distinct days and talks since the link's start.
+ * Cadre→household links: visits, distinct days and talks since the link's start,
+ * from household visits pre-aggregated per (cadre, household, day).
  * Extra params: $5 visits, $6 days, $7 talks targets.
  */
-export function householdLinkSql(filter: string, behindOnly: boolean): string {
+export function householdLinkSql(filter: string, behindOnly: boolean, ordered = filter !== ''): string {
   return `
-    WITH l AS (
-      SELECT chl.id, chl.cadre_id, chl.household_id, h.householder, h.village_id, ${SINCE('chl.valid_from')} AS since
+    WITH hvd AS (
+      SELECT hv.cadre_id, hv.household_id, (hv.visited_at AT TIME ZONE 'Asia/Shanghai')::date AS d,
+             count(*)::int AS n, (count(*) FILTER (WHERE hv.talk))::int AS t
+        FROM household_visits hv
+       WHERE hv.revoked_at IS NULL AND hv.visited_at >= $3 AND hv.visited_at < $4
+       GROUP BY 1, 2, 3
+    ), s AS (
+      SELECT chl.cadre_id, chl.household_id, h.householder, h.village_id,
+             coalesce(sum(hvd.n), 0)::int AS visits, count(hvd.d)::int AS days, coalesce(sum(hvd.t), 0)::int AS talks,
+             ${REQUIRED('$5', SINCE_TS(SINCE_DATE('chl.valid_from')))} AS required_visits,
+             ${REQUIRED('$6', SINCE_TS(SINCE_DATE('chl.valid_from')))} AS required_days,
+             ${REQUIRED('$7', SINCE_TS(SINCE_DATE('chl.valid_from')))} AS required_talks
         FROM cadre_household_links chl JOIN households h ON h.id = chl.household_id
         JOIN cadres c ON c.id = chl.cadre_id AND c.active
+        LEFT JOIN hvd ON hvd.cadre_id = chl.cadre_id AND hvd.household_id = chl.household_id
+             AND hvd.d >= ${SINCE_DATE('chl.valid_from')}
        WHERE ${CURRENT('chl')} ${filter}
-    ), agg AS (
-      SELECT l.id, count(hv.id)::int AS visits,
-             count(DISTINCT (hv.visited_at AT TIME ZONE 'Asia/Shanghai')::date)::int AS days,
-             count(hv.id) FILTER (WHERE hv.talk)::int AS talks
-        FROM l LEFT JOIN household_visits hv ON hv.cadre_id = l.cadre_id AND hv.household_id = l.household_id
-             AND hv.revoked_at IS NULL AND hv.visited_at >= l.since AND hv.visited_at < $4
-       GROUP BY l.id
-    ), s AS (
-      SELECT l.cadre_id, l.household_id, l.householder, l.village_id, a.visits, a.days, a.talks,
-             ${REQUIRED('$5', 'l.since')} AS required_visits, ${REQUIRED('$6', 'l.since')} AS required_days,
-             ${REQUIRED('$7', 'l.since')} AS required_talks
-        FROM l JOIN agg a ON a.id = l.id
+       GROUP BY chl.id, h.id
     )
     SELECT * FROM s
     ${behindOnly ? 'WHERE visits < required_visits OR days < required_days OR talks < required_talks' : ''}
-    ORDER BY cadre_id, household_id`;
+    ${ordered ? 'ORDER BY cadre_id, household_id' : ''}`;
 }
 
 /**
