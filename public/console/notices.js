@@ -5,7 +5,7 @@ import { h, pct, stamp, table } from './dom.js';
 export async function renderNotices({ scope }) {
   const data = await api('/notices', { scope: scope.id, size: 50 });
   return h('div', {},
-    h('p', { class: 'muted' }, '领导在聊天中发送“通知 范围 内容”后，接收人回复“收到”即计为已确认；及时确认指在提醒前确认。'),
+    h('p', { class: 'muted' }, '领导在聊天中发送“通知 范围 内容”后，接收人回复“收到”即计为已确认；及时确认指在提醒前确认；到村签到率指通知发出后至要求时限内在该范围村签到的人数占比。'),
     table([
       { title: '发送时间', render: (r) => stamp(r.createdAt) },
       { title: '发送人', key: 'sender' },
@@ -15,5 +15,6 @@ export async function renderNotices({ scope }) {
       { title: '已确认', key: 'acked', num: true },
       { title: '确认率', num: true, render: (r) => h('span', { class: `tag ${r.ackRate < 0.9 ? 'warn' : 'good'}` }, pct(r.ackRate)) },
       { title: '及时确认率', num: true, render: (r) => pct(r.onTimeRate) },
+      { title: '到村签到率', num: true, render: (r) => pct(r.attendanceRate) },
     ], data.rows, { empty: '该范围暂无通知' }));
 }

@@ -198,7 +198,12 @@ describe('county leader views', () => {
 
   test('notices with acknowledgement rate', async () => {
     const res = await get('/console/api/notices', 'wsLeader');
-    expect(res.body.rows[0]).toMatchObject({ recipients: 2, acked: 1, ackRate: 0.5 });
+    expect(res.body.rows[0]).toMatchObject({ recipients: 2, acked: 1, ackRate: 0.5, attended: 0 });
+    // 李四 checks in at 西坪村 (in the notice's county) after it was sent: attended.
+    await t.db.query(`INSERT INTO visits (cadre_id, village_id, started_at, source) SELECT $1, $2, created_at + interval '1 hour', 'chat' FROM notices WHERE id = $3`,
+      [seed.ids.lisi, seed.ids.xiping, seed.ids.notice]);
+    const after = await get('/console/api/notices', 'wsLeader');
+    expect(after.body.rows[0]).toMatchObject({ attended: 1, attendanceRate: 0.5 });
   });
 
   test('exports read back with exceljs', async () => {
@@ -210,7 +215,11 @@ describe('county leader views', () => {
     await wb.xlsx.load(res.body);
     const ws = wb.getWorksheet('走访记录表')!;
     expect(ws.getRow(1).values).toEqual(expect.arrayContaining(['日期', '干部', '单位', '村', '签到', '签退', '时长', '是否定位核验']));
-    expect(ws.rowCount).toBe(6);
+    const [{ n }] = await t.db.query(
+      `SELECT count(*)::int AS n FROM visits v JOIN regions r ON r.id = v.village_id WHERE r.path LIKE $1 AND v.revoked_at IS NULL`,
+      [`${(await t.db.query('SELECT path FROM regions WHERE id = $1', [seed.ids.wushan]))[0].path}%`]);
+    expect(n).toBeGreaterThanOrEqual(5);
+    expect(ws.rowCount).toBe(n + 1);
     expect(ws.getRow(2).getCell(8).value).toBeDefined();
     expect(wb.getWorksheet('入户走访')!.rowCount).toBe(3);
   });
