@@ -104,6 +104,15 @@ describe('login', () => {
       expect(String(ok.headers['set-cookie'])).toContain(SESSION_COOKIE);
     });
 
+    test('the H5 page starts the same OAuth, returning to /h5/checkin', async () => {
+      const res = await request(prod.app.callback()).get('/h5/checkin');
+      expect(res.status).toBe(302);
+      const state = new URL(res.headers.location).searchParams.get('state')!;
+      sim.state.oauthCodes.set('h5code', 'zhangsan');
+      const ok = await request(prod.app.callback()).get(`/console/oauth?code=h5code&state=${encodeURIComponent(state)}`);
+      expect(ok.headers.location).toBe('/h5/checkin');
+    });
+
     test('a forged state or a userid not on the roster gets no session', async () => {
       const forged = await request(prod.app.callback()).get('/console/oauth?code=good&state=c.abc.def.xyz');
       expect(forged.status).toBe(400);
