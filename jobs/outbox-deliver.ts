@@ -1,0 +1,158 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../src/logger';
+import type { Metrics } from '../src/metrics';
+import type { OutboundPayload } from '../src/services/outbox';
+import type { WecomClient } from '../src/wecom/client';
+import { WecomApiError, WecomRateLimited, isWecomError } from '../src/wecom/errors';
+import { memberBuckets, robotBucket, type RateLimiter } from '../src/wecom/rate-limit';
+
+/**
+ * Delivers one outbox row. The row is claimed first (pending/queued →
+ * 'sending' with a lease), so however often it is enqueued only one worker
+ * sends it. Results: 'sent' (partial invaliduser noted in last_error),
+ * 'failed' with the reason for permanent errors, or back to 'queued' with a
+ * next_attempt_at: exponential backoff for transient errors, the limit's
+ * window for rate limits (which do not count as attempts).
+ */
+
+export interface DeliveryPolicy {
+  /** First retry delay; doubles per attempt up to maxBackoffMs. */
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  /** Transient failures before the row is marked failed. */
+  maxAttempts: number;
+  /** Delay after WeCom's 45009/45033 (minute blocks lift after ~60 s). */
+  rateLimitBackoffMs: number;
+  /** A 'sending' row whose worker did not finish within this is retried (worker died mid-send). */
+  sendingLeaseMs: number;
+}
+
+export const DEFAULT_POLICY: DeliveryPolicy = {
+  baseBackoffMs: 5_000,
+  maxBackoffMs: 30 * 60_000,
+  maxAttempts: 12,
+  rateLimitBackoffMs: 60_000,
+  sendingLeaseMs: 120_000,
+};
+
+export interface DeliverDeps {
+  db: DataSource;
+  wecom: WecomClient;
+  limiter: RateLimiter;
+  logger: Logger;
+  metrics?: Metrics;
+  policy?: Partial<DeliveryPolicy>;
+}
+
+export type DeliveryOutcome =
+  | { kind: 'skipped' }
+  | { kind: 'sent'; invalidUsers: string[] }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'retry'; at: Date; reason: string };
+
+interface ClaimedRow {
+  id: number;
+  channel: 'app' | 'appchat' | 'robot';
+  recipient: string;
+  payload: OutboundPayload;
+  attempts: number;
+}
+
+export async function deliverOutboxRow(deps: DeliverDeps, id: number, now: Date): Promise<DeliveryOutcome> {
+  const policy = { ...DEFAULT_POLICY, ...deps.policy };
+  const log = deps.logger.child({ area: 'outbox', outboxId: id });
+  // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount].
+  const [[claimed]]: [ClaimedRow[], number] = await deps.db.query(
+    `UPDATE outbox_messages
+        SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2
+      WHERE id = $1 AND (status IN ('pending', 'queued') OR (status = 'sending' AND next_attempt_at <= $3))
+      RETURNING id, channel, recipient, payload, attempts`,
+    [id, new Date(now.getTime() + policy.sendingLeaseMs), now],
+  );
+  if (!claimed) return { kind: 'skipped' };
+
+  const outcome = await attempt(deps, claimed, now, policy);
+  const count = (r: string) => deps.metrics?.outboxSends.inc({ channel: claimed.channel, result: r });
+  switch (outcome.kind) {
+    case 'sent':
+      await deps.db.query(
+        `UPDATE outbox_messages SET status = 'sent', sent_at = $2, last_error = $3 WHERE id = $1`,
+        [id, now, outcome.invalidUsers.length > 0 ? `invaliduser: ${outcome.invalidUsers.join('|')}` : null],
+      );
+      count('sent');
+      log.info({ channel: claimed.channel, attempts: claimed.attempts, invalid: outcome.invalidUsers.length }, 'outbox row sent');
+      break;
+    case 'failed':
+      await deps.db.query(`UPDATE outbox_messages SET status = 'failed', last_error = $2 WHERE id = $1`, [id, outcome.reason]);
+      count('failed');
+      log.warn({ channel: claimed.channel, attempts: claimed.attempts, reason: outcome.reason }, 'outbox row failed');
+      break;
+    case 'retry':
+      await deps.db.query(
+        `UPDATE outbox_messages SET status = 'queued', last_error = $2, next_attempt_at = $3,
+                attempts = attempts - $4 WHERE id = $1`,
+        [id, outcome.reason, outcome.at, outcome.reason.startsWith('rate limited') ? 1 : 0],
+      );
+      count(outcome.reason.startsWith('rate limited') ? 'rate_limited' : 'retry');
+      log.info({ channel: claimed.channel, attempts: claimed.attempts, at: outcome.at, reason: outcome.reason }, 'outbox row will be retried');
+      break;
+  }
+  return outcome;
+}
+
+async function attempt(deps: DeliverDeps, row: ClaimedRow, now: Date, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
+  try {
+    return await send(deps, row, now);
+  } catch (err) {
+    if (err instanceof WecomRateLimited) {
+      return { kind: 'retry', at: new Date(now.getTime() + err.retryAfterMs), reason: `rate limited: ${err.what}` };
+    }
+    const reason = describe(err);
+    const kind = isWecomError(err) ? err.kind : 'transient';
+    if (kind === 'rate_limited') {
+      return { kind: 'retry', at: new Date(now.getTime() + policy.rateLimitBackoffMs), reason: `rate limited: ${reason}` };
+    }
+    if (kind === 'permanent') return { kind: 'failed', reason };
+    if (row.attempts >= policy.maxAttempts) return { kind: 'failed', reason: `gave up after ${row.attempts} attempts: ${reason}` };
+    const delay = Math.min(policy.maxBackoffMs, policy.baseBackoffMs * 2 ** (row.attempts - 1));
+    return { kind: 'retry', at: new Date(now.getTime() + delay), reason };
+  }
+}
+
+async function send(deps: DeliverDeps, row: ClaimedRow, now: Date): Promise<DeliveryOutcome> {
+  switch (row.channel) {
+    case 'app': {
+      const touser = row.recipient.split('|');
+      const taken = await deps.limiter.take(memberBuckets(touser), now);
+      if (!taken.ok) throw new WecomRateLimited(`member ${taken.bucket}`, taken.retryAfterMs);
+      const r = await deps.wecom.sendMessage(touser, row.payload, { duplicateCheck: row.attempts > 1 });
+      return { kind: 'sent', invalidUsers: r.invalidUsers };
+    }
+    case 'appchat':
+      await deps.wecom.appchatSend(row.recipient, row.payload);
+      return { kind: 'sent', invalidUsers: [] };
+    case 'robot': {
+      const [group]: { robot_key: string }[] = await deps.db.query('SELECT robot_key FROM groups WHERE id = $1', [
+        Number(row.recipient),
+      ]);
+      if (!group) return { kind: 'failed', reason: `group ${row.recipient} not found` };
+      const taken = await deps.limiter.take([robotBucket(row.recipient)], now);
+      if (!taken.ok) throw new WecomRateLimited(`robot of group ${row.recipient}`, taken.retryAfterMs);
+      await deps.wecom.robotSend(group.robot_key, row.payload);
+      return { kind: 'sent', invalidUsers: [] };
+    }
+    default:
+      return { kind: 'failed', reason: `unknown channel ${String(row.channel)}` };
+  }
+}
+
+/** The reason stored in last_error: errcode and errmsg, never URLs, tokens or keys. */
+function describe(err: unknown): string {
+  if (err instanceof WecomApiError) {
+    const base = `errcode ${err.errcode} ${err.errmsg}`;
+    const hint = err.errcode === 81013 ? ` (invaliduser: ${err.invaliduser ?? ''})` : err.errcode === 93000 ? ' (bad robot key)' : err.isConfiguration ? ' (check WECOM_SECRET)' : '';
+    return `${base}${hint}`.slice(0, 1000);
+  }
+  if (isWecomError(err)) return err.message;
+  return `unexpected: ${(err as Error).message ?? String(err)}`.slice(0, 1000);
+}

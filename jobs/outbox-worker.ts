@@ -1,0 +1,76 @@
+import { DelayedError, Worker } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../src/logger';
+import type { Metrics } from '../src/metrics';
+import type { OutboxDispatcher } from '../src/services/outbox-dispatch';
+import type { WecomClient } from '../src/wecom/client';
+import { createRateLimiter } from '../src/wecom/rate-limit';
+import { deliverOutboxRow, type DeliveryPolicy } from './outbox-deliver';
+import { OUTBOX_QUEUE, workerConnection, type OutboxJobData } from './outbox-queue';
+import { sweepOutbox } from './outbox-sweeper';
+
+/**
+ * The outbox delivery worker: a BullMQ worker over jobs/outbox-queue.ts that
+ * runs deliverOutboxRow per job. A retry keeps the same job (moved to
+ * 'delayed' until next_attempt_at), so BullMQ never counts it as failed.
+ * It also sweeps the outbox every sweepIntervalMs (0 = never; the scheduled
+ * job can call sweepOutbox instead).
+ */
+
+export interface OutboxWorkerDeps {
+  db: DataSource;
+  redisUrl: string;
+  /** BullMQ and rate-limit key prefix (tests use their own). */
+  prefix?: string;
+  wecom: WecomClient;
+  dispatcher: OutboxDispatcher;
+  logger: Logger;
+  metrics?: Metrics;
+  policy?: Partial<DeliveryPolicy>;
+  concurrency?: number;
+  sweepIntervalMs?: number;
+  clock?: () => Date;
+}
+
+export const DEFAULT_SWEEP_INTERVAL_MS = 15_000;
+
+export function startOutboxWorker(deps: OutboxWorkerDeps): { close(): Promise<void> } {
+  const clock = deps.clock ?? (() => new Date());
+  const log = deps.logger.child({ area: 'outbox' });
+  const connection = workerConnection(deps.redisUrl);
+  const limiter = createRateLimiter(connection, `${deps.prefix ?? 'sl'}:`);
+  const worker = new Worker<OutboxJobData>(
+    OUTBOX_QUEUE,
+    async (job, token) => {
+      const outcome = await deliverOutboxRow({ ...deps, limiter }, job.data.outboxId, clock());
+      if (outcome.kind === 'retry') {
+        await job.moveToDelayed(outcome.at.getTime(), token);
+        throw new DelayedError();
+      }
+      return outcome.kind;
+    },
+    { connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 10 },
+  );
+  worker.on('error', (err) => log.warn({ err: err.message }, 'outbox worker error'));
+
+  const interval = deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+  let sweeping = false;
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          if (sweeping) return;
+          sweeping = true;
+          sweepOutbox(deps, clock())
+            .catch((err) => log.warn({ err: (err as Error).message }, 'outbox sweep failed; rows wait in PostgreSQL'))
+            .finally(() => (sweeping = false));
+        }, interval)
+      : undefined;
+
+  return {
+    async close() {
+      if (timer) clearInterval(timer);
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}
