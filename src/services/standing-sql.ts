@@ -37,30 +37,34 @@ const SINCE_DATE = (validFrom: string) =>
  * started on or after that date). Extra params: $5 visits target, $6 days target.
  */
 export function unitLinkSql(filter: string, behindOnly: boolean): string {
+  const visits = `visits vi JOIN cadres c ON c.id = vi.cadre_id
+       WHERE vi.revoked_at IS NULL AND vi.started_at >= $3 AND vi.started_at < $4 AND c.unit_id IS NOT NULL`;
   return `
-    WITH vv AS (
-      SELECT c.unit_id, vi.village_id, (vi.started_at AT TIME ZONE 'Asia/Shanghai')::date AS start_day,
-             vi.started_at, vi.ended_at
-        FROM visits vi JOIN cadres c ON c.id = vi.cadre_id
-       WHERE vi.revoked_at IS NULL AND vi.started_at >= $3 AND vi.started_at < $4 AND c.unit_id IS NOT NULL
-    ), starts AS (
-      SELECT unit_id, village_id, start_day, count(*)::int AS n FROM vv GROUP BY 1, 2, 3
-    ), days AS (
-      SELECT unit_id, village_id, d::date AS d, max(start_day) AS last_start FROM vv, ${VISIT_DAYS('vv')} d GROUP BY 1, 2, 3
-    ), l AS (
+    WITH l AS MATERIALIZED (
       SELECT l.id, l.unit_id, l.village_id, ${SINCE_DATE('l.valid_from')} AS since_day
         FROM unit_village_links l JOIN regions r ON r.id = l.village_id
        WHERE ${CURRENT('l')} ${filter}
+    ), starts AS (
+      SELECT c.unit_id, vi.village_id, (vi.started_at AT TIME ZONE 'Asia/Shanghai')::date AS start_day, count(*)::int AS n
+        FROM ${visits} GROUP BY 1, 2, 3
+    ), days AS (
+      SELECT c.unit_id, vi.village_id, d::date AS d, max((vi.started_at AT TIME ZONE 'Asia/Shanghai')::date) AS last_start
+        FROM ${visits.replace('WHERE', `CROSS JOIN LATERAL ${VISIT_DAYS('vi')} d WHERE`)} GROUP BY 1, 2, 3
+    ), sv AS (
+      SELECT l.id, sum(s.n)::int AS visits FROM l
+        JOIN starts s ON s.unit_id = l.unit_id AND s.village_id = l.village_id AND s.start_day >= l.since_day
+       GROUP BY l.id
+    ), sd AS (
+      SELECT l.id, count(*)::int AS days FROM l
+        JOIN days d ON d.unit_id = l.unit_id AND d.village_id = l.village_id AND d.last_start >= l.since_day
+       GROUP BY l.id
     ), s AS (
       SELECT l.unit_id, u.name AS unit_name, l.village_id, r.name AS village_name, r.full_name AS village_full_name,
-             r.path AS village_path,
-             coalesce((SELECT sum(n) FROM starts s WHERE s.unit_id = l.unit_id AND s.village_id = l.village_id
-                         AND s.start_day >= l.since_day), 0)::int AS visits,
-             (SELECT count(*) FROM days d WHERE d.unit_id = l.unit_id AND d.village_id = l.village_id
-                 AND d.last_start >= l.since_day)::int AS days,
+             r.path AS village_path, coalesce(sv.visits, 0) AS visits, coalesce(sd.days, 0) AS days,
              ${REQUIRED('$5', SINCE_TS('l.since_day'))} AS required_visits,
              ${REQUIRED('$6', SINCE_TS('l.since_day'))} AS required_days
         FROM l JOIN units u ON u.id = l.unit_id JOIN regions r ON r.id = l.village_id
+        LEFT JOIN sv ON sv.id = l.id LEFT JOIN sd ON sd.id = l.id
     )
     SELECT * FROM s ${behindOnly ? 'WHERE visits < required_visits OR days < required_days' : ''}
     ORDER BY unit_id, village_id`;
