@@ -1,0 +1,145 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { BENCH_DATABASE_URL, numberFlag, parseFlags, stringFlag } from './lib/args';
+import { runLoad, type LoadResult } from './lib/cannon';
+import { FLOOR_TABLE, benchCreds, callbackPost, wecomEnv, type BenchCreds, type Stage } from './chat/payloads';
+
+/**
+ * npm run bench:chat [-- --duration 10 --connections 4,16,64 --database-url …]
+ *
+ * Chat path throughput on loopback: autocannon (this process) posts real
+ * encrypted `签到 <village>` callbacks, every one from a different cadre of the
+ * seeded province with a unique MsgId, to one server process per stage (a
+ * forked child, so load generator and server do not share an event loop).
+ * Stages: the verify+decrypt floor, the floor plus one INSERT … ON CONFLICT DO
+ * NOTHING, and the real app. Rows the full stage writes are deleted afterwards.
+ */
+const TARGET_RATIO = 0.6;
+const TARGET_P99_MS = 50;
+const WARMUP_SECONDS = 2;
+
+interface Row { stage: Stage; result: LoadResult }
+
+async function pickCadres(db: Client, n: number): Promise<{ userid: string; village: string }[]> {
+  // 干部 with one of their unit's villages (each cadre once), no open check-in, in a stable pseudo-random order
+  const { rows } = await db.query(
+    `SELECT c.userid, r.name AS village FROM cadres c
+       CROSS JOIN LATERAL (SELECT l.village_id FROM unit_village_links l
+                            WHERE l.unit_id = c.unit_id AND l.valid_to IS NULL ORDER BY l.village_id LIMIT 1) l
+       JOIN regions r ON r.id = l.village_id
+      WHERE c.role = '干部' AND c.active
+        AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.cadre_id = c.id AND v.ended_at IS NULL AND v.revoked_at IS NULL)
+      ORDER BY md5(c.id::text) LIMIT $1`,
+    [n],
+  );
+  if (rows.length === 0) throw new Error('no cadres in the bench database: run npm run bench:seed first');
+  return rows;
+}
+
+/** CPU seconds (user + system) the process has used so far, from /proc (Linux clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function startServer(stage: Stage, env: Record<string, string>, profDir?: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(join(__dirname, 'chat', 'server.js'), [stage], {
+    env: { ...process.env, ...env },
+    execArgv: profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('exit', (code) => reject(new Error(`${stage} server exited with ${code}`)));
+  });
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const databaseUrl = stringFlag(flags, 'database-url', BENCH_DATABASE_URL);
+  const redisUrl = stringFlag(flags, 'redis-url', 'redis://127.0.0.1:6379');
+  const seconds = numberFlag(flags, 'duration', 10);
+  const levels = stringFlag(flags, 'connections', '4,16,64').split(',').map(Number);
+  const maxMessages = numberFlag(flags, 'cadres', 200_000);
+  /** --cpu-prof <dir>: each server writes a V8 CPU profile there when it stops. */
+  const profDir = flags['cpu-prof'] === undefined ? undefined : stringFlag(flags, 'cpu-prof', '');
+  console.log(`# npm run bench:chat -- --duration ${seconds} --connections ${levels.join(',')} --database-url ${databaseUrl}`);
+
+  console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  await db.query(`CREATE TABLE IF NOT EXISTS ${FLOOR_TABLE} (msg_id text PRIMARY KEY, from_user text NOT NULL, raw_xml text NOT NULL)`);
+  await db.query(`TRUNCATE ${FLOOR_TABLE}`);
+  const cadres = await pickCadres(db, maxMessages);
+  const before = (await db.query(
+    `SELECT (SELECT coalesce(max(id), 0) FROM visits) AS visits, (SELECT coalesce(max(id), 0) FROM inbound_messages) AS inbound,
+            (SELECT coalesce(max(id), 0) FROM outbox_messages) AS outbox`,
+  )).rows[0];
+
+  const creds: BenchCreds = benchCreds();
+  const env = { ...wecomEnv(creds), DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'info' };
+  const msgBase = `${Date.now() % 1e12}`;
+  let sent = 0;
+  let cadreCursor = 0;
+  let wrapped = false;
+  const next = () => {
+    // the full stage never repeats a cadre while the list lasts; floors reuse it from the start
+    if (cadreCursor >= cadres.length) { cadreCursor = 0; wrapped = true; }
+    const c = cadres[cadreCursor++];
+    return callbackPost(creds, c.userid, `签到 ${c.village}`, `${msgBase}${String(sent++).padStart(7, '0')}`);
+  };
+
+  const rows: Row[] = [];
+  const stages = stringFlag(flags, 'stages', 'floor,insert,full').split(',') as Stage[];
+  for (const stage of stages) {
+    const { child, port } = await startServer(stage, env, profDir);
+    const url = `http://127.0.0.1:${port}`;
+    if (stage === 'full') { cadreCursor = 0; wrapped = false; }
+    await runLoad(url, levels[0], WARMUP_SECONDS, next);
+    for (const connections of levels) {
+      const cpu0 = cpuSeconds(child.pid!);
+      const result = await runLoad(url, connections, seconds, next);
+      const cpuMs = ((cpuSeconds(child.pid!) - cpu0) * 1000) / Math.max(1, result.ok);
+      rows.push({ stage, result });
+      console.log(`${stage.padEnd(6)} c=${String(connections).padStart(3)}  ${String(result.rate).padStart(6)} msg/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  server CPU ${cpuMs.toFixed(2)} ms/msg`);
+    }
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+
+  if (!['floor', 'insert', 'full'].every((s) => stages.includes(s as Stage))) {
+    await db.end();
+    return;
+  }
+  const peak = (stage: Stage) => rows.filter((r) => r.stage === stage).reduce((a, b) => (b.result.rate > a.result.rate ? b : a));
+  const full = peak('full').result;
+  const floor = peak('insert').result;
+  const ratio = Math.round((full.rate / floor.rate) * 100) / 100;
+  const recorded = (await db.query(`SELECT count(*)::int AS n FROM visits WHERE id > $1`, [before.visits])).rows[0].n;
+  const inbound = (await db.query(
+    `SELECT status, coalesce(left(error, 100), '') AS error, count(*)::int AS n FROM inbound_messages WHERE id > $1 GROUP BY 1, 2`,
+    [before.inbound],
+  )).rows;
+  console.log(`\nfloor (verify+decrypt) peak ${peak('floor').result.rate} msg/s; floor + insert peak ${floor.rate} msg/s`);
+  console.log(`full chat path peak ${full.rate} msg/s at c=${full.connections}: p50 ${full.p50} ms, p99 ${full.p99} ms, errors ${rows.reduce((n, r) => n + r.result.errors, 0)} (all stages)`);
+  console.log(`ratio full / (decrypt + one insert) = ${ratio} (target ≥ ${TARGET_RATIO}); p99 at peak ${full.p99} ms (target < ${TARGET_P99_MS} ms)${wrapped ? '; NOTE cadre list wrapped' : ''}`);
+  console.log(`check-ins recorded by the full stage: ${recorded}; inbound rows: ${inbound.map((r) => `${r.status} ${r.n}${r.error ? ` (${r.error})` : ''}`).join(', ')}`);
+  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores shared with other work)`);
+
+  // leave the province as seeded; the new rows have no dependants, so skip the FK triggers
+  // (household_visits.visit_id has no index: each deleted visit would scan 5 M rows)
+  await db.query('SET session_replication_role = replica');
+  await db.query('DELETE FROM outbox_messages WHERE id > $1', [before.outbox]);
+  await db.query('DELETE FROM inbound_messages WHERE id > $1', [before.inbound]);
+  await db.query('DELETE FROM visits WHERE id > $1', [before.visits]);
+  await db.query(`DROP TABLE ${FLOOR_TABLE}`);
+  await db.end();
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

@@ -1,0 +1,98 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import Koa from 'koa';
+import getRawBody from 'raw-body';
+import { XMLParser } from 'fast-xml-parser';
+import { decrypt, getSignature } from '@wecom/crypto';
+import { Pool } from 'pg';
+import { Redis } from 'ioredis';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { createMetrics } from '../../src/metrics';
+import { createDataSource } from '../../entities/data-source';
+import { createBot } from '../../bots';
+import { FLOOR_TABLE, type Stage } from './payloads';
+
+/**
+ * One server process of the chat benchmark, forked by bench/chat-throughput.ts
+ * with the stage as argv[2] and the WeCom environment from the parent:
+ *   floor  — bare Koa: verify the signature and decrypt (nothing stored)
+ *   insert — the same plus one INSERT … ON CONFLICT DO NOTHING
+ *   full   — the real app (createApp as main.ts wires it): POST /wecom/callback
+ * It reports its port to the parent over IPC and stops on SIGTERM.
+ */
+/** Same pool size as the app's DataSource default, so the floors are not given more connections. */
+const POOL_SIZE = 10;
+
+const xml = new XMLParser({ parseTagValue: false });
+
+function floorApp(stage: 'floor' | 'insert', env: NodeJS.ProcessEnv, pool: Pool | null): Koa {
+  const token = env.WECOM_TOKEN!;
+  const aesKey = env.WECOM_ENCODING_AES_KEY!;
+  const app = new Koa();
+  app.use(async (ctx) => {
+    const body = await getRawBody(ctx.req, { limit: 64 * 1024, encoding: 'utf8' });
+    const encrypted = String(xml.parse(body).xml.Encrypt);
+    const q = ctx.query as Record<string, string>;
+    if (getSignature(token, q.timestamp, q.nonce, encrypted) !== q.msg_signature) ctx.throw(401);
+    const msg = xml.parse(decrypt(aesKey, encrypted).message).xml;
+    if (pool) {
+      await pool.query(
+        `INSERT INTO ${FLOOR_TABLE} (msg_id, from_user, raw_xml) VALUES ($1, $2, $3) ON CONFLICT (msg_id) DO NOTHING`,
+        [String(msg.MsgId), String(msg.FromUserName), body],
+      );
+    }
+    ctx.status = 200;
+    ctx.body = '';
+  });
+  return app;
+}
+
+async function start(stage: Stage): Promise<{ server: Server; close: () => Promise<void> }> {
+  const env = process.env;
+  if (stage !== 'full') {
+    const pool = stage === 'insert' ? new Pool({ connectionString: env.DATABASE_URL, max: POOL_SIZE }) : null;
+    const server = floorApp(stage, env, pool).listen(0, '127.0.0.1');
+    return { server, close: async () => { await pool?.end(); } };
+  }
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const db = createDataSource({ url: config.databaseUrl, applicationName: 'bench-chat' });
+  await db.initialize();
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const metrics = createMetrics();
+  // as src/main.ts wires it, minus the photo queue (no pictures in this benchmark)
+  const bot = createBot({ redis, logger, metrics, keyPrefix: 'bench:chat:' });
+  const app = createApp({ config, db, redis, logger, metrics, bot });
+  const server = app.listen(0, '127.0.0.1');
+  return {
+    server,
+    close: async () => {
+      redis.disconnect();
+      await db.destroy();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const stage = process.argv[2] as Stage;
+  if (!['floor', 'insert', 'full'].includes(stage)) throw new Error(`unknown stage ${stage}`);
+  const { server, close } = await start(stage);
+  const report = () => {
+    const addr = server.address();
+    process.send?.({ port: typeof addr === 'object' && addr ? addr.port : 0 });
+  };
+  if (server.listening) report();
+  else server.once('listening', report);
+  process.once('SIGTERM', () => {
+    server.close();
+    server.closeAllConnections();
+    void close().finally(() => process.exit(0));
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench server: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
