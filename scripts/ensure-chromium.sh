@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Browser tests drive Debian's chromium through playwright-core, which never
-# downloads a browser of its own. Installs it when missing and we may (root + apt).
+# downloads a browser of its own; fonts-noto-cjk renders the Chinese pages.
+# Installs what is missing when we may (root + apt).
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then exit 0; fi
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+[ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing Debian's chromium for the browser tests…" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  echo "installing ${missing[*]} for the browser tests…" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 else
-  echo "chromium is missing: install it (sudo apt-get install chromium) to run the browser tests" >&2
+  echo "missing ${missing[*]}: install with sudo apt-get install ${missing[*]} to run the browser tests" >&2
   exit 1
 fi
