@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Cadre } from '../../../entities';
 import { shanghaiYearRange } from '../time';
+import { visitPhotos, type PhotoLink } from '../photos/query';
 
 /** A cadre's own records for the console: this year's check-ins and the problems they reported or own. */
 
@@ -9,7 +10,7 @@ type Db = DataSource | EntityManager;
 const RECENT = 30;
 
 export interface MyRecords {
-  visits: { id: number; village: string; startedAt: Date; endedAt: Date | null; durationMinutes: number | null; verified: boolean }[];
+  visits: { id: number; village: string; startedAt: Date; endedAt: Date | null; durationMinutes: number | null; verified: boolean; photos: PhotoLink[] }[];
   problems: { id: number; code: string; village: string; description: string; status: string; deadline: string }[];
   visitsThisYear: number;
 }
@@ -34,5 +35,6 @@ export async function myRecords(db: Db, cadre: Pick<Cadre, 'id'>, now: Date): Pr
       ORDER BY p.reported_at DESC LIMIT ${RECENT}`,
     [cadre.id],
   );
-  return { visits, problems, visitsThisYear: n };
+  const photos = await visitPhotos(db, visits.map((v: { id: number }) => v.id));
+  return { visits: visits.map((v: { id: number }) => ({ ...v, photos: photos.get(v.id) ?? [] })), problems, visitsThisYear: n };
 }

@@ -107,3 +107,23 @@ export async function photoLinks(db: Db, problemIds: number[], base: string): Pr
   for (const r of rows) out.set(r.problem_id, r.ids.map((id) => `${base.replace(/\/$/, '')}${photoUrl(id)}`).join('\n'));
   return out;
 }
+
+export interface PhotoLink {
+  id: number;
+  url: string;
+  thumbUrl: string;
+}
+
+/** Photos (stored or being fetched) per check-in, for lists of visits. */
+export async function visitPhotos(db: Db, visitIds: number[]): Promise<Map<number, PhotoLink[]>> {
+  const out = new Map<number, PhotoLink[]>();
+  if (visitIds.length === 0) return out;
+  const rows: { id: number; visit_id: number }[] = await db.query(
+    `SELECT id, visit_id FROM photos WHERE visit_id = ANY($1) AND status <> 'failed' ORDER BY created_at, id`, [visitIds]);
+  for (const r of rows) {
+    const list = out.get(r.visit_id) ?? [];
+    list.push({ id: r.id, url: photoUrl(r.id), thumbUrl: thumbUrl(r.id) });
+    out.set(r.visit_id, list);
+  }
+  return out;
+}

@@ -155,7 +155,10 @@ test('a picture after 签到 and after 走访 attaches to that record, is stored
     expect((await request(app.callback()).get(path).set('Cookie', cookie(seed.cadres.lzLeader))).status).toBe(403);
   }
   expect((await request(app.callback()).get(`/photos/${stored!.id}`)).status).toBe(401);
-  // The uploader may open their own picture.
+  // The uploader sees it on their own records and may open it.
+  const mine = await request(app.callback()).get('/console/api/mine').set('Cookie', cookie(seed.cadres.zhang));
+  expect(mine.body.visits.find((v: { id: number }) => v.id === visit.id).photos).toEqual([
+    { id: stored!.id, url: `/photos/${stored!.id}`, thumbUrl: `/photos/${stored!.id}/thumb` }]);
   expect((await request(app.callback()).get(`/photos/${stored!.id}`).set('Cookie', cookie(seed.cadres.zhang))).status).toBe(200);
 });
 
