@@ -62,7 +62,7 @@ export async function renderLedger({ scope, tree }) {
         p.closedAt ? [h('dt', {}, '销号'), h('dd', {}, `${stamp(p.closedAt)} · ${p.closeNote || ''}`)] : null),
       h('h4', {}, '处理记录'),
       h('ol', { class: 'events' }, p.events.map((e) => h('li', {}, h('b', {}, EVENTS[e.kind] || e.kind), ` ${stamp(e.at)} ${e.actor || ''} ${e.note || ''}`))),
-      p.photos && p.photos.length ? [h('h4', {}, `照片（${p.photos.length}）`), h('div', { class: 'photos' }, p.photos.map((ph) =>
+      p.photos && p.photos.length ? [h('h4', {}, `照片（${p.photos.length}）`), h('div', { class: 'photos' }, p.photos.map((ph) => ph.status !== 'stored' ? h('span', { class: 'muted' }, '照片接收中…') :
         h('a', { href: ph.url, target: '_blank', title: `${ph.uploader} · ${stamp(ph.createdAt)}${ph.kind === 'problem_close' ? ' · 销号照片' : ''}` },
           h('img', { src: ph.thumbUrl, alt: '问题照片', loading: 'lazy' }))))] : null,
       p.status === 'open' ? h('div', { class: 'close-form' }, note, h('button', { class: 'primary', onclick: close }, '销号'), msg) : null);

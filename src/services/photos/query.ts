@@ -114,12 +114,12 @@ export interface PhotoLink {
   thumbUrl: string;
 }
 
-/** Photos (stored or being fetched) per check-in, for lists of visits. */
+/** Stored photos per check-in, for lists of visits. */
 export async function visitPhotos(db: Db, visitIds: number[]): Promise<Map<number, PhotoLink[]>> {
   const out = new Map<number, PhotoLink[]>();
   if (visitIds.length === 0) return out;
   const rows: { id: number; visit_id: number }[] = await db.query(
-    `SELECT id, visit_id FROM photos WHERE visit_id = ANY($1) AND status <> 'failed' ORDER BY created_at, id`, [visitIds]);
+    `SELECT id, visit_id FROM photos WHERE visit_id = ANY($1) AND status = 'stored' ORDER BY created_at, id`, [visitIds]);
   for (const r of rows) {
     const list = out.get(r.visit_id) ?? [];
     list.push({ id: r.id, url: photoUrl(r.id), thumbUrl: thumbUrl(r.id) });
