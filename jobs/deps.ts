@@ -72,3 +72,11 @@ async function dispatchAfterCommit(deps: JobDeps, ids: number[]): Promise<void> 
     deps.logger.child({ area: 'jobs' }).warn({ err: (err as Error).message }, 'dispatch failed; the sweeper will send');
   }
 }
+
+/**
+ * Province-wide scans (digest, quota reminders) hash-join millions of links; with
+ * the default 4 MB work_mem they spill to disk. Raised for this transaction only.
+ */
+export async function allowLargeScans(manager: EntityManager): Promise<void> {
+  await manager.query(`SET LOCAL work_mem = '256MB'`);
+}

@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { buildDigests, renderDigestMarkdown } from '../src/services/digest';
 import { periodWindows } from '../src/services/digest-periods';
 import { addToOutbox, markdownMessage } from '../src/services/outbox';
-import { oncePerPeriod, type JobDeps, type JobSummary } from './deps';
+import { allowLargeScans, oncePerPeriod, type JobDeps, type JobSummary } from './deps';
 import { DIGEST_PERIODS, type DigestPeriod } from './queues';
 
 /**
@@ -14,6 +14,7 @@ export async function runDigest(deps: JobDeps, now: Date, period: DigestPeriod =
   const pw = periodWindows(now, period);
   const job = period === 'day' ? 'digest' : `digest-${period}`;
   return oncePerPeriod(deps, job, pw.key, now, async (manager) => {
+    await allowLargeScans(manager);
     const leaders: { id: number; userid: string; scope_region_id: number }[] = await manager.query(
       `SELECT id, userid, scope_region_id FROM cadres
         WHERE active AND role = '领导' AND scope_region_id IS NOT NULL ORDER BY id`);

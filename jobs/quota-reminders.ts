@@ -6,7 +6,7 @@ import {
   type UnitLinkStanding,
 } from '../src/services/standing';
 import { shanghaiDate } from '../src/services/time';
-import { oncePerPeriod, type JobDeps, type JobSummary } from './deps';
+import { allowLargeScans, oncePerPeriod, type JobDeps, type JobSummary } from './deps';
 
 /**
  * Weekly pace reminders (Monday 09:00). Each cadre behind pace on any rule
@@ -26,6 +26,7 @@ const MAX_HOUSEHOLD_LINES = 5;
 export async function runQuotaReminders(deps: JobDeps, now: Date): Promise<JobSummary> {
   const week = weekStart(shanghaiDate(now));
   return oncePerPeriod(deps, 'quota-reminders', week, now, async (manager) => {
+    await allowLargeScans(manager);
     const t = await standingTargets(manager);
     const villages = await unitLinkStanding(manager, now, t, {}, true);
     const households = await householdLinkStanding(manager, now, t, {}, true);

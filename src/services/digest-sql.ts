@@ -141,7 +141,7 @@ export async function paceByVillageCadre(
             count(*) FILTER (WHERE x.visits < x.required_visits OR x.days < x.required_days
                                OR x.talks < x.required_talks) AS behind,
             sum(greatest(0, x.required_visits - x.visits)) AS owed
-       FROM (${householdLinkSql(filter, false, false)}) x
+       FROM (${householdLinkSql(filter, false, false, all ? '' : filter.replace('h.village_id', 'hv.village_id'))}) x
       GROUP BY x.village_id, x.cadre_id`,
     [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, ...(all ? [] : [prefix])],
   );

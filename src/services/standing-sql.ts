@@ -75,15 +75,16 @@ const SINCE_TS = (day: string) => `(${day}::timestamp AT TIME ZONE 'Asia/Shangha
 /**
  * Cadre→household links: visits, distinct days and talks since the link's start,
  * from household visits pre-aggregated per (cadre, household, day).
- * Extra params: $5 visits, $6 days, $7 talks targets.
+ * Extra params: $5 visits, $6 days, $7 talks targets. `visitFilter` narrows the
+ * household visits scanned (alias hv) the same way `filter` narrows the links.
  */
-export function householdLinkSql(filter: string, behindOnly: boolean, ordered = filter !== ''): string {
+export function householdLinkSql(filter: string, behindOnly: boolean, ordered = filter !== '', visitFilter = ''): string {
   return `
     WITH hvd AS (
       SELECT hv.cadre_id, hv.household_id, (hv.visited_at AT TIME ZONE 'Asia/Shanghai')::date AS d,
              count(*)::int AS n, (count(*) FILTER (WHERE hv.talk))::int AS t
         FROM household_visits hv
-       WHERE hv.revoked_at IS NULL AND hv.visited_at >= $3 AND hv.visited_at < $4
+       WHERE hv.revoked_at IS NULL AND hv.visited_at >= $3 AND hv.visited_at < $4 ${visitFilter}
        GROUP BY 1, 2, 3
     ), s AS (
       SELECT chl.cadre_id, chl.household_id, h.householder, h.village_id,

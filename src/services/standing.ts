@@ -134,7 +134,10 @@ export async function householdLinkStanding(
 ): Promise<HouseholdLinkStanding[]> {
   const params = [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks];
   const filter = where(f, params, { cadre: 'chl.cadre_id', unit: 'c.unit_id' });
-  const rows: Record<string, unknown>[] = await db.query(householdLinkSql(filter, behindOnly), params);
+  const n = `$${params.length}`;
+  const visitFilter = f.cadreId !== undefined ? `AND hv.cadre_id = ${n}`
+    : f.unitId !== undefined ? `AND hv.cadre_id IN (SELECT id FROM cadres WHERE unit_id = ${n})` : '';
+  const rows: Record<string, unknown>[] = await db.query(householdLinkSql(filter, behindOnly, filter !== '', visitFilter), params);
   return rows.map((r) => ({
     cadreId: r.cadre_id as number, householdId: r.household_id as number, householder: r.householder as string,
     villageId: r.village_id as number, visits: r.visits as number, days: r.days as number, talks: r.talks as number,
