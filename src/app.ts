@@ -7,6 +7,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { Bot } from '../bots/types';
 import type { WecomClient } from './wecom/client';
+import type { SimulatorState } from './wecom/simulator';
 import { isAppError } from './errors';
 import { registerRoutes } from './routes';
 
@@ -24,6 +25,8 @@ export interface AppDeps {
   dispatch?: (outboxIds: number[]) => Promise<void>;
   /** The WeCom API client: console/H5 OAuth (getUserInfo) and the H5 page's JS-SDK ticket. */
   wecom?: Pick<WecomClient, 'getUserInfo' | 'getJsapiTicket'>;
+  /** Demo mode: the built-in WeCom simulator, mounted at SIMULATOR_MOUNT and read by the /demo page. */
+  simulator?: SimulatorState;
 }
 
 /** The Koa app: policy lives in middleware, errors are caught once here. */

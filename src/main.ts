@@ -13,6 +13,10 @@ import { startWorker } from '../jobs/worker';
 import { createPhotoQueue } from '../jobs/photo-fetch';
 import { createPhotoStorage } from './services/photos/storage';
 import { createWecomClient } from './wecom/client';
+import { demoSimulator } from './wecom/simulator/demo';
+import { createOutboxDispatcher } from './services/outbox-dispatch';
+import { startOutboxWorker } from '../jobs/outbox-worker';
+import { sweepOutbox } from '../jobs/outbox-sweeper';
 
 /**
  * Wires everything: `node dist/src/main.js` runs server and worker in one
@@ -41,6 +45,8 @@ async function main(argv: string[]): Promise<void> {
 
   const closers: (() => Promise<unknown>)[] = [];
   let server: Server | undefined;
+  // Committed outbox rows → BullMQ; rows it cannot enqueue wait for the outbox sweeper.
+  const outbox = createOutboxDispatcher({ db, redisUrl: config.redisUrl, logger });
 
   if (config.demo && role !== 'worker') {
     const loaded = await loadDemoRosterIfEmpty(db, logger);
@@ -49,7 +55,9 @@ async function main(argv: string[]): Promise<void> {
 
   if (role !== 'worker') {
     const wecom = createWecomClient({ config: config.wecom, redis, logger });
-    const app = createApp({ config, db, redis, logger, metrics, bot, wecom });
+    // Demo mode: the WeCom simulator answers at config.wecom.apiBase (this server's SIMULATOR_MOUNT).
+    const simulator = config.demo ? demoSimulator(db, config.wecom) : undefined;
+    const app = createApp({ config, db, redis, logger, metrics, bot, wecom, dispatch: outbox.dispatch, simulator });
     server = app.listen(config.port, () => {
       const base = `http://127.0.0.1:${config.port}`;
       logger.info({ url: base, demo: config.demo }, 'server listening');
@@ -66,12 +74,21 @@ async function main(argv: string[]): Promise<void> {
     const jobs = await startWorker({
       db, logger, redisUrl: config.redisUrl,
       processPending: (now) => processPending({ db, bot, logger }, now),
+      dispatch: outbox.dispatch,
+      sweepOutbox: (now) => sweepOutbox({ db, dispatcher: outbox, logger }, now),
       // Pictures sent in chat: media/get, then the local data folder or S3 (jobs/photo-fetch.ts).
       photos: { wecom: createWecomClient({ config: config.wecom, redis, logger }), storage: createPhotoStorage(config) },
     });
     closers.unshift(() => jobs.close());
+    // Outbox delivery: rate limits, retries, and a sweep for rows Redis never saw (jobs/outbox-worker.ts).
+    const delivery = startOutboxWorker({
+      db, redisUrl: config.redisUrl, logger, metrics, dispatcher: outbox,
+      wecom: createWecomClient({ config: config.wecom, redis, logger }),
+    });
+    closers.unshift(() => delivery.close());
   }
 
+  closers.push(() => outbox.close());
   closers.push(() => photoQueue.close()); // after the server: late messages still queue their pictures
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -6,6 +6,7 @@ import { registerPhotoRoutes } from './photos';
 import { registerConsoleRoutes } from './console';
 import { registerH5Routes } from './h5';
 import { registerAdminRoutes } from './admin';
+import { registerDemoRoutes } from './demo';
 
 /** Every HTTP route of the app, registered in one place. */
 export function registerRoutes(router: Router, deps: AppDeps): void {
@@ -15,4 +16,5 @@ export function registerRoutes(router: Router, deps: AppDeps): void {
   registerConsoleRoutes(router, deps);
   registerH5Routes(router, deps);
   registerAdminRoutes(router, deps);
+  registerDemoRoutes(router, deps);
 }
