@@ -35,10 +35,11 @@ const SINCE_DATE = (validFrom: string) =>
  * Unit→village links: visits and distinct days by any cadre of the unit at the
  * village since the link's start (a day counts when a check-in covering it
  * started on or after that date). Extra params: $5 visits target, $6 days target.
+ * `visitFilter` narrows the visits scanned (aliases vi, c) like `filter` narrows the links.
  */
-export function unitLinkSql(filter: string, behindOnly: boolean): string {
+export function unitLinkSql(filter: string, behindOnly: boolean, visitFilter = ''): string {
   const visits = `visits vi JOIN cadres c ON c.id = vi.cadre_id
-       WHERE vi.revoked_at IS NULL AND vi.started_at >= $3 AND vi.started_at < $4 AND c.unit_id IS NOT NULL`;
+       WHERE vi.revoked_at IS NULL AND vi.started_at >= $3 AND vi.started_at < $4 AND c.unit_id IS NOT NULL ${visitFilter}`;
   return `
     WITH l AS MATERIALIZED (
       SELECT l.id, l.unit_id, l.village_id, ${SINCE_DATE('l.valid_from')} AS since_day
