@@ -26,6 +26,17 @@ export const MEDIA_LIFETIME_MS = 3 * 24 * 3600 * 1000;
 export const DEFAULT_PHOTO_SWEEP_MS = 60_000;
 
 export const photoJobId = (photoId: number) => `photo-${photoId}`;
+/** The chat waits at most this long for Redis; a photo not queued in time waits for the sweeper. */
+export const ENQUEUE_TIMEOUT_MS = 1000;
+
+/** The promise, or a rejection after ms (the work itself may still finish later). */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** What the chat needs to queue a fetch (bots/commands/image.ts). */
 export interface PhotoQueue {
@@ -48,12 +59,15 @@ export function createPhotoQueue(opts: { redisUrl: string; prefix?: string; retr
       removeOnFail: true,
     },
   });
+  queue.on('error', () => undefined); // reported by enqueue's callers
   return {
     async enqueue(photoId) {
-      await queue.add(PHOTO_FETCH_JOB, { photoId }, { jobId: photoJobId(photoId), delay: retry.firstDelayMs });
+      const added = queue.add(PHOTO_FETCH_JOB, { photoId }, { jobId: photoJobId(photoId), delay: retry.firstDelayMs });
+      added.catch(() => undefined); // a late failure after the timeout is the sweeper's business
+      await within(added, ENQUEUE_TIMEOUT_MS, 'queueing a photo fetch');
     },
     async close() {
-      await queue.close();
+      await within(queue.close(), ENQUEUE_TIMEOUT_MS, 'closing the photo queue').catch(() => undefined);
       connection.disconnect();
     },
   };

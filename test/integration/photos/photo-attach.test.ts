@@ -1,9 +1,13 @@
 import type { DataSource } from 'typeorm';
-import { sweepPhotos } from '../../../jobs/photo-fetch';
+import { Redis } from 'ioredis';
+import { createBot } from '../../../bots';
+import { createPhotoQueue, sweepPhotos } from '../../../jobs/photo-fetch';
+import { createLogger } from '../../../src/logger';
 import { closeProblem } from '../../../src/services/problems';
 import { attachLatestToProblem, findAttachTarget, recordImage } from '../../../src/services/photos/attach';
 import { loadConfig } from '../../../src/config';
-import { createTestDb, type TestDb } from '../../helpers/db';
+import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
+import { REDIS_URL } from '../../helpers/urls';
 import { seedRoster, type Seeded } from '../../helpers/seed';
 
 /** Which record a picture attaches to, 附图, the close rule per category, and the sweeper. */
@@ -104,4 +108,27 @@ test('S3 settings are all or none', () => {
   const c = loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_BUCKET: 'photos', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' });
   expect(c.s3).toEqual({ endpoint: 'http://127.0.0.1:9000', bucket: 'photos', accessKeyId: 'k', secretAccessKey: 's', region: 'us-east-1' });
   expect(loadConfig({}).s3).toBeUndefined();
+});
+
+test('with the photo queue’s Redis down the chat still answers at once and the photo waits for the sweeper', async () => {
+  const redis = new Redis(REDIS_URL);
+  const photos = createPhotoQueue({ redisUrl: 'redis://127.0.0.1:1' });
+  try {
+    const bot = createBot({ redis, logger: createLogger('silent'), keyPrefix: testPrefix(), photos });
+    const [{ id: inboundId }] = await db.query(
+      `INSERT INTO inbound_messages (dedup_key, from_user, msg_type, create_time, raw_xml, received_at)
+       VALUES ('8800000000000000201', 'liming', 'image', 0, '<xml/>', now()) RETURNING id`);
+    const started = Date.now();
+    const reply = await db.transaction((manager) => bot.handle(
+      { inboundId, msgType: 'image', fromUser: 'liming', createTime: 0, msgId: '8800000000000000201', mediaId: 'M-down' },
+      { manager, now: NOW },
+    ));
+    expect(Date.now() - started).toBeLessThan(1900);
+    expect(reply?.text).toContain('已收到照片');
+    const [row] = await db.query('SELECT status FROM photos WHERE msg_id = $1', ['8800000000000000201']);
+    expect(row.status).toBe('fetching');
+  } finally {
+    await photos.close();
+    redis.disconnect();
+  }
 });
