@@ -126,6 +126,15 @@ $('location').addEventListener('click', () => {
   const longitude = Number((v.longitude + jitter()).toFixed(6));
   send({ kind: 'location', latitude, longitude, label: v.name }, `📍 ${v.name}（${latitude}, ${longitude}）`);
 });
+$('photo').addEventListener('click', () => state.me && $('photo-file').click());
+$('photo-file').addEventListener('change', () => {
+  const file = $('photo-file').files[0];
+  $('photo-file').value = '';
+  if (!file) return;
+  const reader = new FileReader();
+  reader.onload = () => send({ kind: 'image', dataUrl: reader.result }, `📷 ${file.name}`);
+  reader.readAsDataURL(file);
+});
 for (const s of SHORTCUTS) {
   const b = document.createElement('button');
   b.type = 'button';

@@ -7,7 +7,7 @@ import type { AppDeps } from '../app';
 import { SIMULATOR_MOUNT } from '../config';
 import { AppError } from '../errors';
 import { simulatorRouter } from '../wecom/simulator';
-import { demoMessages, demoPeople, sendAsWecom } from '../services/demo-chat';
+import { demoMessages, demoPeople, sendAsWecom, storeDemoImage, type DemoInput } from '../services/demo-chat';
 import { CALLBACK_PATH } from './callback';
 import { PUBLIC_DIR } from './console/assets';
 
@@ -20,6 +20,7 @@ import { PUBLIC_DIR } from './console/assets';
 const DEMO_DIR = join(PUBLIC_DIR, 'demo');
 const TEXT = {
   badInput: '请选择人员并输入消息。',
+  badImage: '请上传不超过2MB的图片（JPG、PNG、GIF、WebP）。',
   callbackFailed: '消息未能送达回调接口。',
 };
 
@@ -33,6 +34,7 @@ const sendSchema = z.object({
       longitude: z.number().min(-180).max(180),
       label: z.string().max(100).default(''),
     }),
+    z.object({ kind: z.literal('image'), dataUrl: z.string().max(3 * 1024 * 1024) }),
   ]),
 });
 
@@ -62,13 +64,16 @@ export function registerDemoRoutes(router: Router, deps: AppDeps): void {
     ctx.body = { people: await demoPeople(deps.db) };
   });
 
-  router.post('/demo/api/send', bodyParser({ enableTypes: ['json'] }), async (ctx) => {
+  router.post('/demo/api/send', bodyParser({ enableTypes: ['json'], jsonLimit: '4mb' }), async (ctx) => {
     const parsed = sendSchema.safeParse(ctx.request.body);
     if (!parsed.success) throw new AppError('bad_input', parsed.error.message, TEXT.badInput, 400);
     // The callback on this very server, reached over HTTP like WeCom would.
     const base = `http://127.0.0.1:${ctx.req.socket.localPort}`;
     const now = (deps.clock ?? (() => new Date()))();
-    const r = await sendAsWecom(deps.config.wecom, `${base}${CALLBACK_PATH}`, parsed.data.userid, parsed.data.message, now);
+    const m = parsed.data.message;
+    const input: DemoInput | null = m.kind === 'image' ? storeDemoImage(sim, m.dataUrl, `${base}${SIMULATOR_MOUNT}/cgi-bin/media/get`) : m;
+    if (!input) throw new AppError('bad_image', 'not a small image data URL', TEXT.badImage, 400);
+    const r = await sendAsWecom(deps.config.wecom, `${base}${CALLBACK_PATH}`, parsed.data.userid, input, now);
     if (r.status !== 200) throw new AppError('callback_failed', `callback answered HTTP ${r.status}`, TEXT.callbackFailed, 502);
     ctx.body = { reply: r.reply };
   });

@@ -15,7 +15,8 @@ import type { SimulatorState } from '../wecom/simulator';
 
 export type DemoInput =
   | { kind: 'text'; content: string }
-  | { kind: 'location'; latitude: number; longitude: number; label: string };
+  | { kind: 'location'; latitude: number; longitude: number; label: string }
+  | { kind: 'image'; mediaId: string; picUrl: string };
 
 export interface DemoPerson {
   userid: string;
@@ -56,6 +57,9 @@ export function messageXml(corpId: string, agentId: number, userid: string, inpu
     `<CreateTime>${Math.floor(now.getTime() / 1000)}</CreateTime>`;
   const tail = `<MsgId>${msgId}</MsgId><AgentID>${agentId}</AgentID></xml>`;
   if (input.kind === 'text') return `${head}<MsgType>${cdata('text')}</MsgType><Content>${cdata(input.content)}</Content>${tail}`;
+  if (input.kind === 'image') {
+    return `${head}<MsgType>${cdata('image')}</MsgType><PicUrl>${cdata(input.picUrl)}</PicUrl><MediaId>${cdata(input.mediaId)}</MediaId>${tail}`;
+  }
   return (
     `${head}<MsgType>${cdata('location')}</MsgType><Location_X>${input.latitude}</Location_X>` +
     `<Location_Y>${input.longitude}</Location_Y><Scale>15</Scale><Label>${cdata(input.label)}</Label>${tail}`
@@ -99,6 +103,24 @@ export function openPassiveReply(creds: CallbackCredentials, body: string): stri
   }
   const inner = parser.parse(decryptMessage(creds, outer.Encrypt)).xml as { Content?: string };
   return String(inner.Content ?? '');
+}
+
+const IMAGE_DATA_URL = /^data:(image\/(?:jpeg|png|gif|webp));base64,([A-Za-z0-9+/=]+)$/;
+export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * An uploaded picture becomes simulator media, as WeCom keeps a picture sent
+ * in chat for media/get (3 days); returns the image message to send, or null
+ * for anything that is not a small image.
+ */
+export function storeDemoImage(sim: SimulatorState, dataUrl: string, mediaBase: string): DemoInput | null {
+  const m = IMAGE_DATA_URL.exec(dataUrl);
+  if (!m) return null;
+  const data = Buffer.from(m[2], 'base64');
+  if (data.length === 0 || data.length > MAX_IMAGE_BYTES) return null;
+  const mediaId = `demo-${randomBytes(12).toString('hex')}`;
+  sim.media.set(mediaId, { data, contentType: m[1], filename: `${mediaId}.${m[1].split('/')[1]}` });
+  return { kind: 'image', mediaId, picUrl: `${mediaBase}?media_id=${mediaId}` };
 }
 
 export interface DemoMessage {

@@ -13,6 +13,7 @@ import { addToOutbox, textMessage } from '../../src/services/outbox';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/services/outbox-dispatch';
 import { createWecomClient } from '../../src/wecom/client';
 import { demoSimulator } from '../../src/wecom/simulator/demo';
+import type { SimulatorState } from '../../src/wecom/simulator';
 import { startOutboxWorker } from '../../jobs/outbox-worker';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db';
 import { seedRoster } from '../helpers/seed';
@@ -31,6 +32,7 @@ let base: string;
 let config: Config;
 let dispatcher: OutboxDispatcher;
 let worker: { close(): Promise<void> };
+let sim: SimulatorState;
 
 beforeAll(async () => {
   t = await createTestDb();
@@ -43,7 +45,7 @@ beforeAll(async () => {
   dispatcher = createOutboxDispatcher({ db: t.db, redisUrl: 'redis://127.0.0.1:6379', prefix, logger });
   const app = createApp({
     config, db: t.db, redis, logger, metrics: createMetrics(), bot,
-    dispatch: dispatcher.dispatch, simulator: demoSimulator(t.db, config.wecom),
+    dispatch: dispatcher.dispatch, simulator: (sim = demoSimulator(t.db, config.wecom)),
   });
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -103,6 +105,19 @@ test('messages sent through the outbox reach the mounted simulator and show on t
     Object.assign(ghost, (await t.db.query(`SELECT status, last_error FROM outbox_messages WHERE idempotency_key = 'demo:push:ghost'`))[0]);
   }
   expect(ghost).toMatchObject({ status: 'failed', last_error: expect.stringContaining('81013') });
+});
+
+test('an uploaded picture becomes simulator media and an image message to the callback', async () => {
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  await request(base).post('/demo/api/send')
+    .send({ userid: 'zhangwei', message: { kind: 'image', dataUrl: `data:image/png;base64,${png}` } }).expect(200);
+  const [row] = await t.db.query(`SELECT msg_type FROM inbound_messages ORDER BY id DESC LIMIT 1`);
+  expect(row.msg_type).toBe('image');
+  const media = [...sim.media.values()];
+  expect(media).toHaveLength(1);
+  expect(media[0].data.equals(Buffer.from(png, 'base64'))).toBe(true);
+  await request(base).post('/demo/api/send')
+    .send({ userid: 'zhangwei', message: { kind: 'image', dataUrl: 'data:text/html;base64,PGI+' } }).expect(400);
 });
 
 test('outside demo mode /demo and the simulator do not exist', async () => {
