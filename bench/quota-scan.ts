@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { runQuotaReminders } from '../jobs/quota-reminders';
+import { createDataSource } from '../entities/data-source';
+import { householdLinkStanding, standingTargets, teamStanding, unitLinkStanding } from '../src/services/standing';
+import { BENCH_DATABASE_URL, parseFlags, stringFlag } from './lib/args';
+import { runJobOnce } from './lib/job-run';
+import { recording, savePlans, timed, type RecordedQuery } from './lib/queries';
+
+/**
+ * npm run bench:quota [-- --now 2026-11-23T04:00:00Z]
+ *
+ * The weekly quota scan on the seeded province: every unit↔village link, every
+ * cadre↔household link and every resident team member against the rules,
+ * behind-only, through the JOBS engineer's set-based src/services/standing.ts
+ * (what the quota-reminders job reads), then the job itself end to end
+ * (messages rendered and written to the outbox, removed afterwards).
+ * Plans go to bench/plans/quota-*.txt.
+ */
+const TARGET_MS = 10_000;
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const url = stringFlag(flags, 'database-url', BENCH_DATABASE_URL);
+  const now = new Date(stringFlag(flags, 'now', '2026-11-23T04:00:00Z'));
+  console.log(`# npm run bench:quota -- --now ${now.toISOString()} --database-url ${url}`);
+  const ds = createDataSource({ url, applicationName: 'bench-quota' });
+  await ds.initialize();
+  try {
+    const links = (await ds.query(
+      `SELECT (SELECT count(*) FROM cadre_household_links WHERE valid_to IS NULL)::int AS households,
+              (SELECT count(*) FROM cadres WHERE active)::int AS cadres`,
+    ))[0];
+    console.log(`${links.cadres} active cadres, ${links.households} current cadre↔household links`);
+    const targets = await standingTargets(ds);
+    const parts: [string, (log: RecordedQuery[]) => Promise<unknown[]>][] = [
+      ['unit↔village links', (log) => unitLinkStanding(recording(ds, log), now, targets, {}, true)],
+      ['cadre↔household links', (log) => householdLinkStanding(recording(ds, log), now, targets, {}, true)],
+      ['resident team members', (log) => teamStanding(recording(ds, log), now, targets, {}, true)],
+    ];
+    let total = 0;
+    for (const [name, run] of parts) {
+      const log: RecordedQuery[] = [];
+      const { ms, value } = await timed(() => run(log));
+      total += ms;
+      const sqlMs = log.reduce((s, q) => s + q.ms, 0);
+      const file = await savePlans(ds, `quota-${name.split(/[↔ ]/)[0]}-${name.split(/[↔ ]/)[1]}`, log, 1);
+      console.log(`${name.padEnd(24)} ${String(value.length).padStart(9)} behind  ${Math.round(ms)} ms (SQL ${Math.round(sqlMs)} ms)  plan: ${file.replace(process.cwd() + '/', '')}`);
+    }
+    console.log(`weekly quota scan, standing SQL total ${Math.round(total)} ms`);
+    const job = await runJobOnce(ds, 'quota-reminders', (deps) => runQuotaReminders(deps, now));
+    console.log(`quota-reminders job end to end (jobs/quota-reminders.ts): ${Math.round(job.ms)} ms, ${job.outboxRows} outbox rows, RSS ${job.rssMb} MB, summary ${JSON.stringify(job.summary)}`);
+    const worst = Math.max(total, job.ms);
+    console.log(`\nweekly quota scan: ${Math.round(worst)} ms (target < ${TARGET_MS} ms): ${worst < TARGET_MS ? 'met' : 'MISSED'}`);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
