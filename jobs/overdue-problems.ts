@@ -58,10 +58,11 @@ export async function runOverdueProblems(deps: JobDeps, now: Date): Promise<JobS
     }
     const toLeaders = new Map<string, Overdue[]>();
     let escalated = 0;
+    const leaderCache = new Map<number, { regionId: number; name: string; userids: string[] } | null>();
     for (const p of overdue) {
       const level = escalationLevel(p.days, after);
       if (level <= p.escalated) continue;
-      const target = await leadersAbove(manager, p.path, level);
+      const target = await leadersAbove(manager, p.path, level, leaderCache);
       if (!target) continue;
       await manager.query(
         `INSERT INTO problem_events (problem_id, kind, note, data, at) VALUES ($1, 'escalated', $2, $3, $4)`,
@@ -78,14 +79,21 @@ export async function runOverdueProblems(deps: JobDeps, now: Date): Promise<JobS
 }
 
 /** Leaders of the village's ancestor at region level 4 − level (3 township, 2 county, 1 city), or higher up. */
-async function leadersAbove(manager: EntityManager, villagePath: string, level: number) {
+async function leadersAbove(
+  manager: EntityManager, villagePath: string, level: number,
+  cache: Map<number, { regionId: number; name: string; userids: string[] } | null>,
+) {
   const ids = villagePath.split('/').filter(Boolean).map(Number); // [province, city, county, township, village]
   for (let regionLevel = 4 - level; regionLevel >= 0; regionLevel--) {
     const regionId = ids[regionLevel];
-    const rows: { userid: string; region: string }[] = await manager.query(
-      `SELECT c.userid, r.name AS region FROM cadres c JOIN regions r ON r.id = c.scope_region_id
-        WHERE c.scope_region_id = $1 AND c.active AND c.role = '领导' ORDER BY c.id`, [regionId]);
-    if (rows.length > 0) return { regionId, name: rows[0].region, userids: rows.map((r) => r.userid) };
+    if (!cache.has(regionId)) {
+      const rows: { userid: string; region: string }[] = await manager.query(
+        `SELECT c.userid, r.name AS region FROM cadres c JOIN regions r ON r.id = c.scope_region_id
+          WHERE c.scope_region_id = $1 AND c.active AND c.role = '领导' ORDER BY c.id`, [regionId]);
+      cache.set(regionId, rows.length > 0 ? { regionId, name: rows[0].region, userids: rows.map((r) => r.userid) } : null);
+    }
+    const found = cache.get(regionId);
+    if (found) return found;
   }
   return null;
 }
