@@ -15,7 +15,7 @@ export function isCron(s: string): boolean {
 
 export interface RuleRow {
   key: string;
-  value: number | string | boolean;
+  value: number | string | boolean | string[];
   label: string;
 }
 
@@ -27,8 +27,12 @@ const TRUE = ['true', 'yes', '是', '1', 'on'];
 const FALSE = ['false', 'no', '否', '0', 'off'];
 
 /** Parses `text` to the type the rule already has; throws AppError('bad_rule_value') with the reason. */
-export function parseRuleValue(key: string, current: unknown, text: string): number | string | boolean {
+export function parseRuleValue(key: string, current: unknown, text: string): number | string | boolean | string[] {
   const t = text.trim();
+  if (Array.isArray(current)) {
+    // A list of names (e.g. problem.photo_required_categories): 道路,饮水 or 道路、饮水; empty or 无 = none.
+    return t === '' || t === '无' ? [] : t.split(/[,，、\s]+/).filter(Boolean);
+  }
   if (typeof current === 'boolean') {
     if (TRUE.includes(t.toLowerCase())) return true;
     if (FALSE.includes(t.toLowerCase())) return false;
