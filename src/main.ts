@@ -68,12 +68,12 @@ async function main(argv: string[]): Promise<void> {
 
   if (role !== 'server') {
     // Inbound messages the callback could not finish: processed again, replies by outbox.
-    const retry = startInboundRetryLoop({ db, bot, logger });
+    const retry = startInboundRetryLoop({ db, bot, logger, dispatch: outbox.dispatch });
     closers.push(() => retry.stop());
     // Scheduled jobs (jobs/schedules.ts): digests, reminders, follow-ups, auto-checkout.
     const jobs = await startWorker({
       db, logger, redisUrl: config.redisUrl,
-      processPending: (now) => processPending({ db, bot, logger }, now),
+      processPending: (now) => processPending({ db, bot, logger, dispatch: outbox.dispatch }, now),
       dispatch: outbox.dispatch,
       sweepOutbox: (now) => sweepOutbox({ db, dispatcher: outbox, logger }, now),
       // Pictures sent in chat: media/get, then the local data folder or S3 (jobs/photo-fetch.ts).
