@@ -10,6 +10,8 @@ import type { ChoiceKind } from './errors';
  */
 
 export const PICK_TTL_SECONDS = 600;
+/** A Redis that does not answer by then counts as down: the reply must not miss WeCom's passive window. */
+export const PICK_REDIS_TIMEOUT_MS = 300;
 
 export interface PendingPick {
   command: string;
@@ -21,11 +23,19 @@ export interface PendingPick {
 export function createConversation(redis: Redis, keyPrefix: string, log: Logger) {
   const key = (userid: string) => `${keyPrefix}chat:pick:${userid.toLowerCase()}`;
   const tolerant = async <T>(what: string, userid: string, fallback: T, f: () => Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis in ${PICK_REDIS_TIMEOUT_MS} ms`)), PICK_REDIS_TIMEOUT_MS);
+    });
+    const work = f();
+    work.catch(() => undefined); // it may still fail after the timeout
     try {
-      return await f();
+      return await Promise.race([work, timeout]);
     } catch (err) {
       log.warn({ userId: userid, err: (err as Error).message }, `conversation ${what} failed`);
       return fallback;
+    } finally {
+      clearTimeout(timer);
     }
   };
   return {
