@@ -7,6 +7,7 @@ export type ProblemStatus = 'open' | 'closed';
 @Index('problems_village_status_idx', ['villageId', 'status'])
 @Index('problems_status_deadline_idx', ['status', 'deadline'])
 @Index('problems_reporter_idx', ['reporterId', 'reportedAt'])
+@Index('problems_closed_by_idx', ['closedById', 'closedAt'], { where: 'closed_by_id IS NOT NULL' })
 export class Problem {
   @PrimaryGeneratedColumn({ type: 'int' })
   id!: number;
