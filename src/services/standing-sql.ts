@@ -45,12 +45,25 @@ export function unitLinkSql(filter: string, behindOnly: boolean, visitFilter = '
       SELECT l.id, l.unit_id, l.village_id, ${SINCE_DATE('l.valid_from')} AS since_day
         FROM unit_village_links l JOIN regions r ON r.id = l.village_id
        WHERE ${CURRENT('l')} ${filter}
-    ), starts AS (
+    ), starts AS MATERIALIZED (
       SELECT c.unit_id, vi.village_id, (vi.started_at AT TIME ZONE 'Asia/Shanghai')::date AS start_day, count(*)::int AS n
         FROM ${visits} GROUP BY 1, 2, 3
     ), days AS (
-      SELECT c.unit_id, vi.village_id, d::date AS d, max((vi.started_at AT TIME ZONE 'Asia/Shanghai')::date) AS last_start
-        FROM ${visits.replace('WHERE', `CROSS JOIN LATERAL ${VISIT_DAYS('vi')} d WHERE`)} GROUP BY 1, 2, 3
+      -- Start days come from starts; only check-ins spanning midnight add later days, joined to a
+      -- constant calendar of the year (which the planner estimates well, unlike a per-row series).
+      SELECT unit_id, village_id, d, max(start_day) AS last_start FROM (
+        SELECT unit_id, village_id, start_day AS d, start_day FROM starts
+        UNION ALL
+        SELECT c.unit_id, vi.village_id, cal.d::date, (vi.started_at AT TIME ZONE 'Asia/Shanghai')::date
+          FROM visits vi JOIN cadres c ON c.id = vi.cadre_id
+          JOIN generate_series(($3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date,
+                               ($4::timestamptz AT TIME ZONE 'Asia/Shanghai')::date, interval '1 day') cal(d)
+            ON cal.d::date > (vi.started_at AT TIME ZONE 'Asia/Shanghai')::date
+           AND cal.d::date <= (vi.ended_at AT TIME ZONE 'Asia/Shanghai')::date
+         WHERE vi.revoked_at IS NULL AND vi.started_at >= $3 AND vi.started_at < $4 AND c.unit_id IS NOT NULL
+           AND vi.ended_at IS NOT NULL ${visitFilter}
+           AND (vi.ended_at AT TIME ZONE 'Asia/Shanghai')::date > (vi.started_at AT TIME ZONE 'Asia/Shanghai')::date
+      ) x GROUP BY 1, 2, 3
     ), sv AS (
       SELECT l.id, sum(s.n)::int AS visits FROM l
         JOIN starts s ON s.unit_id = l.unit_id AND s.village_id = l.village_id AND s.start_day >= l.since_day
