@@ -34,11 +34,12 @@ async function main(): Promise<void> {
 
     const log: RecordedQuery[] = [];
     const data = await timed(() => buildDigests(recording(ds, log), scopes.map((s) => s.id), now, 'day'));
-    const file = await savePlans(ds, 'digest', log, 4);
-    console.log(`digest data, all scopes (buildDigests): ${Math.round(data.ms)} ms, ${data.value.size} digests, ${log.length} statements; plans: ${file.replace(process.cwd() + '/', '')}`);
+    console.log(`digest data, all scopes (buildDigests): ${Math.round(data.ms)} ms, ${data.value.size} digests, ${log.length} statements`);
     for (const q of [...log].sort((a, b) => b.ms - a.ms).slice(0, 4)) {
       console.log(`  ${Math.round(q.ms).toString().padStart(6)} ms  ${q.sql.replace(/\s+/g, ' ').trim().slice(0, 110)}`);
     }
+    const file = await savePlans(ds, 'digest', log, 3);
+    console.log(`plans: ${file.replace(process.cwd() + '/', '')}`);
 
     const job = await runJobOnce(ds, 'digest', (deps) => runDigest(deps, now, 'day'));
     console.log(`digest job end to end (jobs/digest.ts): ${Math.round(job.ms)} ms, ${job.outboxRows} outbox rows, RSS ${job.rssMb} MB, summary ${JSON.stringify(job.summary)}`);

@@ -43,8 +43,9 @@ async function main(): Promise<void> {
       const { ms, value } = await timed(() => run(log));
       total += ms;
       const sqlMs = log.reduce((s, q) => s + q.ms, 0);
+      console.log(`${name.padEnd(24)} ${String(value.length).padStart(9)} behind  ${Math.round(ms)} ms (SQL ${Math.round(sqlMs)} ms)`);
       const file = await savePlans(ds, `quota-${name.split(/[↔ ]/)[0]}-${name.split(/[↔ ]/)[1]}`, log, 1);
-      console.log(`${name.padEnd(24)} ${String(value.length).padStart(9)} behind  ${Math.round(ms)} ms (SQL ${Math.round(sqlMs)} ms)  plan: ${file.replace(process.cwd() + '/', '')}`);
+      console.log(`${''.padEnd(24)} plan: ${file.replace(process.cwd() + '/', '')}`);
     }
     console.log(`weekly quota scan, standing SQL total ${Math.round(total)} ms`);
     const job = await runJobOnce(ds, 'quota-reminders', (deps) => runQuotaReminders(deps, now));
