@@ -1,0 +1,64 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * The real server process (`node <build>/src/main.js`), compiled once into a
+ * cache folder of its own (incremental, so later runs are quick) rather than
+ * dist/, which other people's builds may be rewriting.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+export const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'sl-faults-build');
+
+export async function buildServer(): Promise<string> {
+  await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD_DIR,
+      '--incremental', '--tsBuildInfoFile', join(BUILD_DIR, '.tsbuildinfo')],
+    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+  );
+  return join(BUILD_DIR, 'src', 'main.js');
+}
+
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  output(): string;
+  /** SIGKILL: no shutdown hooks, no goodbye. */
+  kill(): Promise<void>;
+}
+
+/** Starts main.js with exactly `env` (plus PATH) and waits for /healthz to answer 200. */
+export async function startServerProcess(mainJs: string, env: Record<string, string>, port: number): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [mainJs], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => { out = (out + String(d)).slice(-20000); });
+  child.stderr!.on('data', (d) => { out = (out + String(d)).slice(-20000); });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${out}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`server did not become healthy: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    output: () => out,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, type RunningSimulator } from '../../../src/wecom/simulator';
+import { createTestDb, type TestDb } from '../../helpers/db';
+import { seedRoster } from '../../helpers/seed';
+import { startPrivateRedis, type PrivateRedis } from '../../helpers/private-redis';
+import { buildServer, freePort, startServerProcess, type ServerProcess } from '../../helpers/built-server';
+import { generateCreds, signedPost, textXml } from '../../helpers/wecom-callback';
+
+/**
+ * The real server+worker process (node main.js) SIGKILLed in the middle of
+ * a burst of 1,000 callbacks, then started again. WeCom retries every
+ * callback it did not see answered 200. Afterwards: every acknowledged
+ * message is recorded exactly once and processed; every outbox row (notices
+ * the burst sent, replies of messages the kill interrupted) is delivered to
+ * the simulator exactly once.
+ */
+
+const MESSAGES = 1000;
+const KILL_AFTER_ACKS = 350;
+const creds = generateCreds('wwkilltest000001');
+const SECRET = 'kill-test-secret';
+let t: TestDb;
+let redis: PrivateRedis;
+let sim: RunningSimulator;
+let mainJs: string;
+let dataDir: string;
+let proc: ServerProcess | undefined;
+
+beforeAll(async () => {
+  [mainJs, t, redis] = await Promise.all([buildServer(), createTestDb(), startPrivateRedis()]);
+  await seedRoster(t.db);
+  sim = await startSimulator({ creds: { corpId: creds.corpId, secret: SECRET, agentId: 1000002 } });
+  dataDir = mkdtempSync(join(tmpdir(), 'sl-kill-'));
+}, 240_000);
+afterAll(async () => {
+  await proc?.kill();
+  await sim?.close();
+  await redis?.kill();
+  await t?.drop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Every 20th message is a leader's 通知 (an outbox fan-out); the rest are diaries, progress checks and strangers. */
+function message(i: number): string {
+  const id = String(9_300_000_000 + i);
+  if (i % 20 === 0) return textXml('wangju', `通知 武山县 第${i}号通知 明早开会`, id);
+  if (i % 7 === 0) return textXml('stranger', '帮助', id);
+  return textXml(['zhangwei', 'liming', 'zhaoqiang'][i % 3], i % 3 === 0 ? '进度' : `日记 第${i}条民情`, id);
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('SIGKILL mid-burst and restart: every acknowledged message once, every outbox row sent once', async () => {
+  const port = await freePort();
+  const env = {
+    DATABASE_URL: t.url, REDIS_URL: redis.url, WECOM_CORP_ID: creds.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: SECRET,
+    WECOM_TOKEN: creds.token, WECOM_ENCODING_AES_KEY: creds.encodingAesKey, WECOM_API_BASE: sim.url, ADMIN_TOKEN: 'kill-test-admin',
+    LOG_LEVEL: 'warn', DATA_DIR: dataDir, TZ: 'Asia/Shanghai',
+  };
+  proc = await startServerProcess(mainJs, env, port);
+  const acked = new Set<number>();
+  let attempts = 0;
+  let killed: Promise<void> | undefined;
+  const send = async (i: number) => {
+    attempts++;
+    const p = signedPost(creds, message(i));
+    const ok = await fetch(`http://127.0.0.1:${port}${p.url}`, { method: 'POST', body: p.body, signal: AbortSignal.timeout(6000) })
+      .then(async (r) => { await r.text(); return r.status === 200; }, () => false);
+    if (ok) acked.add(i);
+    if (acked.size >= KILL_AFTER_ACKS && !killed) killed = proc!.kill();
+  };
+  // WeCom: 20 connections; the burst runs into the kill.
+  let next = 0;
+  await Promise.all(Array.from({ length: 20 }, async () => { while (next < MESSAGES) await send(next++); }));
+  await killed;
+  const unanswered = MESSAGES - acked.size;
+  expect(unanswered).toBeGreaterThan(0); // the kill did hit the burst
+
+  proc = await startServerProcess(mainJs, env, port);
+  // WeCom retries whatever it did not see answered.
+  for (let round = 0; acked.size < MESSAGES && round < 5; round++) {
+    const todo = Array.from({ length: MESSAGES }, (_, i) => i).filter((i) => !acked.has(i));
+    let k = 0;
+    await Promise.all(Array.from({ length: 20 }, async () => { while (k < todo.length) await send(todo[k++]); }));
+  }
+  expect(acked.size).toBe(MESSAGES);
+
+  // The retry loop finishes rows the kill interrupted; the outbox worker delivers everything once.
+  const t0 = Date.now();
+  await until(async () => (await t.db.query(`SELECT count(*)::int AS n FROM inbound_messages WHERE status <> 'done'`))[0].n === 0, 90_000, 'inbound rows done');
+  const t1 = Date.now();
+  process.stdout.write(`outbox at restart: ${JSON.stringify(await t.db.query(`SELECT status, count(*)::int AS n FROM outbox_messages GROUP BY status`))}\n`);
+  await until(async () => (await t.db.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE status <> 'sent'`))[0].n === 0, 150_000, 'outbox rows sent');
+
+  process.stdout.write(`process-kill waits: inbound ${t1 - t0} ms, outbox ${Date.now() - t1} ms\n`);
+  const [{ rows, keys }] = await t.db.query(`SELECT count(*)::int AS rows, count(DISTINCT dedup_key)::int AS keys FROM inbound_messages`);
+  expect({ rows, keys }).toEqual({ rows: MESSAGES, keys: MESSAGES });
+  const notices = MESSAGES / 20;
+  expect(await t.db.query('SELECT count(*)::int AS n FROM notices')).toEqual([{ n: notices }]);
+  const [{ n: outboxRows }] = await t.db.query('SELECT count(*)::int AS n FROM outbox_messages');
+  await new Promise((r) => setTimeout(r, 1000)); // a late duplicate would show here
+  const sent = sim.state.query({ api: 'message/send' });
+  const noticeSends = sent.filter((s) => String((s.body as { content?: string }).content).includes('号通知'));
+  const perNotice = new Map<string, number>();
+  for (const s of noticeSends) {
+    const n = /第(\d+)号通知/.exec(String((s.body as { content: string }).content))![1];
+    perNotice.set(n, (perNotice.get(n) ?? 0) + 1);
+  }
+  expect({ noticesSent: perNotice.size, doubled: [...perNotice.values()].filter((c) => c > 1).length }).toEqual({ noticesSent: notices, doubled: 0 });
+  expect(sim.sent.length).toBe(outboxRows); // app messages and the group robot's, each once
+  process.stdout.write(`process-kill: ${attempts} POSTs for ${MESSAGES} messages, ${unanswered} unanswered at the kill, ${outboxRows} outbox rows, lost 0\n`);
+}, 300_000);
