@@ -1,9 +1,20 @@
 import { createReadStream } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { SHEETS, type SheetRow, type SheetSpec } from './sheets';
 import { cleanHeader, rowCells, type RosterSource, type SheetInput } from './source';
+import { RosterFileError } from './types';
+
+const UNREADABLE = '无法按 CSV 读取（引号不配对或不是文本文件），此行起未读取：请在 Excel 中打开检查后另存为“CSV UTF-8（逗号分隔）”';
+
+/** csv-parse's syntax errors become a row error at the record being read. */
+function readable(file: string, row: number) {
+  return (e: unknown): never => {
+    if (e instanceof CsvError) throw new RosterFileError({ source: file, row, reason: UNREADABLE });
+    throw e;
+  };
+}
 
 /**
  * A roster folder: villages.csv, units.csv, cadres.csv, households.csv and an
@@ -39,12 +50,12 @@ async function openCsv(path: string, spec: SheetSpec, onBytes: (n: number) => vo
   const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false }));
   input.on('error', (e) => parser.destroy(e));
   const records = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
-  const first = await records.next();
+  const first = await records.next().catch(readable(spec.file, 1));
   const headers = first.done ? [] : first.value.map(cleanHeader);
   async function* rows(): AsyncIterable<SheetRow> {
     let row = 1;
     for (;;) {
-      const next = await records.next();
+      const next = await records.next().catch(readable(spec.file, row + 1));
       if (next.done) return;
       row++;
       const cells = rowCells(headers, next.value);

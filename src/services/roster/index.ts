@@ -11,7 +11,7 @@ import { SHEETS, type SheetKind, type SheetSpec } from './sheets';
 import { isDirectory, type RosterSource } from './source';
 import { stageSource } from './read';
 import { createStagingSql, stageTable } from './staging';
-import { emptySheetReport, type ImportOptions, type ImportReport, type RowError, type SheetReport } from './types';
+import { RosterFileError, emptySheetReport, type ImportOptions, type ImportReport, type RowError, type SheetReport } from './types';
 import { openXlsx } from './xlsx-source';
 
 export type { ImportOptions, ImportReport, RowError, SheetReport } from './types';
@@ -93,7 +93,8 @@ export async function importRoster(db: DataSource, path: string, opts: ImportOpt
   } catch (e) {
     progress.stop();
     await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
+    if (!(e instanceof RosterFileError)) throw e;
+    addError(e.rowError);
   } finally {
     await runner.release();
   }

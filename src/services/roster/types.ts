@@ -16,6 +16,14 @@ export interface RowError {
   reason: string;
 }
 
+/** A file that cannot be read on (broken CSV quoting): reported as a row error, the import stops. */
+export class RosterFileError extends Error {
+  constructor(readonly rowError: RowError) {
+    super(`${rowError.source}:${rowError.row}: unreadable file`);
+    this.name = 'RosterFileError';
+  }
+}
+
 export interface SheetReport {
   kind: SheetKind;
   /** File name or sheet name as the operator knows it. */
