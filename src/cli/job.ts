@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../config';
+import { loadCliConfig, runCli } from './common';
 import { createLogger } from '../logger';
 import { openDatabase } from '../../entities/data-source';
 import { PROCESSORS } from '../../jobs/processors';
@@ -51,14 +51,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${args.error}\n${USAGE}\n`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    for (const p of e.problems) process.stderr.write(`config error: ${p}\n`);
-    return 1;
-  }
+  const config = loadCliConfig();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const db = await openDatabase({ url: config.databaseUrl, applicationName: 'shuanglian-job' });
   try {
@@ -72,12 +65,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`job failed: ${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runCli(module, main, { describe: (e) => `job failed: ${(e as Error).stack ?? String(e)}` });

@@ -1,17 +1,13 @@
-import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../config';
 import { createDataSource, ensureDatabase, migrate } from '../../entities/data-source';
+import { loadCliConfig, runCli } from './common';
 
-/** `npm run db:migrate`: creates the database when missing and runs pending migrations. Exit 0 / 1. The pool needs 2: one connection holds the migration lock while the other migrates. */
+/**
+ * `npm run db:migrate`: creates the database when missing and runs pending
+ * migrations, naming each. Exit 0 / 1. The pool needs 2: one connection holds
+ * the migration lock while the other migrates.
+ */
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    for (const p of e.problems) process.stderr.write(`config error: ${p}\n`);
-    return 1;
-  }
+  const config = loadCliConfig();
   await ensureDatabase(config.databaseUrl);
   const db = createDataSource({ url: config.databaseUrl, poolSize: 2, applicationName: 'shuanglian-migrate' });
   await db.initialize();
@@ -24,12 +20,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`migration failed: ${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runCli(module, main, { describe: (e) => `migration failed: ${(e as Error).stack ?? String(e)}` });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../config';
+import { loadCliConfig, runCli } from './common';
 import { openDatabase } from '../../entities/data-source';
 import { formatFailedOutbox, listFailedOutbox, retryFailedOutbox } from '../services/outbox-failed';
 
@@ -34,14 +34,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${args.error}\n${USAGE}\n`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    for (const p of e.problems) process.stderr.write(`config error: ${p}\n`);
-    return 1;
-  }
+  const config = loadCliConfig();
   const db = await openDatabase({ url: config.databaseUrl, applicationName: 'shuanglian-outbox-cli' });
   try {
     if (args.cmd === 'failed') {
@@ -56,12 +49,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`outbox command failed: ${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runCli(module, main, { describe: (e) => `outbox command failed: ${(e as Error).stack ?? String(e)}` });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../config';
+import { loadCliConfig, runCli } from './common';
 import { openDatabase } from '../../entities/data-source';
 import { isAppError } from '../errors';
 import { formatRowError, importRoster, type ImportReport, type SheetReport } from '../services/roster';
@@ -46,14 +46,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    for (const p of e.problems) process.stderr.write(`config error: ${p}\n`);
-    return 2;
-  }
+  const config = loadCliConfig(2);
   const db = await openDatabase({ url: config.databaseUrl, poolSize: 2, applicationName: 'shuanglian-roster' });
   try {
     const report = await importRoster(db, args[1], { dryRun: flags.has('--dry-run'), progress: true });
@@ -65,15 +58,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      const err = e as NodeJS.ErrnoException;
-      if (isAppError(e)) process.stderr.write(`${e.userMessage}\n`);
-      else if (err.code === 'ENOENT') process.stderr.write(`找不到文件或文件夹：${err.path}\n`);
-      else process.stderr.write(`roster import failed: ${err.stack ?? String(e)}\n`);
-      process.exit(2);
-    },
-  );
-}
+runCli(module, main, {
+  failureCode: 2,
+  describe: (e) => {
+    const err = e as NodeJS.ErrnoException;
+    if (isAppError(e)) return e.userMessage;
+    if (err.code === 'ENOENT') return `找不到文件或文件夹：${err.path}`;
+    return `roster import failed: ${err.stack ?? String(e)}`;
+  },
+});

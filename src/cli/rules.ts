@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../config';
+import { loadCliConfig, runCli } from './common';
 import { isAppError } from '../errors';
 import { openDatabase } from '../../entities/data-source';
 import { listFestivals, listRules, setFestival, setRule } from '../services/rules-admin';
@@ -29,7 +29,7 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
     out(USAGE);
     return 2;
   }
-  const config = loadConfig();
+  const config = loadCliConfig();
   const db = await openDatabase({ url: config.databaseUrl, applicationName: 'shuanglian-rules' });
   try {
     const now = new Date();
@@ -60,13 +60,6 @@ async function run(argv: string[], out: (s: string) => void): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  run(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      if (e instanceof ConfigError) for (const p of e.problems) process.stderr.write(`config error: ${p}\n`);
-      else process.stderr.write(`rules failed: ${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runCli(module, (argv) => run(argv, (s) => process.stdout.write(`${s}\n`)), {
+  describe: (e) => `rules failed: ${(e as Error).stack ?? String(e)}`,
+});
