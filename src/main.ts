@@ -42,6 +42,8 @@ async function main(argv: string[]): Promise<void> {
   // Pictures sent in chat are queued here and fetched by the photo-fetch worker (jobs/worker.ts `photos`).
   const photoQueue = createPhotoQueue({ redisUrl: config.redisUrl });
   const bot = createBot({ redis, logger, metrics, photos: photoQueue });
+  // One client per process: its token and tickets live in Redis, shared with every other process.
+  const wecom = createWecomClient({ config: config.wecom, redis, logger });
 
   const closers: (() => Promise<unknown>)[] = [];
   let server: Server | undefined;
@@ -54,7 +56,6 @@ async function main(argv: string[]): Promise<void> {
   }
 
   if (role !== 'worker') {
-    const wecom = createWecomClient({ config: config.wecom, redis, logger });
     // Demo mode: the WeCom simulator answers at config.wecom.apiBase (this server's SIMULATOR_MOUNT).
     const simulator = config.demo ? demoSimulator(db, config.wecom) : undefined;
     const app = createApp({ config, db, redis, logger, metrics, bot, wecom, dispatch: outbox.dispatch, simulator });
@@ -77,13 +78,13 @@ async function main(argv: string[]): Promise<void> {
       dispatch: outbox.dispatch,
       sweepOutbox: (now) => sweepOutbox({ db, dispatcher: outbox, logger }, now),
       // Pictures sent in chat: media/get, then the local data folder or S3 (jobs/photo-fetch.ts).
-      photos: { wecom: createWecomClient({ config: config.wecom, redis, logger }), storage: createPhotoStorage(config) },
+      photos: { wecom, storage: createPhotoStorage(config) },
     });
     closers.unshift(() => jobs.close());
     // Outbox delivery: rate limits, retries, and a sweep for rows Redis never saw (jobs/outbox-worker.ts).
     const delivery = startOutboxWorker({
       db, redisUrl: config.redisUrl, logger, metrics, dispatcher: outbox,
-      wecom: createWecomClient({ config: config.wecom, redis, logger }),
+      wecom,
     });
     closers.unshift(() => delivery.close());
   }
