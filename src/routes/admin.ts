@@ -7,6 +7,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
 import type { AppDeps } from '../app';
 import { ForbiddenError } from '../errors';
+import type { Logger } from '../logger';
 import { JOBS_QUEUE, PHOTO_QUEUE } from '../../jobs/queues';
 
 /**
@@ -23,7 +24,7 @@ const QUEUE_NAMES = [JOBS_QUEUE, 'outbox', PHOTO_QUEUE];
 const digest = (s: string) => createHash('sha256').update(`admin:${s}`).digest();
 const same = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
 
-export function adminAuth(adminToken: string): Middleware {
+export function adminAuth(adminToken: string, log?: Logger): Middleware {
   const expected = digest(adminToken);
   return async (ctx, next) => {
     if (!adminToken) throw new ForbiddenError('ADMIN_TOKEN is not set', '未配置管理令牌。');
@@ -34,6 +35,9 @@ export function adminAuth(adminToken: string): Middleware {
       || (query !== undefined && same(digest(query), expected))
       || (cookie !== undefined && same(Buffer.from(cookie, 'hex'), expected));
     if (!ok) {
+      // Which credential was tried, never its value.
+      const tried = bearer !== undefined ? 'bearer' : query !== undefined ? 'query' : cookie !== undefined ? 'cookie' : 'none';
+      log?.warn({ area: 'admin', path: ctx.path, tried }, 'denied');
       ctx.set('WWW-Authenticate', 'Bearer');
       ctx.status = 401;
       ctx.body = { error: 'unauthorized', message: '需要管理令牌。' };
@@ -64,5 +68,5 @@ export function registerAdminRoutes(router: Router, deps: AppDeps): void {
     }
     return board(ctx, next);
   };
-  router.all(['/admin/queues', '/admin/queues/{*rest}'], adminAuth(deps.config.adminToken), dashboard);
+  router.all(['/admin/queues', '/admin/queues/{*rest}'], adminAuth(deps.config.adminToken, deps.logger), dashboard);
 }
