@@ -69,7 +69,7 @@ describe('chat fuzz', () => {
     await fc.assert(fc.asyncProperty(sender, fc.oneof(hostile, commandLike, commandLike), async (from, content) => {
       const text = await reply({ msgType: 'text', fromUser: from, content });
       if (!sendable(text)) throw new Error(`unsendable reply ${JSON.stringify(text)} to ${JSON.stringify(content)}`);
-    }), { numRuns: 1500 });
+    }), { numRuns: 1200 });
   }, 60_000);
 
   test('10,000-character messages of every command, and random locations, are answered', async () => {
@@ -98,10 +98,10 @@ describe('chat fuzz', () => {
         const res = await srv.post(signedPost(creds, textXml('zhangwei', content.replace(/]]>/g, ''), String(++id))));
         if (res.status !== 200) throw new Error(`status ${res.status} for ${JSON.stringify(content)}`);
         if (res.text) openReply(creds, res.text);
-      }), { numRuns: 200 });
+      }), { numRuns: 120 });
       expect((await srv.raw('/healthz')).status).toBe(200);
       const rows = await t.db.query(`SELECT status, count(*)::int AS n FROM inbound_messages GROUP BY status`);
-      expect(rows).toEqual([{ status: 'done', n: 200 }]);
+      expect(rows).toEqual([{ status: 'done', n: 120 }]);
     } finally {
       await srv.close();
     }
