@@ -29,6 +29,9 @@ export interface OutboundMessage {
 /** WeCom's touser limit for one message/send call. */
 export const MAX_TOUSER = 1000;
 
+/** Rows per INSERT statement. */
+const INSERT_CHUNK = 5000;
+
 /**
  * Inserts the messages; a key already present is skipped (ON CONFLICT DO NOTHING).
  * App messages to more than 1,000 people are split into rows of ≤1,000
@@ -48,16 +51,21 @@ export async function addToOutbox(manager: EntityManager, messages: OutboundMess
       rows.push({ key: m.key, channel: m.channel, recipient: to.join('|'), payload: m.payload });
     }
   }
-  if (rows.length === 0) return [];
-  const inserted: { id: number }[] = await manager.query(
-    `INSERT INTO outbox_messages (idempotency_key, channel, recipient, payload)
-     SELECT key, channel, recipient, payload FROM jsonb_to_recordset($1::jsonb)
-       AS r(key text, channel text, recipient text, payload jsonb)
-     ON CONFLICT (idempotency_key) DO NOTHING
-     RETURNING id`,
-    [JSON.stringify(rows)],
-  );
-  return inserted.map((r) => r.id);
+  const ids: number[] = [];
+  // Chunked: one jsonb parameter may not exceed 256 MB, and a province-wide
+  // reminder is ~500,000 rows.
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const inserted: { id: number }[] = await manager.query(
+      `INSERT INTO outbox_messages (idempotency_key, channel, recipient, payload)
+       SELECT key, channel, recipient, payload FROM jsonb_to_recordset($1::jsonb)
+         AS r(key text, channel text, recipient text, payload jsonb)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id`,
+      [JSON.stringify(rows.slice(i, i + INSERT_CHUNK))],
+    );
+    for (const r of inserted) ids.push(r.id);
+  }
+  return ids;
 }
 
 /** Text for one person or a list, the common case. */
