@@ -52,6 +52,10 @@ export async function checkIn(
   input: { cadre: CheckinCadre; villageId: number; now: Date; source: VisitSource; location?: LocationFix },
 ): Promise<CheckinResult> {
   const { cadre, villageId, now } = input;
+  // Serialise one cadre's check-ins: two arriving at once would both find no open
+  // visit, and the second insert would break visits_one_open_per_cadre. NO KEY
+  // UPDATE still lets other rows reference the cadre meanwhile.
+  await manager.query('SELECT 1 FROM cadres WHERE id = $1 FOR NO KEY UPDATE', [cadre.id]);
   const duplicateMinutes = await getRule(manager, 'checkin.duplicate_minutes');
   const open = await openVisit(manager, cadre.id);
   const since = new Date(now.getTime() - duplicateMinutes * 60000);

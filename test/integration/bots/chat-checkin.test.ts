@@ -161,3 +161,19 @@ describe('Redis outage', () => {
     dead.disconnect();
   });
 });
+
+// Last in the file: it adds a visit that earlier tests' running counts must not see.
+describe('concurrency', () => {
+  it('two check-ins from one cadre at the same moment record one visit and answer both', async () => {
+    await chat.say('zhaoqiang', '签退', at('2026-12-29 18:00'));
+    const when = at('2026-12-30 08:00');
+    const replies = await Promise.all([
+      chat.say('zhaoqiang', '签到 丁门村', when),
+      chat.say('zhaoqiang', '签到 丁门村', when),
+    ]);
+    const rows = await visits(chat.seeded.cadres.zhao);
+    expect(rows.filter((r: { started_at: Date }) => r.started_at.getTime() === when.getTime())).toHaveLength(1);
+    expect(replies.filter((r) => r?.startsWith('已签到'))).toHaveLength(1);
+    expect(replies.filter((r) => r?.includes('无需重复签到'))).toHaveLength(1);
+  });
+});
