@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -13,7 +15,9 @@ import { consoleApp } from '../helpers/console-app';
  * saves the screenshots used in docs/readme-console.md.
  */
 
-const DOCS = join(__dirname, '..', '..', 'docs');
+// The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1 npx jest console-browser),
+// so a plain test run leaves the work tree clean.
+const DOCS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'sl-shots-'));
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run'];
 
