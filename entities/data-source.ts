@@ -22,7 +22,9 @@ export function createDataSource({ url, poolSize = 10, applicationName = 'shuang
     migrationsRun: false,
     logging: false,
     applicationName,
-    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+    // JIT off: our heavy statements (digests, standing, console) are grouped scans
+    // where compiling cost seconds and saved nothing (bench/plans).
+    extra: { max: poolSize, connectionTimeoutMillis: 5000, options: '-c jit=off' },
   });
 }
 

@@ -39,6 +39,11 @@ describe('schema', () => {
     expect(rules[0].value).toBe(4);
   });
 
+  test('connections run with JIT off', async () => {
+    const [{ jit }] = await t.db.query('SHOW jit');
+    expect(jit).toBe('off');
+  });
+
   test('concurrent migrate calls serialise on the advisory lock', async () => {
     await undoAll();
     const results = await Promise.all([migrate(t.db), migrate(t.db), migrate(t.db)]);
