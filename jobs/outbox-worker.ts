@@ -8,6 +8,7 @@ import { createRateLimiter } from '../src/wecom/rate-limit';
 import { deliverOutboxRow, type DeliveryPolicy } from './outbox-deliver';
 import { OUTBOX_QUEUE, workerConnection, type OutboxJobData } from './outbox-queue';
 import { sweepOutbox } from './outbox-sweeper';
+import { repeatEvery } from '../src/services/repeat';
 
 /**
  * The outbox delivery worker: a BullMQ worker over jobs/outbox-queue.ts that
@@ -54,21 +55,12 @@ export function startOutboxWorker(deps: OutboxWorkerDeps): { close(): Promise<vo
   worker.on('error', (err) => log.warn({ err: err.message }, 'outbox worker error'));
 
   const interval = deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
-  let sweeping = false;
-  const timer =
-    interval > 0
-      ? setInterval(() => {
-          if (sweeping) return;
-          sweeping = true;
-          sweepOutbox(deps, clock())
-            .catch((err) => log.warn({ err: (err as Error).message }, 'outbox sweep failed; rows wait in PostgreSQL'))
-            .finally(() => (sweeping = false));
-        }, interval)
-      : undefined;
+  const sweeps = repeatEvery(interval, () => sweepOutbox(deps, clock()), (err) =>
+    log.warn({ err: (err as Error).message }, 'outbox sweep failed; rows wait in PostgreSQL'));
 
   return {
     async close() {
-      if (timer) clearInterval(timer);
+      await sweeps.stop();
       await worker.close();
       connection.disconnect();
     },

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../src/logger';
 import { failPhoto, fetchAndStorePhoto, PhotoNotReady, stalePhotoIds, type PhotoFetchDeps } from '../src/services/photos/fetch';
 import { PHOTO_FETCH_JOB, PHOTO_QUEUE, type PhotoFetchPayload } from './queues';
+import { repeatEvery } from '../src/services/repeat';
 
 /**
  * The photo-fetch job: a picture's MediaId lives three days, so it is fetched
@@ -109,20 +110,12 @@ export function startPhotoWorker(deps: PhotoWorkerDeps): { close(): Promise<void
   worker.on('error', (err) => log.warn({ err: err.message }, 'photo worker error'));
 
   const interval = deps.sweepIntervalMs ?? DEFAULT_PHOTO_SWEEP_MS;
-  let sweeping = false;
-  const timer = interval > 0
-    ? setInterval(() => {
-        if (sweeping) return;
-        sweeping = true;
-        sweepPhotos(deps, producer, clock())
-          .catch((err) => log.warn({ err: (err as Error).message }, 'photo sweep failed'))
-          .finally(() => (sweeping = false));
-      }, interval)
-    : undefined;
+  const sweeps = repeatEvery(interval, () => sweepPhotos(deps, producer, clock()), (err) =>
+    log.warn({ err: (err as Error).message }, 'photo sweep failed'));
 
   return {
     async close() {
-      if (timer) clearInterval(timer);
+      await sweeps.stop();
       await worker.close();
       await producer.close();
       connection.disconnect();

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { AppError } from '../errors';
 import { parseMessageXml, type ParsedMessage } from '../wecom/envelope';
 import { addToOutbox, textMessage } from './outbox';
+import { repeatEvery } from './repeat';
 
 /**
  * Inbound WeCom messages: stored first (unique dedup key, so WeCom's retries
@@ -271,24 +272,11 @@ export function startInboundRetryLoop(
   opts: { intervalMs?: number; clock?: () => Date } = {},
 ): { stop(): Promise<void> } {
   const clock = opts.clock ?? (() => new Date());
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = processPending(deps, clock())
-      .catch((err) => deps.logger.child({ area: 'inbound' }).error({ err: errorName(err) }, 'inbound retry loop failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, opts.intervalMs ?? 10_000);
-      });
-  };
-  timer = setTimeout(tick, opts.intervalMs ?? 10_000);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return repeatEvery(
+    opts.intervalMs ?? 10_000,
+    () => processPending(deps, clock()),
+    (err) => deps.logger.child({ area: 'inbound' }).error({ err: errorName(err) }, 'inbound retry loop failed'),
+  );
 }
 
 /** The promise's value, or 'timeout' when it takes longer than ms (the promise keeps running). */
