@@ -12,7 +12,7 @@ import { consoleApp } from '../helpers/console-app';
 /**
  * The console and the H5 page in a real browser (Debian chromium through
  * playwright-core), against the app in demo mode on a loopback port. Also
- * saves the screenshots used in docs/readme-console.md.
+ * saves the screenshots the README shows (with UPDATE_SCREENSHOTS=1).
  */
 
 // The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1 npx jest console-browser),
