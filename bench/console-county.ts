@@ -16,7 +16,7 @@ import { recording, savePlans, timed, type RecordedQuery } from './lib/queries';
  * npm run bench:console [-- --runs 5 --now 2026-11-23T04:00:00Z]
  *
  * The console's county page on the seeded province, for the county with the
- * most households, through the CONSOLE services the API routes call: the
+ * most households, through the console services the API routes call: the
  * overview the page loads first (/tree, /coverage, /problems in parallel, as
  * public/console does) and each other tab's first request. Median of --runs
  * after one warm-up; plans of the slowest statements go to bench/plans/.

@@ -11,7 +11,7 @@ import { recording, savePlans, timed, type RecordedQuery } from './lib/queries';
  *
  * Every leader's daily digest on the seeded province (province, cities,
  * counties, townships): first the data for all scopes in one set-based call
- * (the JOBS engineer's buildDigests), then the digest job end to end
+ * (buildDigests), then the digest job end to end
  * (jobs/digest.ts: data, markdown, one outbox row per leader; rows removed
  * afterwards). Plans of the slowest statements go to bench/plans/digest.txt.
  */

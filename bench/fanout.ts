@@ -18,7 +18,7 @@ import { timed } from './lib/queries';
  *
  * A festival reminder (国庆节, reminded 3 days before) to every linked cadre of
  * the seeded province through the real path: jobs/festival-reminders.ts
- * writes the outbox rows (1,000 recipients a row), the SENDING engineer's
+ * writes the outbox rows (1,000 recipients a row), the outbox
  * dispatcher puts them on the BullMQ queue, and the outbox worker delivers
  * them to the WeCom simulator (loopback). Measures enqueue time, drain rate
  * against the configured limits, and this process's peak RSS (worker and

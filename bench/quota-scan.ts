@@ -11,7 +11,7 @@ import { recording, savePlans, timed, type RecordedQuery } from './lib/queries';
  *
  * The weekly quota scan on the seeded province: every unit↔village link, every
  * cadre↔household link and every resident team member against the rules,
- * behind-only, through the JOBS engineer's set-based src/services/standing.ts
+ * behind-only, through the set-based src/services/standing.ts
  * (what the quota-reminders job reads), then the job itself end to end
  * (messages rendered and written to the outbox, removed afterwards).
  * Plans go to bench/plans/quota-*.txt.

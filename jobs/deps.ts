@@ -8,7 +8,7 @@ import type { Logger } from '../src/logger';
 export interface JobDeps {
   db: DataSource;
   logger: Logger;
-  /** Hands committed outbox row ids to delivery (SENDING's dispatcher); the sweeper covers its absence. */
+  /** Hands committed outbox row ids to delivery (the outbox dispatcher); the sweeper covers its absence. */
   dispatch?: (ids: number[]) => Promise<void>;
   /** jobs/outbox-sweeper.ts sweepOutbox, bound to its deps. */
   sweepOutbox?: (now: Date) => Promise<unknown>;

@@ -15,7 +15,7 @@ import {
  */
 
 /**
- * The WeCom client methods the console needs (SENDING's src/wecom/client.ts).
+ * The WeCom client methods the console needs (src/wecom/client.ts).
  * Optional on the deps: demo mode logs in through the demo page and never calls them.
  */
 export type ConsoleWecom = NonNullable<AppDeps['wecom']>;
