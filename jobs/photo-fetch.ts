@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { within } from '../src/services/deadline';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../src/logger';
 import { failPhoto, fetchAndStorePhoto, PhotoNotReady, stalePhotoIds, type PhotoFetchDeps } from '../src/services/photos/fetch';
@@ -30,14 +31,6 @@ export const photoJobId = (photoId: number) => `photo-${photoId}`;
 /** The chat waits at most this long for Redis; a photo not queued in time waits for the sweeper. */
 export const ENQUEUE_TIMEOUT_MS = 1000;
 
-/** The promise, or a rejection after ms (the work itself may still finish later). */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** What the chat needs to queue a fetch (bots/commands/image.ts). */
 export interface PhotoQueue {

@@ -59,6 +59,9 @@ const schema = z
     PUBLIC_URL: optionalText.pipe(z.url().optional()),
     SESSION_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     DATA_DIR: z.string().default('data'),
+    // Callbacks one server process answers with the chat's reply inline; beyond that the
+    // message goes to the inbound worker and its reply through the outbox (src/services/inbound.ts).
+    CHAT_INLINE_LIMIT: z.coerce.number().int().min(0).max(1000).default(2),
     // Photo storage in S3-compatible object storage (e.g. MinIO); all or none, else the local DATA_DIR.
     S3_ENDPOINT: optionalText.pipe(z.url().optional()),
     S3_BUCKET: optionalText.pipe(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').optional()),
@@ -137,6 +140,8 @@ export interface Config {
   publicUrl?: string;
   sessionSecret: string;
   dataDir: string;
+  /** Messages one server process processes inside their callbacks at once (passive replies); 0 = always the worker. */
+  chatInlineLimit: number;
   /** Photo storage in S3-compatible object storage; absent = files under dataDir. */
   s3?: S3Config;
 }
@@ -181,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret:
       e.SESSION_SECRET ?? createHmac('sha256', wecom.secret).update(`session:${e.ADMIN_TOKEN ?? ''}`).digest('hex'),
     dataDir: e.DATA_DIR,
+    chatInlineLimit: e.CHAT_INLINE_LIMIT,
     s3: e.S3_ENDPOINT
       ? { endpoint: e.S3_ENDPOINT, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY!, region: e.S3_REGION }
       : undefined,

@@ -17,6 +17,7 @@ import { demoSimulator } from './wecom/simulator/demo';
 import { createOutboxDispatcher } from './services/outbox-dispatch';
 import { startOutboxWorker } from '../jobs/outbox-worker';
 import { sweepOutbox } from '../jobs/outbox-sweeper';
+import { createInboundQueue, startInboundWorker } from '../jobs/inbound-queue';
 
 /**
  * Wires everything: `node dist/src/main.js` runs server and worker in one
@@ -58,19 +59,27 @@ async function main(argv: string[]): Promise<void> {
   if (role !== 'worker') {
     // Demo mode: the WeCom simulator answers at config.wecom.apiBase (this server's SIMULATOR_MOUNT).
     const simulator = config.demo ? demoSimulator(db, config.wecom) : undefined;
-    const app = createApp({ config, db, redis, logger, metrics, bot, wecom, dispatch: outbox.dispatch, simulator });
+    // A burst beyond what the callback processes inline goes to the inbound worker (jobs/inbound-queue.ts).
+    const inboundQueue = createInboundQueue({ redisUrl: config.redisUrl, logger });
+    const app = createApp({
+      config, db, redis, logger, metrics, bot, wecom, dispatch: outbox.dispatch, simulator, deferInbound: inboundQueue.enqueue,
+    });
     server = app.listen(config.port, () => {
       const base = `http://127.0.0.1:${config.port}`;
       logger.info({ url: base, demo: config.demo }, 'server listening');
       if (config.demo) logger.info({ url: `${base}/demo` }, 'demo mode: no WECOM_* credentials set');
     });
     closers.push(() => new Promise((resolve) => server!.close(resolve)));
+    closers.push(() => inboundQueue.close());
   }
 
   if (role !== 'server') {
     // Inbound messages the callback could not finish: processed again, replies by outbox.
     const retry = startInboundRetryLoop({ db, bot, logger, dispatch: outbox.dispatch });
     closers.push(() => retry.stop());
+    // Messages the callback stored but left to the worker: processed at once, replies by outbox.
+    const inboundWorker = startInboundWorker({ db, bot, logger, dispatch: outbox.dispatch, redisUrl: config.redisUrl });
+    closers.unshift(() => inboundWorker.close());
     // Scheduled jobs (jobs/schedules.ts): digests, reminders, follow-ups, auto-checkout.
     const jobs = await startWorker({
       db, logger, redisUrl: config.redisUrl,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import { setPriority } from 'node:os';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
 import { XMLParser } from 'fast-xml-parser';
@@ -12,7 +13,9 @@ import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/metrics';
 import { createDataSource } from '../../entities/data-source';
 import { createBot } from '../../bots';
-import { FLOOR_TABLE, type Stage } from './payloads';
+import { createInboundQueue, startInboundWorker } from '../../jobs/inbound-queue';
+import { createOutboxDispatcher } from '../../src/services/outbox-dispatch';
+import { FLOOR_TABLE, INBOUND_PREFIX, type Stage } from './payloads';
 
 /**
  * One server process of the chat benchmark, forked by bench/chat-throughput.ts
@@ -20,6 +23,7 @@ import { FLOOR_TABLE, type Stage } from './payloads';
  *   floor  — bare Koa: verify the signature and decrypt (nothing stored)
  *   insert — the same plus one INSERT … ON CONFLICT DO NOTHING
  *   full   — the real app (createApp as main.ts wires it): POST /wecom/callback
+ *   worker — the inbound worker that processes what `full` left to it (main.ts --worker)
  * It reports its port to the parent over IPC and stops on SIGTERM.
  */
 /** Same pool size as the app's DataSource default, so the floors are not given more connections. */
@@ -49,9 +53,9 @@ function floorApp(stage: 'floor' | 'insert', env: NodeJS.ProcessEnv, pool: Pool 
   return app;
 }
 
-async function start(stage: Stage): Promise<{ server: Server; close: () => Promise<void> }> {
+async function start(stage: Stage | 'worker'): Promise<{ server?: Server; close: () => Promise<void> }> {
   const env = process.env;
-  if (stage !== 'full') {
+  if (stage === 'floor' || stage === 'insert') {
     const pool = stage === 'insert' ? new Pool({ connectionString: env.DATABASE_URL, max: POOL_SIZE }) : null;
     const server = floorApp(stage, env, pool).listen(0, '127.0.0.1');
     return { server, close: async () => { await pool?.end(); } };
@@ -64,11 +68,32 @@ async function start(stage: Stage): Promise<{ server: Server; close: () => Promi
   const metrics = createMetrics();
   // as src/main.ts wires it, minus the photo queue (no pictures in this benchmark)
   const bot = createBot({ redis, logger, metrics, keyPrefix: 'bench:chat:' });
-  const app = createApp({ config, db, redis, logger, metrics, bot });
+  // Replies are written to the outbox and handed to BullMQ; nothing delivers them in this benchmark.
+  const outbox = createOutboxDispatcher({ db, redisUrl: config.redisUrl, logger, prefix: INBOUND_PREFIX });
+  if (stage === 'worker') {
+    // --worker-nice N: the worker yields the CPU to the callbacks (a burst's backlog can wait; WeCom's 5 s cannot).
+    setPriority(Number(env.BENCH_WORKER_NICE ?? 0));
+    const worker = startInboundWorker({
+      db, bot, logger, dispatch: outbox.dispatch, redisUrl: config.redisUrl, prefix: INBOUND_PREFIX,
+      concurrency: Number(env.BENCH_WORKER_CONCURRENCY ?? 4),
+    });
+    return {
+      close: async () => {
+        await worker.close();
+        await outbox.close();
+        redis.disconnect();
+        await db.destroy();
+      },
+    };
+  }
+  const queue = createInboundQueue({ redisUrl: config.redisUrl, prefix: INBOUND_PREFIX, logger });
+  const app = createApp({ config, db, redis, logger, metrics, bot, dispatch: outbox.dispatch, deferInbound: queue.enqueue });
   const server = app.listen(0, '127.0.0.1');
   return {
     server,
     close: async () => {
+      await queue.close();
+      await outbox.close();
       redis.disconnect();
       await db.destroy();
     },
@@ -76,18 +101,18 @@ async function start(stage: Stage): Promise<{ server: Server; close: () => Promi
 }
 
 async function main(): Promise<void> {
-  const stage = process.argv[2] as Stage;
-  if (!['floor', 'insert', 'full'].includes(stage)) throw new Error(`unknown stage ${stage}`);
+  const stage = process.argv[2] as Stage | 'worker';
+  if (!['floor', 'insert', 'full', 'worker'].includes(stage)) throw new Error(`unknown stage ${stage}`);
   const { server, close } = await start(stage);
   const report = () => {
-    const addr = server.address();
+    const addr = server?.address();
     process.send?.({ port: typeof addr === 'object' && addr ? addr.port : 0 });
   };
-  if (server.listening) report();
+  if (!server || server.listening) report();
   else server.once('listening', report);
   process.once('SIGTERM', () => {
-    server.close();
-    server.closeAllConnections();
+    server?.close();
+    server?.closeAllConnections();
     void close().finally(() => process.exit(0));
   });
 }

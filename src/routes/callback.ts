@@ -65,7 +65,7 @@ export function registerCallbackRoutes(router: Router, deps: AppDeps): void {
   };
   const log = deps.logger.child({ area: 'callback' });
   const clock = deps.clock ?? (() => new Date());
-  const inbound = { db: deps.db, bot: deps.bot, logger: deps.logger, dispatch: deps.dispatch };
+  const inbound = { db: deps.db, bot: deps.bot, logger: deps.logger, dispatch: deps.dispatch, defer: deps.deferInbound, inlineLimit: config.chatInlineLimit };
 
   const reject = (ctx: Context, err: unknown): never => {
     const e = isAppError(err) ? err : badRequest('bad_request', 'unreadable callback');

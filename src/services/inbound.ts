@@ -24,6 +24,14 @@ export interface InboundDeps {
    * without it the outbox sweeper picks them up on its next run.
    */
   dispatch?: (outboxIds: number[]) => Promise<void>;
+  /**
+   * Hands a stored row to the inbound worker (jobs/inbound-queue.ts) when this
+   * process is already processing `inlineLimit` messages; without it every
+   * message is processed inline.
+   */
+  defer?: (inboundId: number, receivedAt: Date) => void;
+  /** Inline processings at once before messages are deferred (CHAT_INLINE_LIMIT; default INLINE_CONCURRENCY). */
+  inlineLimit?: number;
 }
 
 /** What the sender reads when their message failed MAX_ATTEMPTS times (sent by outbox). */
@@ -33,6 +41,15 @@ const GAVE_UP_REPLY = '抱歉，您的消息未能处理成功，请稍后重新
 export const MAX_ATTEMPTS = 5;
 /** How long the callback waits for the chat before answering an empty 200 (WeCom gives up at 5 s). */
 export const INLINE_BUDGET_MS = 2000;
+/**
+ * Messages one process works on inside their callbacks at once. More than that
+ * (a morning burst) are stored, answered with an empty 200 at once and left to
+ * the inbound worker, whose replies go out through the outbox: the callback's
+ * latency stays that of one INSERT however long the queue.
+ */
+export const INLINE_CONCURRENCY = 2;
+/** Once a message had to be deferred, the following ones are too for this long (a burst is rarely one message). */
+export const BURST_HOLD_MS = 1000;
 /** Storing must be quick: when PostgreSQL is down WeCom should get a non-200 and retry. */
 export const STORE_TIMEOUT_MS = 2500;
 /** Once a passive reply is decided, how long its commit may take before we answer 503 instead. */
@@ -99,18 +116,8 @@ export async function processOne(
       if (row.status !== 'received') return { status: 'skipped' };
 
       const msg = { ...parseMessageXml(row.raw_xml), inboundId: id };
-      await manager.query('SAVEPOINT inbound_bot');
-      let text: string | null;
-      try {
-        text = (await deps.bot.handle(msg, { manager, now }))?.text ?? null;
-        await manager.query('RELEASE SAVEPOINT inbound_bot');
-      } catch (err) {
-        await manager.query('ROLLBACK TO SAVEPOINT inbound_bot');
-        let final: boolean;
-        ({ final, outboxIds } = await recordFailure(manager, id, err));
-        log.warn({ err: errorName(err), final, msgType: msg.msgType }, 'bot failed on an inbound message');
-        return { status: final ? 'failed' : 'retry' };
-      }
+      // A bot that throws rolls the whole transaction back; the catch below counts the attempt.
+      const text = (await deps.bot.handle(msg, { manager, now }))?.text ?? null;
 
       // Which events may be answered passively is not documented: their replies take the outbox.
       const via: Route = text === null ? 'none' : msg.msgType === 'event' ? 'outbox' : opts.decide();
@@ -126,12 +133,12 @@ export async function processOne(
     if (outboxIds.length > 0 && deps.dispatch) await deps.dispatch(outboxIds).catch(() => undefined);
     return outcome;
   } catch (err) {
-    // The transaction itself failed (lost connection, commit error): count it if we can.
+    // The bot failed, or the transaction itself did (lost connection, commit error): count it if we can.
     // A lock timeout only means another process holds the row; that is not the message's fault.
     if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) return { status: 'skipped' };
     const { final, outboxIds: ids } = await recordFailure(deps.db.manager, id, err).catch(() => ({ final: false, outboxIds: [] }));
     if (ids.length > 0 && deps.dispatch) await deps.dispatch(ids).catch(() => undefined);
-    log.warn({ err: errorName(err), final }, 'inbound transaction failed');
+    log.warn({ err: errorName(err), final }, 'inbound message failed');
     return { status: final ? 'failed' : 'retry' };
   }
 }
@@ -205,13 +212,18 @@ export async function handleInbound(
     throw new AppError('unavailable', 'inbound message not stored', '服务暂不可用，请稍后再试。', 503);
   }
 
+  if (deps.defer && shouldDefer(deps, opts.now, deps.inlineLimit ?? INLINE_CONCURRENCY)) {
+    deps.defer(stored.id, opts.now);
+    return { inboundId: stored.id, duplicate: stored.duplicate, passiveReply: null };
+  }
+
   // 'pending' until either the transaction claims the passive route or the budget runs out.
   let state: 'pending' | 'passive' | 'outbox' = 'pending';
   const decide = (): 'passive' | 'outbox' => {
     if (state === 'pending') state = 'passive';
     return state;
   };
-  const work = processOne(deps, stored.id, opts.now, { decide, skipLocked: false });
+  const work = countInFlight(deps, processOne(deps, stored.id, opts.now, { decide, skipLocked: false }));
   const result = { inboundId: stored.id, duplicate: stored.duplicate };
 
   const first = await within(work, opts.budgetMs ?? INLINE_BUDGET_MS);
@@ -230,6 +242,22 @@ export async function handleInbound(
   }
   const passiveReply = outcome.status === 'done' && outcome.via === 'passive' ? outcome.reply : null;
   return { ...result, passiveReply };
+}
+
+/** Per deps object (one per process in production): inline processings under way, and the burst hold. */
+const load = new WeakMap<InboundDeps, { inFlight: number; deferUntil: number }>();
+const loadOf = (deps: InboundDeps) => load.get(deps) ?? (load.set(deps, { inFlight: 0, deferUntil: 0 }), load.get(deps)!);
+
+function shouldDefer(deps: InboundDeps, now: Date, limit: number): boolean {
+  const l = loadOf(deps);
+  if (l.inFlight < limit && now.getTime() >= l.deferUntil) return false;
+  l.deferUntil = now.getTime() + BURST_HOLD_MS;
+  return true;
+}
+
+function countInFlight<T>(deps: InboundDeps, work: Promise<T>): Promise<T> {
+  loadOf(deps).inFlight++;
+  return work.finally(() => loadOf(deps).inFlight--);
 }
 
 /**
