@@ -13,10 +13,11 @@ const TEAM_LINE = (days: number, required: number) => `您今年累计到村${da
 const OWN_LINE = (visits: number, days: number) => `您今年第${visits}次到该村，累计${days}天。`;
 const NOT_LINKED = '（该村不是您单位的联系村）';
 
-export async function visitCountLine(env: CommandEnv, cadre: Cadre, villageId: number): Promise<string> {
+/** `viaUnit`: whether the village is one of the unit's 联村 villages, when the caller already knows. */
+export async function visitCountLine(env: CommandEnv, cadre: Cadre, villageId: number, viaUnit?: boolean): Promise<string> {
   const rules = await getRules(env.manager, ['village.visits_per_year', 'village.days_per_year', 'team.days_on_site_per_year']);
   const unitLinked = cadre.unitId !== null
-    && (await linkedVillages(env.manager, cadre, env.now)).some((v) => v.id === villageId && v.viaUnit);
+    && (viaUnit ?? (await linkedVillages(env.manager, cadre, env.now)).some((v) => v.id === villageId && v.viaUnit));
   const lines: string[] = [];
   if (unitLinked) {
     const c = await villageVisitCounts(env.manager, { unitId: cadre.unitId! }, villageId, env.now);

@@ -27,6 +27,8 @@ export interface VillageCandidate {
   aliases: string[];
   initials: string;
   linked: boolean;
+  /** Linked through the sender's unit (联村), as far as the resolver knows; undefined when it did not look. */
+  viaUnit?: boolean;
 }
 
 export type Resolution<T> =
@@ -103,7 +105,9 @@ export async function resolveVillage(
   const forms = [...tails, ...tails.map((t) => `${t}村`), ...tails.map((t) => `${t}社区`)];
   const linked = await linkedVillages(manager, cadre, now);
   const linkedIds = new Set(linked.map((v) => v.id));
-  const withLinked = (rows: Omit<VillageCandidate, 'linked'>[]) => rows.map((r) => ({ ...r, linked: linkedIds.has(r.id) }));
+  const viaUnit = new Set(linked.filter((v) => v.viaUnit).map((v) => v.id));
+  const withLinked = (rows: Omit<VillageCandidate, 'linked'>[]) =>
+    rows.map((r) => ({ ...r, linked: linkedIds.has(r.id), viaUnit: viaUnit.has(r.id) }));
   const rows: Omit<VillageCandidate, 'linked'>[] = await manager.query(
     `WITH ids AS (
        SELECT id FROM regions WHERE level = 4 AND name = ANY($1::text[])

@@ -25,7 +25,7 @@ export default defineCommand({
     if (result.kind === 'duplicate') {
       return DUPLICATE(formatShanghai(result.visit.startedAt), villagePath(v.fullName));
     }
-    const lines = [RECORDED(villagePath(v.fullName), formatShanghai(env.now)), await visitCountLine(env, env.cadre, v.id)];
+    const lines = [RECORDED(villagePath(v.fullName), formatShanghai(env.now)), await visitCountLine(env, env.cadre, v.id, v.viaUnit)];
     if (result.closed) {
       const prev = await env.manager.getRepository(Region).findOneByOrFail({ id: result.closed.villageId });
       lines.push(CLOSED_PREVIOUS(villagePath(prev.fullName), formatDuration(result.closed.durationMinutes ?? 0)));

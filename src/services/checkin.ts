@@ -57,13 +57,16 @@ export async function checkIn(
   // UPDATE still lets other rows reference the cadre meanwhile.
   await manager.query('SELECT 1 FROM cadres WHERE id = $1 FOR NO KEY UPDATE', [cadre.id]);
   const duplicateMinutes = await getRule(manager, 'checkin.duplicate_minutes');
-  const open = await openVisit(manager, cadre.id);
   const since = new Date(now.getTime() - duplicateMinutes * 60000);
-  if (open && open.villageId === villageId) return { kind: 'duplicate', visit: open };
-  const recent = await manager.getRepository(Visit).createQueryBuilder('v')
-    .where('v.cadre_id = :id AND v.village_id = :villageId AND v.revoked_at IS NULL AND v.started_at > :since',
+  // The open visit (to close, or a duplicate when it is here) and recent ones here, in one locked read.
+  const mine = await manager.getRepository(Visit).createQueryBuilder('v')
+    .where(`v.cadre_id = :id AND v.revoked_at IS NULL
+            AND (v.ended_at IS NULL OR (v.village_id = :villageId AND v.started_at > :since))`,
       { id: cadre.id, villageId, since })
-    .orderBy('v.started_at', 'DESC').getOne();
+    .orderBy('v.started_at', 'DESC').setLock('pessimistic_write').getMany();
+  const open = mine.find((v) => v.endedAt === null) ?? null;
+  if (open && open.villageId === villageId) return { kind: 'duplicate', visit: open };
+  const recent = mine.find((v) => v.villageId === villageId && v.startedAt > since);
   if (recent) return { kind: 'duplicate', visit: recent };
   const closed = open ? await closeVisit(manager, open, now) : null;
   const loc = input.location;
