@@ -4,6 +4,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity({ name: 'cadre_household_links' })
 @Index('cadre_household_links_cadre_idx', ['cadreId'])
 @Index('cadre_household_links_household_idx', ['householdId'])
+@Index('cadre_household_links_village_idx', ['villageId'])
 // Covering (INCLUDE cadre_id, valid_from, valid_to): migration 1763856600001.
 @Index('cadre_household_links_household_cover_idx', { synchronize: false })
 export class CadreHouseholdLink {
@@ -21,4 +22,20 @@ export class CadreHouseholdLink {
 
   @Column({ name: 'valid_to', type: 'date', nullable: true })
   validTo!: string | null;
+
+  // Village and this year's tally: filled and kept by triggers (migration 1763857000000).
+  @Column({ name: 'village_id', type: 'int' })
+  villageId!: number;
+
+  @Column({ name: 'tally_year', type: 'smallint', nullable: true })
+  tallyYear!: number | null;
+
+  @Column({ name: 'tally_visits', type: 'int', default: 0 })
+  tallyVisits!: number;
+
+  @Column({ name: 'tally_days', type: 'int', default: 0 })
+  tallyDays!: number;
+
+  @Column({ name: 'tally_talks', type: 'int', default: 0 })
+  tallyTalks!: number;
 }

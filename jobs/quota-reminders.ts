@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { weekStart } from '../src/services/digest-periods';
 import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox';
 import {
-  HOUSEHOLD_LINE, TEAM_LINE, VILLAGE_LINE, householdLinkStanding, standingTargets, teamStanding, unitLinkStanding,
+  HOUSEHOLD_LINE, TEAM_LINE, VILLAGE_LINE, householdsBehindByCadre, standingTargets, teamStanding, unitLinkStanding,
   type UnitLinkStanding,
 } from '../src/services/standing';
 import { shanghaiDate } from '../src/services/time';
@@ -29,7 +29,7 @@ export async function runQuotaReminders(deps: JobDeps, now: Date): Promise<JobSu
     await allowLargeScans(manager);
     const t = await standingTargets(manager);
     const villages = await unitLinkStanding(manager, now, t, {}, true);
-    const households = await householdLinkStanding(manager, now, t, {}, true);
+    const households = await householdsBehindByCadre(manager, now, t, MAX_HOUSEHOLD_LINES);
     const team = await teamStanding(manager, now, t, {}, true);
     const lines = new Map<number, string[]>();
     const add = (cadreId: number, line: string) => lines.get(cadreId)?.push(line) ?? lines.set(cadreId, [line]);
@@ -41,12 +41,9 @@ export async function runQuotaReminders(deps: JobDeps, now: Date): Promise<JobSu
       [[...villagesByUnit.keys()]]);
     for (const m of teamMembers) for (const v of villagesByUnit.get(m.unit_id)!) add(m.id, `· ${VILLAGE_LINE(v)}`);
 
-    const byCadre = new Map<number, typeof households>();
-    for (const h of households) byCadre.set(h.cadreId, [...(byCadre.get(h.cadreId) ?? []), h]);
-    for (const [cadreId, hs] of byCadre) {
-      hs.sort((a, b) => a.householdId - b.householdId);
-      for (const h of hs.slice(0, MAX_HOUSEHOLD_LINES)) add(cadreId, `· ${HOUSEHOLD_LINE(h)}`);
-      if (hs.length > MAX_HOUSEHOLD_LINES) add(cadreId, MORE_HOUSEHOLDS(hs.length - MAX_HOUSEHOLD_LINES));
+    for (const [cadreId, { behind, first }] of households) {
+      for (const h of first) add(cadreId, `· ${HOUSEHOLD_LINE(h)}`);
+      if (behind > first.length) add(cadreId, MORE_HOUSEHOLDS(behind - first.length));
     }
     for (const m of team) add(m.cadreId, `· ${TEAM_LINE(m)}`);
 

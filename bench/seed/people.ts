@@ -48,12 +48,12 @@ export function* householdRows(shape: Shape, rand: Rand): Generator<Cell[]> {
   }
 }
 
-export const HOUSEHOLD_LINK_COLUMNS = ['id', 'cadre_id', 'household_id', 'valid_from', 'valid_to'];
+export const HOUSEHOLD_LINK_COLUMNS = ['id', 'cadre_id', 'household_id', 'village_id', 'valid_from', 'valid_to'];
 
-/** Every household has one linked 干部 from 1 January (两个全覆盖). */
+/** Every household has one linked 干部 from 1 January (两个全覆盖); tallies are computed after the load. */
 export function* householdLinkRows(shape: Shape, clock: SeedClock): Generator<Cell[]> {
   const from = localDate(clock.yearStartMs);
   for (let h = 0; h < shape.sizes.households; h++) {
-    yield [h + 1, shape.ganbuId(shape.ganbuOfHousehold(h)), h + 1, from, null];
+    yield [h + 1, shape.ganbuId(shape.ganbuOfHousehold(h)), h + 1, shape.villageId(shape.villageOfHousehold(h)), from, null];
   }
 }

@@ -51,8 +51,9 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
             count(*) FILTER (WHERE x.${at} >= $6 AND x.${at} < $7) AS c1,
             count(*) FILTER (WHERE x.${at} >= $8 AND x.${at} < $9) AS c2,
             count(*) FILTER (WHERE x.${at} >= $10 AND x.${at} < $11) AS cov
-       FROM ${table} x JOIN regions r ON r.id = x.village_id
-      WHERE r.path LIKE $1 AND x.revoked_at IS NULL AND x.${at} >= $2 AND x.${at} < $3
+       FROM ${table} x
+      WHERE x.village_id IN (SELECT id FROM regions WHERE level = 4 AND path LIKE $1)
+        AND x.revoked_at IS NULL AND x.${at} >= $2 AND x.${at} < $3
       GROUP BY x.village_id`,
     [prefix, span[0], span[1], ...r0, ...r1, ...r2, ...w.coverage],
   ) as Promise<Record<string, unknown>[]>;
@@ -61,22 +62,26 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
   const villages = await db.query(`SELECT id, path FROM regions WHERE level = 4 AND path LIKE $1 ORDER BY path`, [prefix]);
   const visits = await activity('visits', 'started_at');
   const hvs = await activity('household_visits', 'visited_at');
+  // Linked households from the links' villages and tallies (one pass, no household visits);
+  // the festival window is a short range of household visits (household_visits_visited_idx).
   const households = await db.query(
-      `SELECT h.village_id AS id, count(*) AS linked,
-              count(*) FILTER (WHERE v.year_n > 0) AS visited, count(*) FILTER (WHERE v.fest_n > 0) AS fest
-         FROM households h JOIN regions r ON r.id = h.village_id
-         LEFT JOIN (
-           SELECT hv.household_id, count(*) FILTER (WHERE hv.visited_at >= $3) AS year_n,
-                  count(*) FILTER (WHERE hv.visited_at >= $5 AND hv.visited_at < $6) AS fest_n
-             FROM household_visits hv JOIN regions vr ON vr.id = hv.village_id
-            WHERE vr.path LIKE $1 AND hv.revoked_at IS NULL
-              AND hv.visited_at >= least($3::timestamptz, $5::timestamptz) AND hv.visited_at < $4
-            GROUP BY hv.household_id) v ON v.household_id = h.id
-        WHERE r.path LIKE $1 AND EXISTS (
-          SELECT 1 FROM cadre_household_links l WHERE l.household_id = h.id
-             AND l.valid_from <= $2::date AND (l.valid_to IS NULL OR l.valid_to > $2::date))
-        GROUP BY h.village_id`,
-      [prefix, w.today, w.year[0], w.now, fest[0], fest[1]],
+      `SELECT l.village_id AS id, count(DISTINCT l.household_id) AS linked,
+              count(DISTINCT l.household_id) FILTER (
+                WHERE l.tally_year = extract(year FROM $2::timestamptz AT TIME ZONE 'Asia/Shanghai') AND l.tally_visits > 0) AS visited
+         FROM cadre_household_links l
+        WHERE l.valid_from <= $1::date AND (l.valid_to IS NULL OR l.valid_to > $1::date)
+          ${prefix === '%' ? '' : 'AND l.village_id IN (SELECT id FROM regions WHERE path LIKE $3)'}
+        GROUP BY l.village_id`,
+      [w.today, w.year[0], ...(prefix === '%' ? [] : [prefix])],
+  );
+  const festival = await db.query(
+      `SELECT hv.village_id AS id, count(DISTINCT hv.household_id) AS fest
+         FROM household_visits hv
+        WHERE hv.village_id IN (SELECT id FROM regions WHERE level = 4 AND path LIKE $1) AND hv.revoked_at IS NULL AND hv.visited_at >= $2 AND hv.visited_at < least($3::timestamptz, $4::timestamptz)
+          AND EXISTS (SELECT 1 FROM cadre_household_links l WHERE l.household_id = hv.household_id
+                         AND l.valid_from <= $5::date AND (l.valid_to IS NULL OR l.valid_to > $5::date))
+        GROUP BY hv.village_id`,
+      [prefix, fest[0], fest[1], w.now, w.today],
   );
   const problems = await db.query(
       `SELECT p.village_id AS id,
@@ -85,20 +90,20 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
               count(*) FILTER (WHERE p.status = 'open' AND p.deadline < $2::date) AS overdue,
               count(*) FILTER (WHERE p.reported_at >= $5) AS reported_year,
               count(*) FILTER (WHERE p.reported_at >= $5 AND p.status = 'closed') AS closed_year
-         FROM problems p JOIN regions r ON r.id = p.village_id
-        WHERE r.path LIKE $1 AND p.revoked_at IS NULL
+         FROM problems p
+        WHERE p.village_id IN (SELECT id FROM regions WHERE level = 4 AND path LIKE $1) AND p.revoked_at IS NULL
         GROUP BY p.village_id`,
       [prefix, w.today, ...r0, w.year[0]],
   );
   const byId = (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [num(r.id), r]));
-  const [vi, hv, hh, pr] = [visits, hvs, households, problems].map(byId);
+  const [vi, hv, hh, fe, pr] = [visits, hvs, households, festival, problems].map(byId);
   return (villages as { id: number; path: string }[]).map(({ id, path }) => {
-    const a = vi.get(id) ?? {}, b = hv.get(id) ?? {}, h = hh.get(id) ?? {}, p = pr.get(id) ?? {};
+    const a = vi.get(id) ?? {}, b = hv.get(id) ?? {}, h = hh.get(id) ?? {}, f = fe.get(id) ?? {}, p = pr.get(id) ?? {};
     return {
       id, path,
       checkins: [num(a.c0), num(a.c1), num(a.c2)], householdVisits: [num(b.c0), num(b.c1), num(b.c2)],
       coveredVillage: num(a.cov) > 0 ? 1 : 0,
-      householdsLinked: num(h.linked), householdsVisitedYear: num(h.visited), festivalVisited: num(h.fest),
+      householdsLinked: num(h.linked), householdsVisitedYear: num(h.visited), festivalVisited: num(f.fest),
       problemsNew: num(p.new), problemsClosed: num(p.closed), problemsOverdue: num(p.overdue),
       problemsReportedYear: num(p.reported_year), problemsClosedYear: num(p.closed_year),
       paceLinks: 0, paceOnPace: 0, // filled from paceByVillageCadre
@@ -133,7 +138,7 @@ export async function paceByVillageCadre(
   db: Db, prefix: string, w: Windows, t: StandingTargets,
 ): Promise<VillageCadrePace[]> {
   const all = prefix === '%';
-  const filter = all ? '' : 'AND h.village_id IN (SELECT id FROM regions WHERE path LIKE $8)';
+  const filter = all ? '' : 'AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8)';
   const rows: Record<string, unknown>[] = await db.query(
     `SELECT x.village_id, x.cadre_id, count(*) AS links,
             count(*) FILTER (WHERE x.visits >= x.required_visits AND x.days >= x.required_days
@@ -141,7 +146,7 @@ export async function paceByVillageCadre(
             count(*) FILTER (WHERE x.visits < x.required_visits OR x.days < x.required_days
                                OR x.talks < x.required_talks) AS behind,
             sum(greatest(0, x.required_visits - x.visits)) AS owed
-       FROM (${householdLinkSql(filter, false, false, all ? '' : filter.replace('h.village_id', 'hv.village_id'))}) x
+       FROM (${householdLinkSql(filter, false, false, false)}) x
       GROUP BY x.village_id, x.cadre_id`,
     [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, ...(all ? [] : [prefix])],
   );

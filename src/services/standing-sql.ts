@@ -86,32 +86,39 @@ export function unitLinkSql(filter: string, behindOnly: boolean, visitFilter = '
 
 const SINCE_TS = (day: string) => `(${day}::timestamp AT TIME ZONE 'Asia/Shanghai')`;
 
+/** The link's tally when it is for the year being asked ($3 is that year's first instant), else 0. */
+const TALLY = (col: string) =>
+  `CASE WHEN chl.tally_year = extract(year FROM $3::timestamptz AT TIME ZONE 'Asia/Shanghai') THEN chl.${col} ELSE 0 END`;
+
 /**
  * Cadre→household links: visits, distinct days and talks since the link's start,
- * from household visits pre-aggregated per (cadre, household, day).
- * Extra params: $5 visits, $6 days, $7 talks targets. `visitFilter` narrows the
- * household visits scanned (alias hv) the same way `filter` narrows the links.
+ * from the tally each link carries (kept by triggers on household_visits:
+ * migration 1763857000000), so all 5 million links are one pass over one table.
+ * What a link owes by now depends only on its start day, so it is computed once
+ * per day of the year into arrays (req) and looked up by day number.
+ * Extra params: $5 visits, $6 days, $7 talks targets. `householder`: join
+ * households for the name (per-link lists need it; the grouped figures do not).
  */
-export function householdLinkSql(filter: string, behindOnly: boolean, ordered = filter !== '', visitFilter = ''): string {
+export function householdLinkSql(filter: string, behindOnly: boolean, ordered = filter !== '', householder = true): string {
+  const jan1 = `($3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date`;
+  const owed = (target: string) => `array_agg(${REQUIRED(target, SINCE_TS('d::date'))} ORDER BY d)`;
   return `
-    WITH hvd AS (
-      SELECT hv.cadre_id, hv.household_id, (hv.visited_at AT TIME ZONE 'Asia/Shanghai')::date AS d,
-             count(*)::int AS n, (count(*) FILTER (WHERE hv.talk))::int AS t
-        FROM household_visits hv
-       WHERE hv.revoked_at IS NULL AND hv.visited_at >= $3 AND hv.visited_at < $4 ${visitFilter}
-       GROUP BY 1, 2, 3
-    ), s AS (
-      SELECT chl.cadre_id, chl.household_id, h.householder, h.village_id,
-             coalesce(sum(hvd.n), 0)::int AS visits, count(hvd.d)::int AS days, coalesce(sum(hvd.t), 0)::int AS talks,
-             ${REQUIRED('$5', SINCE_TS(SINCE_DATE('chl.valid_from')))} AS required_visits,
-             ${REQUIRED('$6', SINCE_TS(SINCE_DATE('chl.valid_from')))} AS required_days,
-             ${REQUIRED('$7', SINCE_TS(SINCE_DATE('chl.valid_from')))} AS required_talks
-        FROM cadre_household_links chl JOIN households h ON h.id = chl.household_id
+    WITH req AS MATERIALIZED (
+      SELECT ${owed('$5')} AS visits, ${owed('$6')} AS days, ${owed('$7')} AS talks
+        FROM generate_series(${jan1}, $2::date, interval '1 day') d
+    ), l AS (
+      SELECT chl.cadre_id, chl.household_id, ${householder ? 'h.householder' : 'NULL::text AS householder'}, chl.village_id,
+             ${TALLY('tally_visits')} AS visits, ${TALLY('tally_days')} AS days, ${TALLY('tally_talks')} AS talks,
+             ${SINCE_DATE('chl.valid_from')} - ${jan1} + 1 AS day_no
+        FROM cadre_household_links chl ${householder ? 'JOIN households h ON h.id = chl.household_id' : ''}
         JOIN cadres c ON c.id = chl.cadre_id AND c.active
-        LEFT JOIN hvd ON hvd.cadre_id = chl.cadre_id AND hvd.household_id = chl.household_id
-             AND hvd.d >= ${SINCE_DATE('chl.valid_from')}
        WHERE ${CURRENT('chl')} ${filter}
-       GROUP BY chl.id, h.id
+    ), s AS (
+      SELECT l.cadre_id, l.household_id, l.householder, l.village_id, l.visits, l.days, l.talks,
+             (SELECT visits FROM req)[l.day_no] AS required_visits,
+             (SELECT days FROM req)[l.day_no] AS required_days,
+             (SELECT talks FROM req)[l.day_no] AS required_talks
+        FROM l
     )
     SELECT * FROM s
     ${behindOnly ? 'WHERE visits < required_visits OR days < required_days OR talks < required_talks' : ''}

@@ -137,16 +137,47 @@ export async function householdLinkStanding(
 ): Promise<HouseholdLinkStanding[]> {
   const params = [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks];
   const filter = where(f, params, { cadre: 'chl.cadre_id', unit: 'c.unit_id' });
-  const n = `$${params.length}`;
-  const visitFilter = f.cadreId !== undefined ? `AND hv.cadre_id = ${n}`
-    : f.unitId !== undefined ? `AND hv.cadre_id IN (SELECT id FROM cadres WHERE unit_id = ${n})` : '';
-  const rows: Record<string, unknown>[] = await db.query(householdLinkSql(filter, behindOnly, filter !== '', visitFilter), params);
+  const rows: Record<string, unknown>[] = await db.query(householdLinkSql(filter, behindOnly), params);
   return rows.map((r) => ({
     cadreId: r.cadre_id as number, householdId: r.household_id as number, householder: r.householder as string,
     villageId: r.village_id as number, visits: r.visits as number, days: r.days as number, talks: r.talks as number,
     requiredVisits: r.required_visits as number, requiredDays: r.required_days as number,
     requiredTalks: r.required_talks as number,
   }));
+}
+
+/**
+ * Cadres behind pace on household links: for each, how many links are behind
+ * and the first `limit` of them by household id (with the householder's name).
+ * The window keeps the rest in PostgreSQL: the weekly reminder lists a few.
+ */
+export async function householdsBehindByCadre(
+  db: Db, now: Date, t: StandingTargets, limit: number,
+): Promise<Map<number, { behind: number; first: HouseholdLinkStanding[] }>> {
+  const params = [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks, limit];
+  const rows: Record<string, unknown>[] = await db.query(
+    `WITH b AS (${householdLinkSql('', true, false, false)}),
+     r AS (SELECT b.*, row_number() OVER (PARTITION BY b.cadre_id ORDER BY b.household_id) AS rn,
+                  count(*) OVER (PARTITION BY b.cadre_id) AS behind_n FROM b)
+     SELECT r.cadre_id, r.household_id, h.householder, r.village_id, r.visits, r.days, r.talks,
+            r.required_visits, r.required_days, r.required_talks, r.behind_n
+       FROM r JOIN households h ON h.id = r.household_id
+      WHERE r.rn <= $8`,
+    params,
+  );
+  const out = new Map<number, { behind: number; first: HouseholdLinkStanding[] }>();
+  for (const r of rows) {
+    const cadreId = r.cadre_id as number;
+    const entry = out.get(cadreId) ?? (out.set(cadreId, { behind: Number(r.behind_n), first: [] }), out.get(cadreId)!);
+    entry.first.push({
+      cadreId, householdId: r.household_id as number, householder: r.householder as string,
+      villageId: r.village_id as number, visits: r.visits as number, days: r.days as number, talks: r.talks as number,
+      requiredVisits: r.required_visits as number, requiredDays: r.required_days as number,
+      requiredTalks: r.required_talks as number,
+    });
+  }
+  for (const { first } of out.values()) first.sort((a, b) => a.householdId - b.householdId);
+  return out;
 }
 
 export async function teamStanding(

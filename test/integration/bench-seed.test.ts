@@ -71,6 +71,14 @@ test('the region tree, coverage and records are consistent with the product rule
   // the ledger has closed, open and overdue problems
   expect(await one("SELECT count(*) FROM problems WHERE status = 'closed'")).toBeGreaterThan(500);
   expect(await one("SELECT count(*) FROM problems WHERE status = 'open' AND deadline < '2026-11-23'")).toBeGreaterThan(0);
+  // each 联户 link carries its village and the tally the triggers would have kept (the load bypassed them)
+  expect(await one('SELECT sum(tally_visits) FROM cadre_household_links')).toBe(await one('SELECT count(*) FROM household_visits WHERE revoked_at IS NULL'));
+  expect(await one(`SELECT count(*) FROM cadre_household_links l
+                      JOIN households h ON h.id = l.household_id,
+                      household_link_tally(l.cadre_id, l.household_id, l.valid_from) t
+                     WHERE l.village_id <> h.village_id
+                        OR (l.tally_year, l.tally_visits, l.tally_days, l.tally_talks)
+                           IS DISTINCT FROM (t.tally_year, t.tally_visits, t.tally_days, t.tally_talks)`)).toBe(0);
   // sequences continue after the copied ids
   const [{ id }] = await t.db.query(`INSERT INTO units (name) VALUES ('bench-test-unit') RETURNING id`);
   expect(id).toBe(await one('SELECT count(*) FROM units'));

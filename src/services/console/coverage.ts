@@ -6,9 +6,10 @@ import { consoleRead } from './read';
 
 /**
  * 两个全覆盖 for a scope: every village has a linked unit, every household a
- * linked cadre. One grouped pass over the subtree's villages (regions_path_idx)
- * and their households (households_village_householder_uq), split by child
- * region for the drill-down, plus the first gaps by name.
+ * linked cadre. Grouped passes over the subtree's villages (regions_path_idx),
+ * their households (households_village_householder_uq) and their links
+ * (cadre_household_links_village_idx), split by child region for the
+ * drill-down, plus the first gaps by name.
  */
 
 type Db = DataSource | EntityManager;
@@ -40,15 +41,16 @@ export async function coverage(db: Db, scope: Region, now: Date): Promise<Covera
               EXISTS (SELECT 1 FROM unit_village_links l WHERE l.village_id = r.id AND ${VALID_ON('l')}) AS linked
          FROM regions r WHERE r.path LIKE $1 AND r.level = 4),
      hs AS (
-       SELECT vs.child, count(*)::int AS households,
-              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM cadre_household_links c
-                                WHERE c.household_id = h.id AND ${VALID_ON('c')}))::int AS linked
-         FROM vs JOIN households h ON h.village_id = vs.id GROUP BY vs.child)
+       SELECT vs.child, count(*)::int AS households FROM vs JOIN households h ON h.village_id = vs.id GROUP BY vs.child),
+     ls AS (
+       -- households with a current link, from the links' own village (cadre_household_links_village_idx)
+       SELECT vs.child, count(DISTINCT c.household_id)::int AS linked
+         FROM vs JOIN cadre_household_links c ON c.village_id = vs.id AND ${VALID_ON('c')} GROUP BY vs.child)
      SELECT v.child, c.name, v.villages, v.linked AS "linkedVillages",
-            coalesce(hs.households, 0) AS households, coalesce(hs.linked, 0) AS "linkedHouseholds"
+            coalesce(hs.households, 0) AS households, coalesce(ls.linked, 0) AS "linkedHouseholds"
        FROM (SELECT child, count(*)::int AS villages, count(*) FILTER (WHERE linked)::int AS linked FROM vs GROUP BY child) v
        JOIN regions c ON c.id = v.child
-       LEFT JOIN hs ON hs.child = v.child
+       LEFT JOIN hs ON hs.child = v.child LEFT JOIN ls ON ls.child = v.child
       ORDER BY c.name`,
     params,
   ));

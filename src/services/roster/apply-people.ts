@@ -20,12 +20,13 @@ async function count(q: PoolClient, sql: string): Promise<number> {
 
 /**
  * Opens, re-dates and closes links for the pairs in `pairs` (owner_id, target_id, valid_from).
- * `closeWhere` picks the open links the file replaces.
+ * `closeWhere` picks the open links the file replaces; `carry` names a further column of
+ * `pairs` stored on new links.
  */
 async function syncLinks(
   q: PoolClient,
   days: LinkDays,
-  t: { table: string; owner: string; target: string; pairs: string; closeWhere: string },
+  t: { table: string; owner: string; target: string; pairs: string; closeWhere: string; carry?: string },
   report: SheetReport,
 ): Promise<void> {
   const closed = await q.query(
@@ -39,8 +40,8 @@ async function syncLinks(
   );
   // An undated link counts from 1 January of the year it is first imported; an open one keeps its date.
   const opened = await q.query(
-    `INSERT INTO ${t.table} (${t.owner}, ${t.target}, valid_from)
-     SELECT p.owner_id, p.target_id, COALESCE(p.valid_from, $1::date) FROM ${t.pairs} p
+    `INSERT INTO ${t.table} (${t.owner}, ${t.target}, valid_from${t.carry ? `, ${t.carry}` : ''})
+     SELECT p.owner_id, p.target_id, COALESCE(p.valid_from, $1::date)${t.carry ? `, p.${t.carry}` : ''} FROM ${t.pairs} p
       WHERE NOT EXISTS (SELECT 1 FROM ${t.table} l
                          WHERE l.${t.owner} = p.owner_id AND l.${t.target} = p.target_id AND l.valid_to IS NULL)
       ORDER BY p.target_id, p.owner_id`,
@@ -118,7 +119,7 @@ export async function applyHouseholds(q: PoolClient, days: LinkDays, report: She
   report.updated = updated.rowCount ?? 0;
   report.unchanged = report.rows - report.created - report.updated;
   await q.query(`CREATE TEMP TABLE hl ON COMMIT DROP AS
-    SELECT h.id AS target_id, hh.cadre_id AS owner_id, hh.valid_from
+    SELECT h.id AS target_id, hh.cadre_id AS owner_id, hh.valid_from, hh.village_id
       FROM hh JOIN households h ON h.village_id = hh.village_id AND h.householder = hh.householder;
     ANALYZE hl`);
   await syncLinks(q, days, {
@@ -126,6 +127,7 @@ export async function applyHouseholds(q: PoolClient, days: LinkDays, report: She
     owner: 'cadre_id',
     target: 'household_id',
     pairs: 'hl',
+    carry: 'village_id', // the link trigger then skips looking the village up for each new link
     closeWhere: `EXISTS (SELECT 1 FROM hl WHERE hl.target_id = l.household_id AND hl.owner_id <> l.cadre_id)`,
   }, report);
 }
