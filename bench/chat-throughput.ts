@@ -8,14 +8,17 @@ import { runLoad, type LoadResult } from './lib/cannon';
 import { FLOOR_TABLE, benchCreds, callbackPost, wecomEnv, type BenchCreds, type Stage } from './chat/payloads';
 
 /**
- * npm run bench:chat [-- --duration 10 --connections 4,16,64 --database-url …]
+ * npm run bench:chat [-- --duration 10 --connections 4,16,64 --worker-nice 0 --worker-concurrency 4 --database-url …]
  *
  * Chat path throughput on loopback: autocannon (this process) posts real
  * encrypted `签到 <village>` callbacks, every one from a different cadre of the
  * seeded province with a unique MsgId, to one server process per stage (a
  * forked child, so load generator and server do not share an event loop).
  * Stages: the verify+decrypt floor, the floor plus one INSERT … ON CONFLICT DO
- * NOTHING, and the real app. Rows the full stage writes are deleted afterwards.
+ * NOTHING, and the real app as deployed: a server process and an inbound worker
+ * process (CHAT_INLINE_LIMIT default). After each load level of the full stage
+ * it waits until the worker has processed every deferred message and reports
+ * the drain and the end-to-end rate. Rows the full stage writes are deleted afterwards.
  */
 const TARGET_RATIO = 0.6;
 const TARGET_P99_MS = 50;
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
   const maxMessages = numberFlag(flags, 'cadres', 200_000);
   /** --cpu-prof <dir>: each server writes a V8 CPU profile there when it stops. */
   const profDir = flags['cpu-prof'] === undefined ? undefined : stringFlag(flags, 'cpu-prof', '');
-  console.log(`# npm run bench:chat -- --duration ${seconds} --connections ${levels.join(',')} --database-url ${databaseUrl}`);
+  console.log(`# npm run bench:chat -- --duration ${seconds} --connections ${levels.join(',')} --worker-nice ${numberFlag(flags, 'worker-nice', 0)} --worker-concurrency ${numberFlag(flags, 'worker-concurrency', 4)} --database-url ${databaseUrl}`);
 
   console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const db = new Client({ connectionString: databaseUrl });
@@ -105,7 +108,12 @@ async function main(): Promise<void> {
   )).rows[0];
 
   const creds: BenchCreds = benchCreds();
-  const env = { ...wecomEnv(creds), DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'info' };
+  const env = {
+    ...wecomEnv(creds), DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'info',
+    // --worker-nice N (0–19) and --worker-concurrency N for the inbound worker process of the full stage
+    BENCH_WORKER_NICE: String(numberFlag(flags, 'worker-nice', 0)),
+    BENCH_WORKER_CONCURRENCY: String(numberFlag(flags, 'worker-concurrency', 4)),
+  };
   const msgBase = `${Date.now() % 1e12}`;
   let sent = 0;
   let cadreCursor = 0;

@@ -71,7 +71,7 @@ async function start(stage: Stage | 'worker'): Promise<{ server?: Server; close:
   // Replies are written to the outbox and handed to BullMQ; nothing delivers them in this benchmark.
   const outbox = createOutboxDispatcher({ db, redisUrl: config.redisUrl, logger, prefix: INBOUND_PREFIX });
   if (stage === 'worker') {
-    // --worker-nice N: the worker yields the CPU to the callbacks (a burst's backlog can wait; WeCom's 5 s cannot).
+    // --worker-nice: the worker yields the CPU to the callbacks (a burst's backlog can wait; WeCom's 5 s cannot).
     setPriority(Number(env.BENCH_WORKER_NICE ?? 0));
     const worker = startInboundWorker({
       db, bot, logger, dispatch: outbox.dispatch, redisUrl: config.redisUrl, prefix: INBOUND_PREFIX,

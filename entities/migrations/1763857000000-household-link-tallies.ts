@@ -78,9 +78,15 @@ export class HouseholdLinkTallies1763857000000 implements MigrationInterface {
         IF NEW.village_id IS NULL OR (TG_OP = 'UPDATE' AND NEW.household_id <> OLD.household_id) THEN
           SELECT h.village_id INTO NEW.village_id FROM households h WHERE h.id = NEW.household_id;
         END IF;
-        SELECT t.tally_year, t.tally_visits, t.tally_days, t.tally_talks
-          INTO NEW.tally_year, NEW.tally_visits, NEW.tally_days, NEW.tally_talks
-          FROM household_link_tally(NEW.cadre_id, NEW.household_id, NEW.valid_from) t;
+        -- A roster import opens millions of links to households nobody has visited yet:
+        -- one cached index probe answers those without calling the counting function.
+        IF EXISTS (SELECT 1 FROM household_visits hv WHERE hv.household_id = NEW.household_id AND hv.cadre_id = NEW.cadre_id) THEN
+          SELECT t.tally_year, t.tally_visits, t.tally_days, t.tally_talks
+            INTO NEW.tally_year, NEW.tally_visits, NEW.tally_days, NEW.tally_talks
+            FROM household_link_tally(NEW.cadre_id, NEW.household_id, NEW.valid_from) t;
+        ELSE
+          NEW.tally_year := NULL; NEW.tally_visits := 0; NEW.tally_days := 0; NEW.tally_talks := 0;
+        END IF;
         RETURN NEW;
       END $$`);
     await q.query(`CREATE TRIGGER cadre_household_links_fill
