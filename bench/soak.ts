@@ -12,7 +12,7 @@ import { createBot } from '../bots';
 import { openDatabase, migrate } from '../entities/data-source';
 import { importRoster } from '../src/services/roster';
 import { projectRoot } from '../src/routes/console/assets';
-import { processPending, startInboundRetryLoop } from '../src/services/inbound';
+import { processPending, startInboundRetryLoop } from '../src/services/inbound-retry';
 import { createOutboxDispatcher } from '../src/services/outbox-dispatch';
 import { createWecomClient } from '../src/wecom/client';
 import { CALLBACK_PATH } from '../src/routes/callback';

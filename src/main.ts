@@ -8,7 +8,7 @@ import { createApp } from './app';
 import { openDatabase } from '../entities/data-source';
 import { loadDemoRosterIfEmpty } from './demo';
 import { createBot } from '../bots';
-import { processPending, startInboundRetryLoop } from './services/inbound';
+import { processPending, startInboundRetryLoop } from './services/inbound-retry';
 import { startWorker } from '../jobs/worker';
 import { createPhotoQueue } from '../jobs/photo-fetch';
 import { createPhotoStorage } from './services/photos/storage';

@@ -4,7 +4,6 @@ import type { Logger } from '../logger';
 import { AppError } from '../errors';
 import { parseMessageXml, type ParsedMessage } from '../wecom/envelope';
 import { addToOutbox, textMessage } from './outbox';
-import { repeatEvery } from './repeat';
 
 /**
  * Inbound WeCom messages: stored first (unique dedup key, so WeCom's retries
@@ -12,7 +11,8 @@ import { repeatEvery } from './repeat';
  * transaction that locks the row, calls the bot, and marks the row done with
  * its reply. A reply goes back passively in the HTTP answer when it is ready
  * within the time budget; otherwise it is written to the outbox as
- * `reply:<inboundId>`. Rows left unprocessed are picked up by processPending.
+ * `reply:<inboundId>`. Rows left unprocessed are picked up by processPending
+ * (inbound-retry.ts).
  */
 
 export interface InboundDeps {
@@ -179,7 +179,7 @@ function errorText(err: unknown): string {
   return `${e.name}${code ? ` ${String(code)}` : ''}: ${e.message}`.slice(0, 1000);
 }
 
-function errorName(err: unknown): string {
+export function errorName(err: unknown): string {
   const code = (err as { code?: unknown })?.code;
   return `${err instanceof Error ? err.name : typeof err}${code ? `/${String(code)}` : ''}`;
 }
@@ -212,7 +212,8 @@ export async function handleInbound(
     throw new AppError('unavailable', 'inbound message not stored', '服务暂不可用，请稍后再试。', 503);
   }
 
-  if (deps.defer && shouldDefer(deps, opts.now, deps.inlineLimit ?? INLINE_CONCURRENCY)) {
+  // A WeCom retry stays inline: its first answer may have been lost, and the row's reply is ready to repeat.
+  if (deps.defer && !stored.duplicate && shouldDefer(deps, opts.now, deps.inlineLimit ?? INLINE_CONCURRENCY)) {
     deps.defer(stored.id, opts.now);
     return { inboundId: stored.id, duplicate: stored.duplicate, passiveReply: null };
   }
@@ -258,53 +259,6 @@ function shouldDefer(deps: InboundDeps, now: Date, limit: number): boolean {
 function countInFlight<T>(deps: InboundDeps, work: Promise<T>): Promise<T> {
   loadOf(deps).inFlight++;
   return work.finally(() => loadOf(deps).inFlight--);
-}
-
-/**
- * Processes rows still 'received' (budget ran out, the bot failed, the process
- * died) and sends their replies through the outbox. A row is retried after
- * minAgeSeconds·2^attempts, so a failing message backs off and after
- * MAX_ATTEMPTS is marked failed. Safe to run in several processes at once.
- */
-export async function processPending(
-  deps: InboundDeps,
-  now: Date,
-  opts: { minAgeSeconds?: number; limit?: number } = {},
-): Promise<{ done: number; retry: number; failed: number }> {
-  const ids: { id: number }[] = await deps.db.query(
-    `SELECT id FROM inbound_messages
-     WHERE status = 'received'
-       AND received_at <= $1::timestamptz - make_interval(secs => $2::double precision * power(2, attempts))
-     ORDER BY id
-     LIMIT $3`,
-    [now, opts.minAgeSeconds ?? 10, opts.limit ?? 200],
-  );
-  const counts = { done: 0, retry: 0, failed: 0 };
-  for (const { id } of ids) {
-    const outcome = await processOne(deps, id, now, { decide: () => 'outbox', skipLocked: true });
-    if (outcome.status === 'done') counts.done += outcome.duplicate ? 0 : 1;
-    else if (outcome.status === 'retry') counts.retry++;
-    else if (outcome.status === 'failed') counts.failed++;
-  }
-  if (ids.length > 0) deps.logger.child({ area: 'inbound' }).info(counts, 'pending inbound messages processed');
-  return counts;
-}
-
-/**
- * Runs processPending every intervalMs until stopped (the worker process
- * calls this; a BullMQ schedule may call processPending as well — rows are
- * locked with SKIP LOCKED, so overlapping runs are harmless).
- */
-export function startInboundRetryLoop(
-  deps: InboundDeps,
-  opts: { intervalMs?: number; clock?: () => Date } = {},
-): { stop(): Promise<void> } {
-  const clock = opts.clock ?? (() => new Date());
-  return repeatEvery(
-    opts.intervalMs ?? 10_000,
-    () => processPending(deps, clock()),
-    (err) => deps.logger.child({ area: 'inbound' }).error({ err: errorName(err) }, 'inbound retry loop failed'),
-  );
 }
 
 /** The promise's value, or 'timeout' when it takes longer than ms (the promise keeps running). */

@@ -8,7 +8,7 @@ import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createMetrics, type Metrics } from '../../src/metrics';
-import { processPending } from '../../src/services/inbound';
+import { processPending } from '../../src/services/inbound-retry';
 import type { IncomingMessage } from '../../bots/types';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { REDIS_URL } from '../helpers/urls';

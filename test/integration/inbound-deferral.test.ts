@@ -4,7 +4,7 @@ import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/metrics';
-import { processPending } from '../../src/services/inbound';
+import { processPending } from '../../src/services/inbound-retry';
 import { createInboundQueue, startInboundWorker } from '../../jobs/inbound-queue';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { REDIS_URL } from '../helpers/urls';
@@ -52,8 +52,8 @@ async function serve(env: Record<string, string>, bot: ReturnType<typeof recordi
   const app = createApp({ config, db: t.db, redis, logger, metrics: createMetrics(), bot, deferInbound: queue.enqueue });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const port = (server.address() as { port: number }).port;
-  const post = async (from: string) => {
-    const p = signedPost(creds, textXml(from, '签到 丁门村', String(7_000_000_000_000_000_000n + BigInt(++n))));
+  const post = async (from: string, msgId = String(7_000_000_000_000_000_000n + BigInt(++n))) => {
+    const p = signedPost(creds, textXml(from, '签到 丁门村', msgId));
     const res = await fetch(`http://127.0.0.1:${port}${p.url}`, { method: 'POST', body: p.body });
     return { status: res.status, body: await res.text() };
   };
@@ -127,5 +127,25 @@ test('Redis refusing the hand-off: the callback still answers, and the retry loo
     expect(out).toEqual([{ recipient: 'offline' }]);
   } finally {
     await app.close();
+  }
+});
+
+test('a WeCom retry is never deferred: a reply that went back passively is repeated, even in a burst', async () => {
+  const { bot, calls } = recordingBot(() => '已签到');
+  const calm = await serve({ CHAT_INLINE_LIMIT: '1000' }, bot, 'test-defer-retry');
+  const busy = await serve({ CHAT_INLINE_LIMIT: '0' }, bot, 'test-defer-retry');
+  try {
+    const msgId = '7100000000000000001';
+    const first = await calm.post('retried', msgId);
+    expect(openReply(creds, first.body)).toContain('已签到');
+    // WeCom did not see that answer and retries on another server, which defers every new message
+    const again = await busy.post('retried', msgId);
+    expect(again.status).toBe(200);
+    expect(openReply(creds, again.body)).toContain('已签到');
+    expect(calls).toHaveLength(1);
+    expect(await t.db.query('SELECT count(*)::int AS n FROM outbox_messages')).toEqual([{ n: 0 }]);
+  } finally {
+    await calm.close();
+    await busy.close();
   }
 });

@@ -5,7 +5,7 @@ import { runDigest } from '../../../jobs/digest';
 import { startOutboxWorker } from '../../../jobs/outbox-worker';
 import { addToOutbox, textMessage } from '../../../src/services/outbox';
 import { createOutboxDispatcher } from '../../../src/services/outbox-dispatch';
-import { processPending } from '../../../src/services/inbound';
+import { processPending } from '../../../src/services/inbound-retry';
 import { createWecomClient } from '../../../src/wecom/client';
 import { startSimulator } from '../../../src/wecom/simulator';
 import { createTestDb, testPrefix } from '../../helpers/db';
