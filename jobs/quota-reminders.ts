@@ -22,6 +22,8 @@ const UNIT_HEAD = '【联村进度提醒】以下单位的联系村进村次数�
 const UNIT_LINE = (v: UnitLinkStanding) => `${v.unitName} 联系${VILLAGE_LINE(v)}`;
 const MORE_HOUSEHOLDS = (n: number) => `· 另有${n}户未达进度`;
 const MAX_HOUSEHOLD_LINES = 5;
+/** Cadre ids per read of household shortfalls (a province has ~500,000 cadres). */
+const CADRE_CHUNK = 50_000;
 
 export async function runQuotaReminders(deps: JobDeps, now: Date): Promise<JobSummary> {
   const week = weekStart(shanghaiDate(now));
@@ -29,34 +31,47 @@ export async function runQuotaReminders(deps: JobDeps, now: Date): Promise<JobSu
     await allowLargeScans(manager);
     const t = await standingTargets(manager);
     const villages = await unitLinkStanding(manager, now, t, {}, true);
-    const households = await householdsBehindByCadre(manager, now, t, MAX_HOUSEHOLD_LINES);
     const team = await teamStanding(manager, now, t, {}, true);
-    const lines = new Map<number, string[]>();
-    const add = (cadreId: number, line: string) => lines.get(cadreId)?.push(line) ?? lines.set(cadreId, [line]);
-
+    // Lines of resident team members (their unit's 联村 shortfall, their own days): a few thousand.
+    const teamLines = new Map<number, { villages: string[]; own: string[] }>();
+    const teamEntry = (id: number) => teamLines.get(id) ?? (teamLines.set(id, { villages: [], own: [] }), teamLines.get(id)!);
     const villagesByUnit = new Map<number, UnitLinkStanding[]>();
     for (const v of villages) villagesByUnit.set(v.unitId, [...(villagesByUnit.get(v.unitId) ?? []), v]);
     const teamMembers: { id: number; unit_id: number }[] = villagesByUnit.size === 0 ? [] : await manager.query(
       `SELECT id, unit_id FROM cadres WHERE active AND role IN ('队员', '队长') AND unit_id = ANY($1) ORDER BY id`,
       [[...villagesByUnit.keys()]]);
-    for (const m of teamMembers) for (const v of villagesByUnit.get(m.unit_id)!) add(m.id, `· ${VILLAGE_LINE(v)}`);
+    for (const m of teamMembers) for (const v of villagesByUnit.get(m.unit_id)!) teamEntry(m.id).villages.push(`· ${VILLAGE_LINE(v)}`);
+    for (const m of team) teamEntry(m.cadreId).own.push(`· ${TEAM_LINE(m)}`);
 
-    for (const [cadreId, { behind, first }] of households) {
-      for (const h of first) add(cadreId, `· ${HOUSEHOLD_LINE(h)}`);
-      if (behind > first.length) add(cadreId, MORE_HOUSEHOLDS(behind - first.length));
+    // Household shortfalls a range of cadre ids at a time: the job's memory stays that of one chunk.
+    const [{ max }] = await manager.query('SELECT coalesce(max(id), 0) AS max FROM cadres');
+    const outboxIds: number[] = [];
+    let cadresBehind = 0;
+    for (let from = 0; from <= Number(max); from += CADRE_CHUNK) {
+      const to = from + CADRE_CHUNK;
+      const households = await householdsBehindByCadre(manager, now, t, MAX_HOUSEHOLD_LINES, [from, to]);
+      const ids = [...new Set([...households.keys(), ...[...teamLines.keys()].filter((id) => id >= from && id < to)])]
+        .sort((a, b) => a - b);
+      const userids = await useridsOf(manager, ids);
+      const messages: OutboundMessage[] = [];
+      for (const id of ids) {
+        const h = households.get(id);
+        const lines = [
+          ...(teamLines.get(id)?.villages ?? []),
+          ...(h?.first.map((x) => `· ${HOUSEHOLD_LINE(x)}`) ?? []),
+          ...(h && h.behind > h.first.length ? [MORE_HOUSEHOLDS(h.behind - h.first.length)] : []),
+          ...(teamLines.get(id)?.own ?? []),
+        ];
+        cadresBehind++;
+        if (userids.has(id)) messages.push(textMessage(`quota:${week}:${id}`, userids.get(id)!, [CADRE_HEAD, ...lines, CADRE_TAIL].join('\n')));
+      }
+      outboxIds.push(...await addToOutbox(manager, messages));
     }
-    for (const m of team) add(m.cadreId, `· ${TEAM_LINE(m)}`);
-
-    const userids = await useridsOf(manager, [...lines.keys()]);
-    const messages: OutboundMessage[] = [...lines].filter(([id]) => userids.has(id)).map(([id, ls]) =>
-      textMessage(`quota:${week}:${id}`, userids.get(id)!, [CADRE_HEAD, ...ls, CADRE_TAIL].join('\n')));
     const unitReports = await unitLeaderReports(manager, villages);
-    for (const [userid, ls] of unitReports) {
-      messages.push(textMessage(`quota-unit:${week}:${userid}`, userid, [UNIT_HEAD, ...ls].join('\n')));
-    }
-    const outboxIds = await addToOutbox(manager, messages);
+    outboxIds.push(...await addToOutbox(manager, [...unitReports].map(([userid, ls]) =>
+      textMessage(`quota-unit:${week}:${userid}`, userid, [UNIT_HEAD, ...ls].join('\n')))));
     return {
-      summary: { cadresBehind: lines.size, unitLinksBehind: villages.length, unitLeadersTold: unitReports.size, queued: outboxIds.length },
+      summary: { cadresBehind, unitLinksBehind: villages.length, unitLeadersTold: unitReports.size, queued: outboxIds.length },
       outboxIds,
     };
   });

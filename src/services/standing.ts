@@ -150,13 +150,15 @@ export async function householdLinkStanding(
  * Cadres behind pace on household links: for each, how many links are behind
  * and the first `limit` of them by household id (with the householder's name).
  * The window keeps the rest in PostgreSQL: the weekly reminder lists a few.
+ * `cadreIds`: only cadres with from ≤ id < to.
  */
 export async function householdsBehindByCadre(
-  db: Db, now: Date, t: StandingTargets, limit: number,
+  db: Db, now: Date, t: StandingTargets, limit: number, cadreIds?: [from: number, to: number],
 ): Promise<Map<number, { behind: number; first: HouseholdLinkStanding[] }>> {
-  const params = [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks, limit];
+  const params = [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks, limit, ...(cadreIds ?? [])];
+  const range = cadreIds ? 'AND chl.cadre_id >= $9 AND chl.cadre_id < $10' : '';
   const rows: Record<string, unknown>[] = await db.query(
-    `WITH b AS (${householdLinkSql('', true, false, false)}),
+    `WITH b AS (${householdLinkSql(range, true, false, false)}),
      r AS (SELECT b.*, row_number() OVER (PARTITION BY b.cadre_id ORDER BY b.household_id) AS rn,
                   count(*) OVER (PARTITION BY b.cadre_id) AS behind_n FROM b)
      SELECT r.cadre_id, r.household_id, h.householder, r.village_id, r.visits, r.days, r.talks,
