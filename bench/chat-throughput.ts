@@ -156,10 +156,17 @@ async function main(): Promise<void> {
     }
   }
 
-  if (!['floor', 'insert', 'full'].every((s) => stages.includes(s as Stage))) {
-    await db.end();
-    return;
-  }
+  if (['floor', 'insert', 'full'].every((s) => stages.includes(s as Stage))) await report(db, rows, before, wrapped);
+  else console.log('(the ratio needs all three stages)');
+  await cleanUp(db, before);
+  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores shared with other work)`);
+  await db.end();
+}
+
+interface Before { visits: number; inbound: number; outbox: number }
+
+/** Peaks, the ratio and what the full stage recorded. */
+async function report(db: Client, rows: Row[], before: Before, wrapped: boolean): Promise<void> {
   const peak = (stage: Stage) => rows.filter((r) => r.stage === stage).reduce((a, b) => (b.result.rate > a.result.rate ? b : a));
   const full = peak('full').result;
   const floor = peak('insert').result;
@@ -176,16 +183,19 @@ async function main(): Promise<void> {
   const e2e = fullRows.reduce((a, b) => (b.drain!.processedPerSecond > a.drain!.processedPerSecond ? b : a));
   console.log(`processed end to end (server inline + worker, until nothing is left 'received'): peak ${e2e.drain!.processedPerSecond} msg/s at c=${e2e.result.connections}; ratio to the insert floor ${Math.round((e2e.drain!.processedPerSecond / floor.rate) * 100) / 100}`);
   console.log(`check-ins recorded by the full stage: ${recorded}; inbound rows: ${inbound.map((r) => `${r.status} ${r.n}${r.error ? ` (${r.error})` : ''}`).join(', ')}`);
-  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores shared with other work)`);
+}
 
-  // leave the province as seeded; the new rows have no dependants, so skip the FK triggers
-  // (household_visits.visit_id has no index: each deleted visit would scan 5 M rows)
+/**
+ * Leaves the province as seeded, whichever stages ran. The new rows have no dependants, so
+ * the FK triggers are skipped (household_visits.visit_id has no index: each deleted visit
+ * would scan 5 M rows).
+ */
+async function cleanUp(db: Client, before: Before): Promise<void> {
   await db.query('SET session_replication_role = replica');
   await db.query('DELETE FROM outbox_messages WHERE id > $1', [before.outbox]);
   await db.query('DELETE FROM inbound_messages WHERE id > $1', [before.inbound]);
   await db.query('DELETE FROM visits WHERE id > $1', [before.visits]);
   await db.query(`DROP TABLE ${FLOOR_TABLE}`);
-  await db.end();
 }
 
 main().catch((err) => {
