@@ -9,6 +9,7 @@ import { createInboundQueue, startInboundWorker } from '../../jobs/inbound-queue
 import { createTestDb, type TestDb } from '../helpers/db';
 import { REDIS_URL } from '../helpers/urls';
 import { generateCreds, openReply, recordingBot, signedPost, textXml, wecomEnv } from '../helpers/wecom-callback';
+import { until } from '../helpers/until';
 
 /**
  * A burst beyond CHAT_INLINE_LIMIT: the callback stores each message and
@@ -36,14 +37,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await t.db.query('TRUNCATE inbound_messages, outbox_messages CASCADE');
 });
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** The callback app with its inbound queue, listening on loopback like a server process. */
 async function serve(env: Record<string, string>, bot: ReturnType<typeof recordingBot>['bot'], prefix: string, redisUrl = REDIS_URL) {
@@ -73,7 +66,7 @@ test('a burst past the inline limit is answered at once and finished by the work
     expect(passive.length).toBeGreaterThanOrEqual(1);
     expect(passive.length).toBeLessThan(60);
 
-    await until(async () => (await t.db.query(`SELECT count(*)::int AS n FROM inbound_messages WHERE status = 'done'`))[0].n === 60, 'every row done');
+    await until(async () => (await t.db.query(`SELECT count(*)::int AS n FROM inbound_messages WHERE status = 'done'`))[0].n === 60, { what: 'every row done', timeoutMs: 15_000 });
     const rows: { from_user: string; reply: string; replies: number }[] = await t.db.query(
       `SELECT i.from_user, i.reply, (SELECT count(*)::int FROM outbox_messages o WHERE o.idempotency_key = 'reply:' || i.id) AS replies
          FROM inbound_messages i ORDER BY i.id`);
@@ -102,7 +95,7 @@ test('the worker records a deferred message at the time it was received, not whe
     await sleep(700); // the worker starts late: the check-in must still carry the callback's time
     const worker = startInboundWorker({ db: t.db, bot, logger, redisUrl: REDIS_URL, prefix });
     try {
-      await until(async () => seen.length === 1, 'the worker to process the message');
+      await until(async () => seen.length === 1, { what: 'the worker to process the message', timeoutMs: 15_000 });
       expect(Math.abs(seen[0].getTime() - sent)).toBeLessThan(500);
     } finally {
       await worker.close();

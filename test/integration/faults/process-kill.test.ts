@@ -7,6 +7,7 @@ import { seedRoster } from '../../helpers/seed';
 import { startPrivateRedis, type PrivateRedis } from '../../helpers/private-redis';
 import { buildServer, freePort, startServerProcess, type ServerProcess } from '../../helpers/built-server';
 import { generateCreds, signedPost, textXml } from '../../helpers/wecom-callback';
+import { until } from '../../helpers/until';
 
 /**
  * The real server+worker process (node main.js) SIGKILLed in the middle of
@@ -50,14 +51,6 @@ function message(i: number): string {
   return textXml(['zhangwei', 'liming', 'zhaoqiang'][i % 3], i % 3 === 0 ? '进度' : `日记 第${i}条民情`, id);
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 test('SIGKILL mid-burst and restart: every acknowledged message once, every outbox row sent once', async () => {
   const port = await freePort();
   const env = {
@@ -98,10 +91,10 @@ test('SIGKILL mid-burst and restart: every acknowledged message once, every outb
 
   // The retry loop finishes rows the kill interrupted; the outbox worker delivers everything once.
   const t0 = Date.now();
-  await until(async () => (await t.db.query(`SELECT count(*)::int AS n FROM inbound_messages WHERE status <> 'done'`))[0].n === 0, 90_000, 'inbound rows done');
+  await until(async () => (await t.db.query(`SELECT count(*)::int AS n FROM inbound_messages WHERE status <> 'done'`))[0].n === 0, { what: 'inbound rows done', timeoutMs: 90_000, pollMs: 250 });
   const t1 = Date.now();
   process.stdout.write(`outbox at restart: ${JSON.stringify(await t.db.query(`SELECT status, count(*)::int AS n FROM outbox_messages GROUP BY status`))}\n`);
-  await until(async () => (await t.db.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE status <> 'sent'`))[0].n === 0, 150_000, 'outbox rows sent');
+  await until(async () => (await t.db.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE status <> 'sent'`))[0].n === 0, { what: 'outbox rows sent', timeoutMs: 150_000, pollMs: 250 });
 
   process.stdout.write(`process-kill waits: inbound ${t1 - t0} ms, outbox ${Date.now() - t1} ms\n`);
   const [{ rows, keys }] = await t.db.query(`SELECT count(*)::int AS rows, count(DISTINCT dedup_key)::int AS keys FROM inbound_messages`);

@@ -14,6 +14,7 @@ import { seedRoster } from '../../helpers/seed';
 import { startCallbackServer, type CallbackServer } from '../../helpers/callback-server';
 import { startPrivateRedis, type PrivateRedis } from '../../helpers/private-redis';
 import { generateCreds, openReply, signedPost, textXml } from '../../helpers/wecom-callback';
+import { until } from '../../helpers/until';
 
 /**
  * Redis (a private redis-server, killed with SIGKILL) goes away while
@@ -83,14 +84,6 @@ afterAll(async () => {
 
 const message = (i: number) => textXml(['zhangwei', 'liming'][i % 2], `日记 第${i}条${i % 5 === 4 ? '慢' : ''}`, String(5_200_000 + i));
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((res) => setTimeout(res, 100));
-  }
-}
-
 test('Redis killed mid-traffic: callbacks still stored and answered; replies and the digest go out once Redis is back', async () => {
   const up = await Promise.all(Array.from({ length: 10 }, (_, i) => srv.post(signedPost(creds, message(i)))));
   expect(up.map((a) => a.status)).toEqual(Array(10).fill(200));
@@ -109,7 +102,7 @@ test('Redis killed mid-traffic: callbacks still stored and answered; replies and
 
   await r.start();
   const expected = 8 + 2; // the slow replies (2 before, 6 during) and the two leaders' digests
-  await until(async () => (await t.db.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE status = 'sent'`))[0].n === expected, 20_000);
+  await until(async () => (await t.db.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE status = 'sent'`))[0].n === expected, { what: 'every outbox row sent', timeoutMs: 20_000, pollMs: 100 });
 
   const inbound = await t.db.query(`SELECT status, count(*)::int AS n FROM inbound_messages GROUP BY status`);
   expect(inbound).toEqual([{ status: 'done', n: 40 }]);

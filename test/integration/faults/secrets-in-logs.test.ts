@@ -14,6 +14,7 @@ import { captureLog } from '../../helpers/log-capture';
 import { startCallbackServer } from '../../helpers/callback-server';
 import { generateCreds, eventXml, signedPost, textXml } from '../../helpers/wecom-callback';
 import { REDIS_URL } from '../../helpers/urls';
+import { until } from '../../helpers/until';
 
 /**
  * A full flow with every logger at trace level writing into one buffer:
@@ -79,11 +80,11 @@ test('no access token, EncodingAESKey, Token, secret, robot key or message text 
       { key: 'secret-test:robot', channel: 'robot', to: String(groupId), payload: { msgtype: 'text', text: { content: SAMPLE } } },
     ]));
     await dispatcher.dispatch(ids);
-    await until(async () => (await pendingCount(t.db)) === 0);
+    await until(async () => (await pendingCount(t.db)) === 0, { what: 'nothing pending', timeoutMs: 20_000 });
     noteTokens();
     sim.state.expireTokens(); // the cached token now answers 42001: the client refreshes it
     await runDigest({ db: t.db, logger, dispatch: (i) => dispatcher.dispatch(i) }, new Date());
-    await until(async () => (await pendingCount(t.db)) === 0);
+    await until(async () => (await pendingCount(t.db)) === 0, { what: 'nothing pending', timeoutMs: 20_000 });
     noteTokens();
 
     expect(sim.sent.length).toBeGreaterThanOrEqual(3);
@@ -109,10 +110,3 @@ async function pendingCount(db: import('typeorm').DataSource): Promise<number> {
   return (await db.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE status NOT IN ('sent', 'failed')`))[0].n;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
