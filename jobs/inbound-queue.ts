@@ -6,7 +6,7 @@ import { processOne, type InboundDeps } from '../src/services/inbound';
 
 /**
  * Inbound messages the callback stored but did not process itself (it was
- * already busy with INLINE_CONCURRENCY messages): the worker processes them
+ * already busy with CHAT_INLINE_LIMIT messages): the worker processes them
  * at once and replies through the outbox, the pattern of wecom-protocol.md §3.
  * Job data is the row id and the time it was received (the check-in's time);
  * the message itself stays in PostgreSQL. The callback does not wait for the
@@ -21,7 +21,6 @@ const BATCH_MAX = 200;
 const BATCH_MS = 5;
 /** A batch Redis has not taken by then is left to the retry loop (BullMQ waits for a connection otherwise). */
 export const ENQUEUE_TIMEOUT_MS = 1000;
-
 
 export interface InboundJobData {
   inboundId: number;

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { VALID_ON } from './links';
 import { householdLinkSql } from './standing-sql';
 import type { StandingTargets } from './standing';
 
@@ -69,7 +70,7 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
               count(DISTINCT l.household_id) FILTER (
                 WHERE l.tally_year = extract(year FROM $2::timestamptz AT TIME ZONE 'Asia/Shanghai') AND l.tally_visits > 0) AS visited
          FROM cadre_household_links l
-        WHERE l.valid_from <= $1::date AND (l.valid_to IS NULL OR l.valid_to > $1::date)
+        WHERE ${VALID_ON('l', '$1')}
           ${prefix === '%' ? '' : 'AND l.village_id IN (SELECT id FROM regions WHERE path LIKE $3)'}
         GROUP BY l.village_id`,
       [w.today, w.year[0], ...(prefix === '%' ? [] : [prefix])],
@@ -79,7 +80,7 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
          FROM household_visits hv
         WHERE hv.village_id IN (SELECT id FROM regions WHERE level = 4 AND path LIKE $1) AND hv.revoked_at IS NULL AND hv.visited_at >= $2 AND hv.visited_at < least($3::timestamptz, $4::timestamptz)
           AND EXISTS (SELECT 1 FROM cadre_household_links l WHERE l.household_id = hv.household_id
-                         AND l.valid_from <= $5::date AND (l.valid_to IS NULL OR l.valid_to > $5::date))
+                         AND ${VALID_ON('l', '$5')})
         GROUP BY hv.village_id`,
       [prefix, fest[0], fest[1], w.now, w.today],
   );

@@ -8,7 +8,8 @@ import { shanghaiDate } from './time';
  */
 type Db = DataSource | EntityManager;
 
-const VALID_ON = (alias: string, param: string) =>
+/** A link valid on the Shanghai date in `param` ($2 unless said): [valid_from, valid_to). */
+export const VALID_ON = (alias: string, param = '$2') =>
   `${alias}.valid_from <= ${param}::date AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ${param}::date)`;
 
 export interface LinkedVillage {

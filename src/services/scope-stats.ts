@@ -2,14 +2,13 @@ import type { EntityManager } from 'typeorm';
 import { subtreeLike } from './regions';
 import { getRules } from './rules';
 import { shanghaiDate, shanghaiYearRange, startOfShanghaiDay, addDays } from './time';
+import { VALID_ON } from './links';
 
 /**
  * Figures for a leader's scope (统计 and the fallback 日报): 两个全覆盖
  * coverage, quota attainment this year, the problem ledger, and today's
  * activity. Each is one set-based query over the subtree's path range.
  */
-
-const VALID = (a: string) => `${a}.valid_from <= $2::date AND (${a}.valid_to IS NULL OR ${a}.valid_to > $2::date)`;
 
 export interface ScopeStats {
   villages: number;
@@ -33,7 +32,7 @@ export async function scopeStats(manager: EntityManager, scopePath: string, now:
   const params = [subtreeLike(scopePath), shanghaiDate(now), from, to];
   const [v]: Record<string, number>[] = await manager.query(
     `WITH vs AS (SELECT id FROM regions WHERE path LIKE $1 AND level = 4),
-     links AS (SELECT DISTINCT l.village_id, l.unit_id FROM unit_village_links l JOIN vs ON vs.id = l.village_id WHERE ${VALID('l')}),
+     links AS (SELECT DISTINCT l.village_id, l.unit_id FROM unit_village_links l JOIN vs ON vs.id = l.village_id WHERE ${VALID_ON('l')}),
      vv AS (SELECT v.village_id, v.started_at, coalesce(v.ended_at, v.started_at) AS ended_at
               FROM visits v JOIN links ON links.village_id = v.village_id JOIN cadres c ON c.id = v.cadre_id AND c.unit_id = links.unit_id
              WHERE v.revoked_at IS NULL AND v.started_at >= $3 AND v.started_at < $4),
@@ -49,7 +48,7 @@ export async function scopeStats(manager: EntityManager, scopePath: string, now:
   const [h]: Record<string, number>[] = await manager.query(
     `WITH vs AS (SELECT id FROM regions WHERE path LIKE $1 AND level = 4),
      hh AS (SELECT h.id FROM households h JOIN vs ON vs.id = h.village_id),
-     hl AS (SELECT DISTINCT chl.household_id, chl.cadre_id FROM cadre_household_links chl JOIN hh ON hh.id = chl.household_id WHERE ${VALID('chl')}),
+     hl AS (SELECT DISTINCT chl.household_id, chl.cadre_id FROM cadre_household_links chl JOIN hh ON hh.id = chl.household_id WHERE ${VALID_ON('chl')}),
      hv AS (SELECT hv.household_id, count(*) AS visits, count(*) FILTER (WHERE hv.talk) AS talks
               FROM household_visits hv JOIN hl ON hl.household_id = hv.household_id AND hl.cadre_id = hv.cadre_id
              WHERE hv.revoked_at IS NULL AND hv.visited_at >= $3 AND hv.visited_at < $4 GROUP BY hv.household_id)

@@ -1,3 +1,5 @@
+import { VALID_ON } from './links';
+
 /**
  * Set-based SQL behind src/services/standing.ts: one statement per rule family
  * over ALL links at once (hash joins and aggregates, no per-cadre queries), with
@@ -16,8 +18,6 @@ export const REQUIRED = (target: string, since: string) =>
   `ceil(${target}::numeric * greatest(0, extract(epoch FROM ($1::timestamptz - ${since})))
         / extract(epoch FROM ($4::timestamptz - $3::timestamptz)))::int`;
 
-const CURRENT = (alias: string) =>
-  `${alias}.valid_from <= $2::date AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > $2::date)`;
 
 /** Distinct Shanghai dates a visit covers, from its start date to its end date. */
 const VISIT_DAYS = (v: string) =>
@@ -44,7 +44,7 @@ export function unitLinkSql(filter: string, behindOnly: boolean, visitFilter = '
     WITH l AS MATERIALIZED (
       SELECT l.id, l.unit_id, l.village_id, ${SINCE_DATE('l.valid_from')} AS since_day
         FROM unit_village_links l JOIN regions r ON r.id = l.village_id
-       WHERE ${CURRENT('l')} ${filter}
+       WHERE ${VALID_ON('l')} ${filter}
     ), starts AS MATERIALIZED (
       SELECT c.unit_id, vi.village_id, (vi.started_at AT TIME ZONE 'Asia/Shanghai')::date AS start_day, count(*)::int AS n
         FROM ${visits} GROUP BY 1, 2, 3
@@ -112,7 +112,7 @@ export function householdLinkSql(filter: string, behindOnly: boolean, ordered = 
              ${SINCE_DATE('chl.valid_from')} - ${jan1} + 1 AS day_no
         FROM cadre_household_links chl ${householder ? 'JOIN households h ON h.id = chl.household_id' : ''}
         JOIN cadres c ON c.id = chl.cadre_id AND c.active
-       WHERE ${CURRENT('chl')} ${filter}
+       WHERE ${VALID_ON('chl')} ${filter}
     ), s AS (
       SELECT l.cadre_id, l.household_id, l.householder, l.village_id, l.visits, l.days, l.talks,
              (SELECT visits FROM req)[l.day_no] AS required_visits,

@@ -132,18 +132,23 @@ export async function unitLinkStanding(
   }));
 }
 
+/** A row of householdLinkSql as a HouseholdLinkStanding. */
+function householdStandingOf(r: Record<string, unknown>): HouseholdLinkStanding {
+  return {
+    cadreId: r.cadre_id as number, householdId: r.household_id as number, householder: r.householder as string,
+    villageId: r.village_id as number, visits: r.visits as number, days: r.days as number, talks: r.talks as number,
+    requiredVisits: r.required_visits as number, requiredDays: r.required_days as number,
+    requiredTalks: r.required_talks as number,
+  };
+}
+
 export async function householdLinkStanding(
   db: Db, now: Date, t: StandingTargets, f: StandingFilter = {}, behindOnly = false,
 ): Promise<HouseholdLinkStanding[]> {
   const params = [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks];
   const filter = where(f, params, { cadre: 'chl.cadre_id', unit: 'c.unit_id' });
   const rows: Record<string, unknown>[] = await db.query(householdLinkSql(filter, behindOnly), params);
-  return rows.map((r) => ({
-    cadreId: r.cadre_id as number, householdId: r.household_id as number, householder: r.householder as string,
-    villageId: r.village_id as number, visits: r.visits as number, days: r.days as number, talks: r.talks as number,
-    requiredVisits: r.required_visits as number, requiredDays: r.required_days as number,
-    requiredTalks: r.required_talks as number,
-  }));
+  return rows.map(householdStandingOf);
 }
 
 /**
@@ -171,12 +176,7 @@ export async function householdsBehindByCadre(
   for (const r of rows) {
     const cadreId = r.cadre_id as number;
     const entry = out.get(cadreId) ?? (out.set(cadreId, { behind: Number(r.behind_n), first: [] }), out.get(cadreId)!);
-    entry.first.push({
-      cadreId, householdId: r.household_id as number, householder: r.householder as string,
-      villageId: r.village_id as number, visits: r.visits as number, days: r.days as number, talks: r.talks as number,
-      requiredVisits: r.required_visits as number, requiredDays: r.required_days as number,
-      requiredTalks: r.required_talks as number,
-    });
+    entry.first.push(householdStandingOf(r));
   }
   for (const { first } of out.values()) first.sort((a, b) => a.householdId - b.householdId);
   return out;

@@ -3,6 +3,7 @@ import type { Region } from '../../../entities';
 import { subtreeLike } from '../regions';
 import { shanghaiDate } from '../time';
 import { consoleRead } from './read';
+import { VALID_ON } from '../links';
 
 /**
  * 两个全覆盖 for a scope: every village has a linked unit, every household a
@@ -14,7 +15,6 @@ import { consoleRead } from './read';
 
 type Db = DataSource | EntityManager;
 
-const VALID_ON = (a: string) => `${a}.valid_from <= $2::date AND (${a}.valid_to IS NULL OR ${a}.valid_to > $2::date)`;
 
 export interface CoverageCounts {
   villages: number;

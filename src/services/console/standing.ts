@@ -4,6 +4,7 @@ import { subtreeLike } from '../regions';
 import { getRules } from '../rules';
 import { consoleRead } from './read';
 import { shanghaiDate, shanghaiYearRange } from '../time';
+import { VALID_ON } from '../links';
 
 /**
  * Year-to-date standing against the DESIGN.md §2 rules for everyone linked in
@@ -21,7 +22,6 @@ import { shanghaiDate, shanghaiYearRange } from '../time';
 
 type Db = DataSource | EntityManager;
 
-const VALID_ON = (a: string) => `${a}.valid_from <= $2::date AND (${a}.valid_to IS NULL OR ${a}.valid_to > $2::date)`;
 const DAYS_OF = (from: string, to: string) =>
   `generate_series((${from} AT TIME ZONE 'Asia/Shanghai')::date, (${to} AT TIME ZONE 'Asia/Shanghai')::date, interval '1 day')`;
 

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Cadre, PhotoKind } from '../../../entities';
 import { isLeader } from '../cadres';
 import { shanghaiDate } from '../time';
+import { VALID_ON } from '../links';
 
 /**
  * Which record a picture sent in chat belongs to. The latest record the
@@ -157,10 +158,10 @@ async function mayAddEvidence(
       WHERE $1::boolean AND s.id = $2 AND v.id = $3 AND v.path LIKE s.path || '%'
      UNION ALL
      SELECT 1 FROM unit_village_links l
-      WHERE l.unit_id = $4 AND l.village_id = $3 AND l.valid_from <= $5::date AND (l.valid_to IS NULL OR l.valid_to > $5::date)
+      WHERE l.unit_id = $4 AND l.village_id = $3 AND ${VALID_ON('l', '$5')}
      UNION ALL
      SELECT 1 FROM cadre_household_links l JOIN households h ON h.id = l.household_id
-      WHERE l.cadre_id = $6 AND h.village_id = $3 AND l.valid_from <= $5::date AND (l.valid_to IS NULL OR l.valid_to > $5::date)
+      WHERE l.cadre_id = $6 AND h.village_id = $3 AND ${VALID_ON('l', '$5')}
      LIMIT 1`,
     [isLeader(actor) && actor.scopeRegionId !== null, actor.scopeRegionId ?? 0, p.village_id, actor.unitId ?? 0, shanghaiDate(now), actor.id],
   );
