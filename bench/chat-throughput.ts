@@ -188,13 +188,20 @@ async function report(db: Client, rows: Row[], before: Before, wrapped: boolean)
 /**
  * Leaves the province as seeded, whichever stages ran. The new rows have no dependants, so
  * the FK triggers are skipped (household_visits.visit_id has no index: each deleted visit
- * would scan 5 M rows).
+ * would scan 5 M rows), and the check-in tallies are recounted afterwards.
  */
 async function cleanUp(db: Client, before: Before): Promise<void> {
   await db.query('SET session_replication_role = replica');
   await db.query('DELETE FROM outbox_messages WHERE id > $1', [before.outbox]);
   await db.query('DELETE FROM inbound_messages WHERE id > $1', [before.inbound]);
-  await db.query('DELETE FROM visits WHERE id > $1', [before.visits]);
+  const { rows: touched } = await db.query(
+    'DELETE FROM visits WHERE id > $1 RETURNING cadre_id, village_id', [before.visits]);
+  await db.query('SET session_replication_role = origin');
+  // The deletes bypassed the check-in tallies' triggers too: recount the cadres and links they touched.
+  await db.query(
+    `SELECT site_tally_touch(cadre_id, village_id, true)
+       FROM (SELECT DISTINCT cadre_id, village_id FROM unnest($1::int[], $2::int[]) AS t(cadre_id, village_id)) p`,
+    [touched.map((r) => r.cadre_id), touched.map((r) => r.village_id)]);
   await db.query(`DROP TABLE ${FLOOR_TABLE}`);
 }
 

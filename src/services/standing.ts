@@ -120,10 +120,7 @@ export async function unitLinkStanding(
 ): Promise<UnitLinkStanding[]> {
   const params = [...baseParams(now), t.villageVisits, t.villageDays];
   const filter = where(f, params, { unit: 'l.unit_id', path: 'r.path' });
-  const n = `$${params.length}`;
-  const visitFilter = f.unitId !== undefined ? `AND c.unit_id = ${n}`
-    : f.villagePathLike !== undefined ? `AND vi.village_id IN (SELECT id FROM regions WHERE path LIKE ${n})` : '';
-  const rows: Record<string, unknown>[] = await db.query(unitLinkSql(filter, behindOnly, visitFilter), params);
+  const rows: Record<string, unknown>[] = await db.query(unitLinkSql(filter, behindOnly), params);
   return rows.map((r) => ({
     unitId: r.unit_id as number, unitName: r.unit_name as string, villageId: r.village_id as number,
     villageName: r.village_name as string, villageFullName: r.village_full_name as string,

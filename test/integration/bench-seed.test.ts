@@ -79,6 +79,14 @@ test('the region tree, coverage and records are consistent with the product rule
                      WHERE l.village_id <> h.village_id
                         OR (l.tally_year, l.tally_visits, l.tally_days, l.tally_talks)
                            IS DISTINCT FROM (t.tally_year, t.tally_visits, t.tally_days, t.tally_talks)`)).toBe(0);
+  // and so does each 联村 link and each cadre carry its check-in tally (migration 1763857100000)
+  expect(await one('SELECT count(*) FROM unit_village_links WHERE tally_visits > 0')).toBeGreaterThan(0);
+  expect(await one(`SELECT count(*) FROM unit_village_links l, unit_village_tally(l.unit_id, l.village_id, l.valid_from) t
+                     WHERE (l.tally_year, l.tally_visits, l.tally_days) IS DISTINCT FROM (t.tally_year, t.tally_visits, t.tally_days)`)).toBe(0);
+  expect(await one('SELECT count(*) FROM cadres WHERE tally_days_resident > 0')).toBeGreaterThan(0);
+  expect(await one(`SELECT count(*) FROM cadres c, cadre_site_tally(c.id) t
+                     WHERE (c.tally_year, c.tally_days_on_site, c.tally_days_resident)
+                           IS DISTINCT FROM (t.tally_year, t.tally_days_on_site, t.tally_days_resident)`)).toBe(0);
   // sequences continue after the copied ids
   const [{ id }] = await t.db.query(`INSERT INTO units (name) VALUES ('bench-test-unit') RETURNING id`);
   expect(id).toBe(await one('SELECT count(*) FROM units'));
