@@ -36,8 +36,8 @@ async function main(): Promise<void> {
     const targets = await standingTargets(ds);
     const parts: [string, (m: EntityManager) => Promise<unknown[]>, string][] = [
       ['unit↔village links', (m) => unitLinkStanding(m, now, targets, {}, true), 'links behind'],
-      // what the job reads: per cadre behind, the count and the first five (jobs/quota-reminders.ts)
-      ['cadre↔household links', async (m) => [...(await householdsBehindByCadre(m, now, targets, 5)).values()], 'cadres behind'],
+      // what the job reads first: per cadre behind, the count and the first five (jobs/quota-reminders.ts)
+      ['cadre↔household links', (m) => householdsBehindByCadre(m, now, targets, 5), 'cadres behind'],
       ['resident team members', (m) => teamStanding(m, now, targets, {}, true), 'members behind'],
     ];
     let total = 0;

@@ -3,7 +3,7 @@ import { weekStart } from '../src/services/digest-periods';
 import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox';
 import {
   HOUSEHOLD_LINE, TEAM_LINE, VILLAGE_LINE, householdsBehindByCadre, standingTargets, teamStanding, unitLinkStanding,
-  type UnitLinkStanding,
+  householdLinksOf, type UnitLinkStanding,
 } from '../src/services/standing';
 import { shanghaiDate } from '../src/services/time';
 import { allowLargeScans, oncePerPeriod, type JobDeps, type JobSummary } from './deps';
@@ -22,10 +22,10 @@ const UNIT_HEAD = '【联村进度提醒】以下单位的联系村进村次数�
 const UNIT_LINE = (v: UnitLinkStanding) => `${v.unitName} 联系${VILLAGE_LINE(v)}`;
 const MORE_HOUSEHOLDS = (n: number) => `· 另有${n}户未达进度`;
 const MAX_HOUSEHOLD_LINES = 5;
-/** Cadre ids per read of household shortfalls (a province has ~500,000 cadres). */
-const CADRE_CHUNK = 50_000;
+/** Cadres per batch of messages (a province has ~500,000). */
+const CADRE_BATCH = 50_000;
 
-export async function runQuotaReminders(deps: JobDeps, now: Date): Promise<JobSummary> {
+export async function runQuotaReminders(deps: JobDeps, now: Date, { batch: batchSize = CADRE_BATCH } = {}): Promise<JobSummary> {
   const week = weekStart(shanghaiDate(now));
   return oncePerPeriod(deps, 'quota-reminders', week, now, async (manager) => {
     await allowLargeScans(manager);
@@ -43,30 +43,33 @@ export async function runQuotaReminders(deps: JobDeps, now: Date): Promise<JobSu
     for (const m of teamMembers) for (const v of villagesByUnit.get(m.unit_id)!) teamEntry(m.id).villages.push(`· ${VILLAGE_LINE(v)}`);
     for (const m of team) teamEntry(m.cadreId).own.push(`· ${TEAM_LINE(m)}`);
 
-    // Household shortfalls a range of cadre ids at a time: the job's memory stays that of one chunk.
-    const [{ max }] = await manager.query('SELECT coalesce(max(id), 0) AS max FROM cadres');
+    // Who is behind on household links (one row per cadre), merged with the team members whose
+    // only shortfalls are their own; then a batch of cadres at a time, the listed households'
+    // names and figures and the messages: the job holds one batch of lines.
+    const households = new Map((await householdsBehindByCadre(manager, now, t, MAX_HOUSEHOLD_LINES)).map((h) => [h.cadreId, h]));
+    const ids = [...new Set([...households.keys(), ...teamLines.keys()])].sort((a, b) => a - b);
     const outboxIds: number[] = [];
-    let cadresBehind = 0;
-    for (let from = 0; from <= Number(max); from += CADRE_CHUNK) {
-      const to = from + CADRE_CHUNK;
-      const households = await householdsBehindByCadre(manager, now, t, MAX_HOUSEHOLD_LINES, [from, to]);
-      const ids = [...new Set([...households.keys(), ...[...teamLines.keys()].filter((id) => id >= from && id < to)])]
-        .sort((a, b) => a - b);
-      const userids = await useridsOf(manager, ids);
+    for (let i = 0; i < ids.length; i += batchSize) {
+      const batch = ids.slice(i, i + batchSize);
+      const listed = await householdLinksOf(manager, now, t,
+        batch.flatMap((id) => households.get(id)?.first.map((householdId) => ({ cadreId: id, householdId })) ?? []));
+      const linesOf = new Map<number, string[]>();
+      for (const l of listed) linesOf.set(l.cadreId, [...(linesOf.get(l.cadreId) ?? []), `· ${HOUSEHOLD_LINE(l)}`]);
+      const userids = await useridsOf(manager, batch);
       const messages: OutboundMessage[] = [];
-      for (const id of ids) {
+      for (const id of batch) {
         const h = households.get(id);
         const lines = [
           ...(teamLines.get(id)?.villages ?? []),
-          ...(h?.first.map((x) => `· ${HOUSEHOLD_LINE(x)}`) ?? []),
+          ...(linesOf.get(id) ?? []),
           ...(h && h.behind > h.first.length ? [MORE_HOUSEHOLDS(h.behind - h.first.length)] : []),
           ...(teamLines.get(id)?.own ?? []),
         ];
-        cadresBehind++;
         if (userids.has(id)) messages.push(textMessage(`quota:${week}:${id}`, userids.get(id)!, [CADRE_HEAD, ...lines, CADRE_TAIL].join('\n')));
       }
       outboxIds.push(...await addToOutbox(manager, messages));
     }
+    const cadresBehind = ids.length;
     const unitReports = await unitLeaderReports(manager, villages);
     outboxIds.push(...await addToOutbox(manager, [...unitReports].map(([userid, ls]) =>
       textMessage(`quota-unit:${week}:${userid}`, userid, [UNIT_HEAD, ...ls].join('\n')))));

@@ -147,7 +147,7 @@ export async function paceByVillageCadre(
             count(*) FILTER (WHERE x.visits < x.required_visits OR x.days < x.required_days
                                OR x.talks < x.required_talks) AS behind,
             sum(greatest(0, x.required_visits - x.visits)) AS owed
-       FROM (${householdLinkSql(filter, false, false, false)}) x
+       FROM (${householdLinkSql(filter, { ordered: false, householder: false })}) x
       GROUP BY x.village_id, x.cadre_id`,
     [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, ...(all ? [] : [prefix])],
   );

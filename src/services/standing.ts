@@ -144,39 +144,49 @@ export async function householdLinkStanding(
 ): Promise<HouseholdLinkStanding[]> {
   const params = [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks];
   const filter = where(f, params, { cadre: 'chl.cadre_id', unit: 'c.unit_id' });
-  const rows: Record<string, unknown>[] = await db.query(householdLinkSql(filter, behindOnly), params);
+  const rows: Record<string, unknown>[] = await db.query(householdLinkSql(filter, { behindOnly }), params);
   return rows.map(householdStandingOf);
 }
 
+export interface HouseholdsBehind {
+  cadreId: number;
+  /** How many of the cadre's household links are behind pace. */
+  behind: number;
+  /** The first of those households by id. */
+  first: number[];
+}
+
 /**
- * Cadres behind pace on household links: for each, how many links are behind
- * and the first `limit` of them by household id (with the householder's name).
- * The window keeps the rest in PostgreSQL: the weekly reminder lists a few.
- * `cadreIds`: only cadres with from ≤ id < to.
+ * Cadres behind pace on household links, by cadre id: for each, how many links
+ * are behind and the first `limit` households by id. One statement over every
+ * link that PostgreSQL runs on parallel workers (with allowLargeScans), and one
+ * row per cadre comes back: the figures and names of the few listed links are
+ * read afterwards, a batch at a time (householdLinksOf).
  */
 export async function householdsBehindByCadre(
-  db: Db, now: Date, t: StandingTargets, limit: number, cadreIds?: [from: number, to: number],
-): Promise<Map<number, { behind: number; first: HouseholdLinkStanding[] }>> {
-  const params = [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks, limit, ...(cadreIds ?? [])];
-  const range = cadreIds ? 'AND chl.cadre_id >= $9 AND chl.cadre_id < $10' : '';
-  const rows: Record<string, unknown>[] = await db.query(
-    `WITH b AS (${householdLinkSql(range, true, false, false)}),
-     r AS (SELECT b.*, row_number() OVER (PARTITION BY b.cadre_id ORDER BY b.household_id) AS rn,
-                  count(*) OVER (PARTITION BY b.cadre_id) AS behind_n FROM b)
-     SELECT r.cadre_id, r.household_id, h.householder, r.village_id, r.visits, r.days, r.talks,
-            r.required_visits, r.required_days, r.required_talks, r.behind_n
-       FROM r JOIN households h ON h.id = r.household_id
-      WHERE r.rn <= $8`,
-    params,
+  db: Db, now: Date, t: StandingTargets, limit: number,
+): Promise<HouseholdsBehind[]> {
+  const rows: { cadre_id: number; behind: number; first: number[] }[] = await db.query(
+    `WITH b AS (${householdLinkSql('', { behindOnly: true, ordered: false, householder: false, activeOnly: false })}),
+     g AS (SELECT b.cadre_id, count(*)::int AS behind, (array_agg(b.household_id ORDER BY b.household_id))[1:$8] AS first
+             FROM b GROUP BY b.cadre_id)
+     SELECT g.* FROM g JOIN cadres c ON c.id = g.cadre_id AND c.active ORDER BY g.cadre_id`,
+    [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks, limit],
   );
-  const out = new Map<number, { behind: number; first: HouseholdLinkStanding[] }>();
-  for (const r of rows) {
-    const cadreId = r.cadre_id as number;
-    const entry = out.get(cadreId) ?? (out.set(cadreId, { behind: Number(r.behind_n), first: [] }), out.get(cadreId)!);
-    entry.first.push(householdStandingOf(r));
-  }
-  for (const { first } of out.values()) first.sort((a, b) => a.householdId - b.householdId);
-  return out;
+  return rows.map((r) => ({ cadreId: r.cadre_id, behind: r.behind, first: r.first }));
+}
+
+/** The standing of the given cadre↔household links, with the householders' names, by cadre then household. */
+export async function householdLinksOf(
+  db: Db, now: Date, t: StandingTargets, links: { cadreId: number; householdId: number }[],
+): Promise<HouseholdLinkStanding[]> {
+  if (links.length === 0) return [];
+  const rows: Record<string, unknown>[] = await db.query(
+    householdLinkSql('AND (chl.cadre_id, chl.household_id) IN (SELECT * FROM unnest($8::int[], $9::int[]))', { ordered: true }),
+    [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks,
+      links.map((l) => l.cadreId), links.map((l) => l.householdId)],
+  );
+  return rows.map(householdStandingOf);
 }
 
 export async function teamStanding(

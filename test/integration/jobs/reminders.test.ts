@@ -72,6 +72,21 @@ describe('quota reminders', () => {
     expect(byTo.zhouzz).toContain('县教育局 联系西坪村 今年已进村2次/累计2天，按进度应≥2次/≥12天');
     expect(await runQuotaReminders(deps, new Date('2026-11-24T09:00:00+08:00'))).toEqual({ skipped: true });
   });
+
+  it('lists the first five households behind by id and counts the rest, whatever the batch of cadres', async () => {
+    await db.query(`INSERT INTO households (id, village_id, householder, category, size)
+                    SELECT id, 10, '户' || id, '一般户', 1 FROM generate_series(11, 16) id`);
+    await db.query(`INSERT INTO cadre_household_links (cadre_id, household_id, valid_from)
+                    SELECT $1, id, '2026-01-01' FROM generate_series(11, 16) id`, [IDS.zhangwei]);
+    // one cadre per batch: every cadre's lines are read and written on their own
+    const summary = await runQuotaReminders(deps, new Date('2026-11-30T09:00:00+08:00'), { batch: 1 });
+    expect(summary).toMatchObject({ cadresBehind: 3, unitLinksBehind: 2 });
+    const rows = await outbox('quota:2026-11-30:%');
+    expect(rows.map((r) => r.recipient).sort()).toEqual(['lina', 'wanggang', 'zhangwei']);
+    const zhangwei = rows.find((r) => r.recipient === 'zhangwei')!.payload.text!.content.split('\n');
+    expect(zhangwei.slice(1, -1).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(
+      ['· 张三', '· 李四', '· 户11', '· 户12', '· 户13', '· 另有3户未达进度']);
+  });
 });
 
 describe('festival reminders', () => {
