@@ -24,7 +24,7 @@ const SINCE_DATE = (validFrom: string) =>
   `greatest(${validFrom}, ($3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)`;
 
 /** A tally column when its tally_year is the year being asked ($3 is that year's first instant), else 0. */
-const TALLY = (alias: string, col: string) =>
+export const TALLY = (alias: string, col: string) =>
   `CASE WHEN ${alias}.tally_year = extract(year FROM $3::timestamptz AT TIME ZONE 'Asia/Shanghai') THEN ${alias}.${col} ELSE 0 END`;
 
 /** A Shanghai date's midnight as an instant. */

@@ -235,12 +235,17 @@ describe('county leader views', () => {
 });
 
 describe('standing counts', () => {
-  test('a visit over midnight counts once and for two days; only the linked unit\'s cadres count', async () => {
+  test('a visit over midnight counts once and for two days; only the linked unit\'s cadres count; the cadre has two more days on site', async () => {
     const unitRow = async () => {
       const res = await get('/console/api/standing?by=unit&sort=name', 'wsLeader');
       return res.body.rows.find((r: { unitName: string }) => r.unitName === '武山县教育局');
     };
+    const cadreRow = async () => {
+      const res = await get('/console/api/standing?by=cadre&sort=name', 'wsLeader');
+      return res.body.rows.find((r: { name: string }) => r.name === '李四');
+    };
     const before = await unitRow();
+    const cadreBefore = await cadreRow();
     const nowSh = new Date(Date.now() + 8 * 3600e3);
     const year = nowSh.getUTCFullYear();
     const month = nowSh.getUTCMonth() + 1 <= 6 ? '10' : '03';
@@ -253,6 +258,7 @@ describe('standing counts', () => {
     const after = await unitRow();
     expect(after.visits - before.visits).toBe(1);
     expect(after.days - before.days).toBe(2);
+    expect((await cadreRow()).daysOnSite - cadreBefore.daysOnSite).toBe(2);
   });
 });
 
