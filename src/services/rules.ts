@@ -33,17 +33,32 @@ export type RuleKey = keyof Rules;
 
 type Db = DataSource | EntityManager;
 
-/** Reads the given rules in one query. */
+/**
+ * Values read in one transaction, by its query runner (TypeORM gives every
+ * transaction its own): a 签到 asks for rules twice, and a transaction sees one
+ * set of rules throughout. Nothing in a transaction writes policy_rules and then
+ * reads them through here.
+ */
+const inTransaction = new WeakMap<object, Map<RuleKey, unknown>>();
+
+/** Reads the given rules in one query (none when the transaction has read them all). */
 export async function getRules<K extends RuleKey>(db: Db, keys: K[]): Promise<Pick<Rules, K>> {
-  const rows: { key: K; value: unknown }[] = await db.query(
-    'SELECT key, value FROM policy_rules WHERE key = ANY($1)',
-    [keys],
-  );
-  const out = {} as Pick<Rules, K>;
-  for (const k of keys) out[k] = RULE_DEFAULTS[k];
-  for (const r of rows) {
-    if (typeof r.value === typeof RULE_DEFAULTS[r.key]) out[r.key] = r.value as Rules[K];
+  const runner = 'queryRunner' in db && db.queryRunner?.isTransactionActive ? db.queryRunner : undefined;
+  const seen = runner ? inTransaction.get(runner) ?? new Map<RuleKey, unknown>() : new Map<RuleKey, unknown>();
+  if (runner) inTransaction.set(runner, seen);
+  const missing = keys.filter((k) => !seen.has(k));
+  if (missing.length > 0) {
+    const rows: { key: K; value: unknown }[] = await db.query(
+      'SELECT key, value FROM policy_rules WHERE key = ANY($1)',
+      [missing],
+    );
+    for (const k of missing) seen.set(k, RULE_DEFAULTS[k]);
+    for (const r of rows) {
+      if (typeof r.value === typeof RULE_DEFAULTS[r.key]) seen.set(r.key, r.value);
+    }
   }
+  const out = {} as Pick<Rules, K>;
+  for (const k of keys) out[k] = seen.get(k) as Rules[K];
   return out;
 }
 
