@@ -78,8 +78,8 @@ async function dispatchAfterCommit(deps: JobDeps, ids: number[]): Promise<void> 
  * links; with the default 4 MB work_mem they spill to disk. For this transaction
  * only: more memory; parallel workers even when millions of rows come back
  * through them (the default cost of a row passed by a worker keeps a 5-million-row
- * sort on one core); and cursors planned for reading every row, not the first.
+ * sort on one core).
  */
 export async function allowLargeScans(manager: EntityManager): Promise<void> {
-  await manager.query(`SET LOCAL work_mem = '256MB'; SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL cursor_tuple_fraction = 1`);
+  await manager.query(`SET LOCAL work_mem = '256MB'; SET LOCAL parallel_tuple_cost = 0.001`);
 }

@@ -67,7 +67,7 @@ export async function runQuotaReminders(deps: JobDeps, now: Date, { batch: batch
         ];
         if (userids.has(id)) messages.push(textMessage(`quota:${week}:${id}`, userids.get(id)!, [CADRE_HEAD, ...lines, CADRE_TAIL].join('\n')));
       }
-      outboxIds.push(...await addToOutbox(manager, messages));
+      for (const id of await addToOutbox(manager, messages)) outboxIds.push(id);
     }
     const cadresBehind = ids.length;
     const unitReports = await unitLeaderReports(manager, villages);
