@@ -8,7 +8,7 @@ import { runLoad, type LoadResult } from './lib/cannon';
 import { FLOOR_TABLE, benchCreds, callbackPost, wecomEnv, type BenchCreds, type Stage } from './chat/payloads';
 
 /**
- * npm run bench:chat [-- --duration 10 --connections 4,16,64 --worker-nice 0 --worker-concurrency 4 --database-url …]
+ * npm run bench:chat [-- --duration 10 --connections 4,16,64 --worker-nice 0 --worker-concurrency 4 --worker-paused --database-url …]
  *
  * Chat path throughput on loopback: autocannon (this process) posts real
  * encrypted `签到 <village>` callbacks, every one from a different cadre of the
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const maxMessages = numberFlag(flags, 'cadres', 200_000);
   /** --cpu-prof <dir>: each server writes a V8 CPU profile there when it stops. */
   const profDir = flags['cpu-prof'] === undefined ? undefined : stringFlag(flags, 'cpu-prof', '');
-  console.log(`# npm run bench:chat -- --duration ${seconds} --connections ${levels.join(',')} --worker-nice ${numberFlag(flags, 'worker-nice', 0)} --worker-concurrency ${numberFlag(flags, 'worker-concurrency', 4)} --database-url ${databaseUrl}`);
+  console.log(`# npm run bench:chat -- --duration ${seconds} --connections ${levels.join(',')} --worker-nice ${numberFlag(flags, 'worker-nice', 0)} --worker-concurrency ${numberFlag(flags, 'worker-concurrency', 4)}${flags['worker-paused'] !== undefined ? ' --worker-paused' : ''} --database-url ${databaseUrl}`);
 
   console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const db = new Client({ connectionString: databaseUrl });
@@ -127,6 +127,7 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   const stages = stringFlag(flags, 'stages', 'floor,insert,full').split(',') as Stage[];
+  const pauseWorker = flags['worker-paused'] !== undefined;
   for (const stage of stages) {
     const { child, port } = await startServer(stage, env, profDir);
     // The full stage runs as deployed: a server process and an inbound worker process.
@@ -141,7 +142,11 @@ async function main(): Promise<void> {
       const wcpu0 = worker ? cpuSeconds(worker.pid!) : 0;
       const since = stage === 'full' ? await lastInbound() : 0;
       const startedAt = Date.now();
+      // --worker-paused: the worker is stopped while the load runs and resumed for the drain, as if
+      // it ran on other cores: what the callbacks alone cost this machine (SIGSTOP/SIGCONT).
+      if (worker && pauseWorker) worker.kill('SIGSTOP');
       const result = await runLoad(url, connections, seconds, next);
+      if (worker && pauseWorker) worker.kill('SIGCONT');
       const cpuMs = ((cpuSeconds(child.pid!) - cpu0) * 1000) / Math.max(1, result.ok);
       const drain = stage === 'full' ? await waitForDrain(db, since, startedAt) : undefined;
       const workerMs = worker ? ((cpuSeconds(worker.pid!) - wcpu0) * 1000) / Math.max(1, drain!.deferred) : 0;
