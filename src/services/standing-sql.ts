@@ -23,11 +23,18 @@ export const REQUIRED = (target: string, since: string) =>
 const SINCE_DATE = (validFrom: string) =>
   `greatest(${validFrom}, ($3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)`;
 
-/** A tally column when its tally_year is the year being asked ($3 is that year's first instant), else 0. */
+/**
+ * A tally column when its tally_year is the year being asked ($3 is that year's
+ * first instant), else 0. The year is an uncorrelated subquery: computed once (an
+ * InitPlan) and handed to parallel workers, not per row.
+ */
 export const TALLY = (alias: string, col: string) =>
-  `CASE WHEN ${alias}.tally_year = extract(year FROM $3::timestamptz AT TIME ZONE 'Asia/Shanghai') THEN ${alias}.${col} ELSE 0 END`;
+  `CASE WHEN ${alias}.tally_year = (SELECT extract(year FROM $3::timestamptz AT TIME ZONE 'Asia/Shanghai')::int)
+        THEN ${alias}.${col} ELSE 0 END`;
 
 /** A Shanghai date's midnight as an instant. */
+const SINCE_TS = (day: string) => `(${day}::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+
 /**
  * Unit→village links: check-ins by any cadre of the unit at the village since
  * the link's start and the distinct days they cover, from the tally each link
@@ -48,8 +55,6 @@ export function unitLinkSql(filter: string, behindOnly: boolean): string {
     ORDER BY unit_id, village_id`;
 }
 
-const SINCE_TS = (day: string) => `(${day}::timestamp AT TIME ZONE 'Asia/Shanghai')`;
-
 /**
  * Cadre→household links: visits, distinct days and talks since the link's start,
  * from the tally each link carries (kept by triggers on household_visits:
@@ -66,16 +71,14 @@ export function householdLinkSql(
   { behindOnly = false, ordered = filter !== '', householder = true, activeOnly = true } = {},
 ): string {
   const jan1 = `($3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date`;
-  // Uncorrelated scalar subqueries: each is computed once (an InitPlan) and handed to parallel workers.
-  const year = `(SELECT extract(year FROM ${jan1})::int)`;
+  // Uncorrelated scalar subqueries, like TALLY's year: computed once and handed to parallel workers.
   const owed = (target: string) =>
     `(SELECT array_agg(${REQUIRED(target, SINCE_TS('d::date'))} ORDER BY d)
         FROM generate_series(${jan1}, $2::date, interval '1 day') d)[${SINCE_DATE('chl.valid_from')} - ${jan1} + 1]`;
-  const tally = (col: string) => `CASE WHEN chl.tally_year = ${year} THEN chl.${col} ELSE 0 END`;
   return `
     SELECT * FROM (
       SELECT chl.cadre_id, chl.household_id, ${householder ? 'h.householder' : 'NULL::text AS householder'}, chl.village_id,
-             ${tally('tally_visits')} AS visits, ${tally('tally_days')} AS days, ${tally('tally_talks')} AS talks,
+             ${TALLY('chl', 'tally_visits')} AS visits, ${TALLY('chl', 'tally_days')} AS days, ${TALLY('chl', 'tally_talks')} AS talks,
              ${owed('$5')} AS required_visits, ${owed('$6')} AS required_days, ${owed('$7')} AS required_talks
         FROM cadre_household_links chl
         ${householder ? 'JOIN households h ON h.id = chl.household_id' : ''}
