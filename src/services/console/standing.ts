@@ -4,8 +4,7 @@ import { subtreeLike } from '../regions';
 import { getRules } from '../rules';
 import { consoleRead } from './read';
 import { shanghaiDate, shanghaiYearRange } from '../time';
-import { VALID_ON } from '../links';
-import { TALLY, householdLinkSql } from '../standing-sql';
+import { TALLY, householdLinkSql, unitLinkSql } from '../standing-sql';
 
 /**
  * Year-to-date standing against the DESIGN.md §2 rules for everyone linked in
@@ -15,11 +14,11 @@ import { TALLY, householdLinkSql } from '../standing-sql';
  *   village.visits_per_year / village.days_per_year;
  * - by cadre: each linked household's visits, talks and visit days vs the
  *   household.* rules, and team members' days on site vs team.days_on_site_per_year.
- * Pace is the same as src/services/standing.ts (the chat's 进度 and the digest):
+ * Pace is that of src/services/standing.ts (the chat's 进度 and the digest):
  * required-by-now = ceil(target × time since max(1 January, the link's start) /
  * length of the year), and only visits since the link's start count. Those
- * functions return every link of a scope unpaged; the console needs sorted pages
- * over a county or a province, hence these village-first queries.
+ * functions return every link of a scope unpaged; the console wraps the same
+ * per-link SQL (standing-sql.ts) in sorted pages over a county or a province.
  */
 
 type Db = DataSource | EntityManager;
@@ -63,17 +62,10 @@ function owed(target: number, share: number): Target {
   return { target, owed: Math.ceil(target * share) };
 }
 
-/** When a link's counting starts: its valid_from (Shanghai midnight), but not before this year's start ($3). */
-const SINCE = (validFrom: string) => `greatest((${validFrom}::timestamp AT TIME ZONE 'Asia/Shanghai'), $3::timestamptz)`;
-/** ceil(target × elapsed share since `since`); $10 is now, $3/$4 the year's bounds. */
-const REQUIRED = (target: string, since: string) =>
-  `ceil(${target}::numeric * greatest(0, extract(epoch FROM ($10::timestamptz - ${since})))
-        / extract(epoch FROM ($4::timestamptz - $3::timestamptz)))::int`;
-
 const UNIT_ORDER: Record<StandingSort, string> = {
-  behind: 'shortfall DESC, u.name, r.full_name',
-  name: 'u.name, r.full_name',
-  visits: 'visits, days, u.name',
+  behind: 'shortfall DESC, unit_name, village_full_name',
+  name: 'unit_name, village_full_name',
+  visits: 'visits, days, unit_name',
 };
 
 export async function unitStanding(
@@ -85,19 +77,16 @@ export async function unitStanding(
   const td = owed(rules['village.days_per_year'], share);
   const { from, to } = shanghaiYearRange(now);
   const rows: (UnitStanding & { total: number })[] = await consoleRead(db, (m) => m.query(
-    `WITH counts AS (
-       SELECT l.unit_id, l.village_id, ${TALLY('l', 'tally_visits')} AS visits, ${TALLY('l', 'tally_days')} AS days,
-              ${REQUIRED('$5', SINCE('l.valid_from'))} AS rv, ${REQUIRED('$6', SINCE('l.valid_from'))} AS rd
-         FROM regions r JOIN unit_village_links l ON l.village_id = r.id
-        WHERE r.path LIKE $1 AND r.level = 4 AND ${VALID_ON('l')})
-     SELECT counts.unit_id AS "unitId", u.name AS "unitName", counts.village_id AS "villageId",
-            r.full_name AS "villageFullName", visits, days, (visits < rv OR days < rd) AS behind,
-            greatest(rv - visits, 0)::float / greatest($5, 1) + greatest(rd - days, 0)::float / greatest($6, 1) AS shortfall,
+    `WITH counts AS (${unitLinkSql('AND r.path LIKE $7 AND r.level = 4', false)})
+     SELECT unit_id AS "unitId", unit_name AS "unitName", village_id AS "villageId", village_full_name AS "villageFullName",
+            visits, days, (visits < required_visits OR days < required_days) AS behind,
+            greatest(required_visits - visits, 0)::float / greatest($5, 1)
+              + greatest(required_days - days, 0)::float / greatest($6, 1) AS shortfall,
             count(*) OVER ()::int AS total
-       FROM counts JOIN units u ON u.id = counts.unit_id JOIN regions r ON r.id = counts.village_id
-      WHERE NOT $7 OR visits < rv OR days < rd
-      ORDER BY ${UNIT_ORDER[page.sort]} LIMIT $8 OFFSET $9`,
-    [subtreeLike(scope.path), shanghaiDate(now), from, to, tv.target, td.target, page.behindOnly, page.limit, page.offset, now],
+       FROM counts
+      WHERE NOT $8 OR visits < required_visits OR days < required_days
+      ORDER BY ${UNIT_ORDER[page.sort]} LIMIT $9 OFFSET $10`,
+    [now, shanghaiDate(now), from, to, tv.target, td.target, subtreeLike(scope.path), page.behindOnly, page.limit, page.offset],
   ));
   return {
     total: rows[0]?.total ?? 0,
