@@ -90,6 +90,13 @@ function dedupe(cs: VillageCandidate[]): VillageCandidate[] {
 
 const SELECT = `SELECT r.id, r.name, r.full_name AS "fullName", v.aliases, v.initials
                   FROM villages v JOIN regions r ON r.id = v.id`;
+/**
+ * The candidates of an id list: `= ANY (ARRAY(…))` makes the list an InitPlan
+ * probed by primary key. Joined as a CTE instead, the list's estimate (~100 rows)
+ * had PostgreSQL hash it against a scan of all 20,000 villages: 6.8 ms → 0.4 ms
+ * per 签到 on the province bench.
+ */
+const candidatesOf = (ids: string) => `${SELECT} WHERE v.id = ANY (ARRAY(${ids}))`;
 
 /**
  * Loads every village the spec could mean, plus the sender's linked villages,
@@ -109,13 +116,12 @@ export async function resolveVillage(
   const withLinked = (rows: Omit<VillageCandidate, 'linked'>[]) =>
     rows.map((r) => ({ ...r, linked: linkedIds.has(r.id), viaUnit: viaUnit.has(r.id) }));
   const rows: Omit<VillageCandidate, 'linked'>[] = await manager.query(
-    `WITH ids AS (
+    candidatesOf(`
        SELECT id FROM regions WHERE level = 4 AND name = ANY($1::text[])
        UNION SELECT id FROM villages WHERE aliases && $1::text[]
        UNION SELECT unnest($3::int[])
        UNION SELECT id FROM villages WHERE NOT $4 AND initials = lower($5)
-       UNION SELECT id FROM regions WHERE NOT $4 AND level = 4 AND name LIKE $2)
-     ${SELECT} JOIN ids ON ids.id = v.id`,
+       UNION SELECT id FROM regions WHERE NOT $4 AND level = 4 AND name LIKE $2`),
     [forms, `${likeEscape(s)}%`, [...linkedIds], strict, s],
   );
   const result = rankVillages(s, withLinked(rows), strict);
@@ -123,8 +129,7 @@ export async function resolveVillage(
   // Nothing matched: villages starting with one of the spec's first characters, for suggestions only.
   const starts = [...new Set(bare(s))].slice(0, 4);
   const near: Omit<VillageCandidate, 'linked'>[] = await manager.query(
-    `WITH ids AS (${starts.map((_, i) => `(SELECT id FROM regions WHERE level = 4 AND name LIKE $${i + 1} LIMIT 100)`).join(' UNION ')})
-     ${SELECT} JOIN ids ON ids.id = v.id`,
+    candidatesOf(starts.map((_, i) => `(SELECT id FROM regions WHERE level = 4 AND name LIKE $${i + 1} LIMIT 100)`).join(' UNION ')),
     starts.map((c) => `${likeEscape(c)}%`),
   );
   const all = dedupe(withLinked([...rows.filter((r) => linkedIds.has(r.id)), ...near]));
