@@ -33,6 +33,10 @@ export class InboundMessage {
   @Column({ type: 'varchar', length: 10, default: 'received' })
   status!: InboundStatus;
 
+  /** Left by the callback to the inbound worker (jobs/inbound-worker.ts), which replies by outbox. */
+  @Column({ type: 'boolean', default: false })
+  deferred!: boolean;
+
   @Column({ type: 'int', default: 0 })
   attempts!: number;
 

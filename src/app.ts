@@ -23,8 +23,8 @@ export interface AppDeps {
   clock?: () => Date;
   /** Hands committed outbox row ids to delivery (OutboxDispatcher.dispatch); without it the sweeper sends them. */
   dispatch?: (outboxIds: number[]) => Promise<void>;
-  /** Queues a stored inbound message for the inbound worker (jobs/inbound-queue.ts) when the callback is busy. */
-  deferInbound?: (inboundId: number, receivedAt: Date) => void;
+  /** An inbound worker runs (jobs/inbound-worker.ts): a busy callback stores new messages `deferred` for it. */
+  deferInbound?: boolean;
   /** The WeCom API client: console/H5 OAuth (getUserInfo) and the H5 page's JS-SDK ticket. */
   wecom?: Pick<WecomClient, 'getUserInfo' | 'getJsapiTicket'>;
   /** Demo mode: the built-in WeCom simulator, mounted at SIMULATOR_MOUNT and read by the /demo page. */

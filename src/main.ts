@@ -17,7 +17,7 @@ import { demoSimulator } from './wecom/simulator/demo';
 import { createOutboxDispatcher } from './services/outbox-dispatch';
 import { startOutboxWorker } from '../jobs/outbox-worker';
 import { sweepOutbox } from '../jobs/outbox-sweeper';
-import { createInboundQueue, startInboundWorker } from '../jobs/inbound-queue';
+import { startInboundWorker } from '../jobs/inbound-worker';
 
 /**
  * Wires everything: `node dist/src/main.js` runs server and worker in one
@@ -59,10 +59,10 @@ async function main(argv: string[]): Promise<void> {
   if (role !== 'worker') {
     // Demo mode: the WeCom simulator answers at config.wecom.apiBase (this server's SIMULATOR_MOUNT).
     const simulator = config.demo ? demoSimulator(db, config.wecom) : undefined;
-    // A burst beyond what the callback processes inline goes to the inbound worker (jobs/inbound-queue.ts).
-    const inboundQueue = createInboundQueue({ redisUrl: config.redisUrl, logger });
+    // A burst beyond what the callback processes inline is left to the inbound worker (jobs/inbound-worker.ts),
+    // which runs in this process or in a --worker one.
     const app = createApp({
-      config, db, redis, logger, metrics, bot, wecom, dispatch: outbox.dispatch, simulator, deferInbound: inboundQueue.enqueue,
+      config, db, redis, logger, metrics, bot, wecom, dispatch: outbox.dispatch, simulator, deferInbound: true,
     });
     server = app.listen(config.port, () => {
       const base = `http://127.0.0.1:${config.port}`;
@@ -70,7 +70,6 @@ async function main(argv: string[]): Promise<void> {
       if (config.demo) logger.info({ url: `${base}/demo` }, 'demo mode: no WECOM_* credentials set');
     });
     closers.push(() => new Promise((resolve) => server!.close(resolve)));
-    closers.push(() => inboundQueue.close());
   }
 
   if (role !== 'server') {
@@ -78,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
     const retry = startInboundRetryLoop({ db, bot, logger, dispatch: outbox.dispatch });
     closers.push(() => retry.stop());
     // Messages the callback stored but left to the worker: processed at once, replies by outbox.
-    const inboundWorker = startInboundWorker({ db, bot, logger, dispatch: outbox.dispatch, redisUrl: config.redisUrl });
+    const inboundWorker = startInboundWorker({ db, bot, logger, dispatch: outbox.dispatch });
     closers.unshift(() => inboundWorker.close());
     // Scheduled jobs (jobs/schedules.ts): digests, reminders, follow-ups, auto-checkout.
     const jobs = await startWorker({

@@ -5,7 +5,7 @@ import { encrypt, getSignature } from '@wecom/crypto';
 export type Stage = 'floor' | 'insert' | 'full';
 /** The insert floor's own table in the bench database (created and dropped by the run). */
 export const FLOOR_TABLE = 'bench_floor_messages';
-/** BullMQ prefix of the full stage's inbound and outbox queues (kept apart from a running app's). */
+/** BullMQ prefix of the full stage's outbox queue (kept apart from a running app's). */
 export const INBOUND_PREFIX = 'bench-chat';
 
 /** Callback credentials made up for one benchmark run (the server gets them as WECOM_* variables). */

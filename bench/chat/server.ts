@@ -13,7 +13,7 @@ import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/metrics';
 import { createDataSource } from '../../entities/data-source';
 import { createBot } from '../../bots';
-import { createInboundQueue, startInboundWorker } from '../../jobs/inbound-queue';
+import { startInboundWorker } from '../../jobs/inbound-worker';
 import { createOutboxDispatcher } from '../../src/services/outbox-dispatch';
 import { FLOOR_TABLE, INBOUND_PREFIX, type Stage } from './payloads';
 
@@ -74,8 +74,7 @@ async function start(stage: Stage | 'worker'): Promise<{ server?: Server; close:
     // --worker-nice: the worker yields the CPU to the callbacks (a burst's backlog can wait; WeCom's 5 s cannot).
     setPriority(Number(env.BENCH_WORKER_NICE ?? 0));
     const worker = startInboundWorker({
-      db, bot, logger, dispatch: outbox.dispatch, redisUrl: config.redisUrl, prefix: INBOUND_PREFIX,
-      concurrency: Number(env.BENCH_WORKER_CONCURRENCY ?? 4),
+      db, bot, logger, dispatch: outbox.dispatch, concurrency: Number(env.BENCH_WORKER_CONCURRENCY ?? 4),
     });
     return {
       close: async () => {
@@ -86,13 +85,11 @@ async function start(stage: Stage | 'worker'): Promise<{ server?: Server; close:
       },
     };
   }
-  const queue = createInboundQueue({ redisUrl: config.redisUrl, prefix: INBOUND_PREFIX, logger });
-  const app = createApp({ config, db, redis, logger, metrics, bot, dispatch: outbox.dispatch, deferInbound: queue.enqueue });
+  const app = createApp({ config, db, redis, logger, metrics, bot, dispatch: outbox.dispatch, deferInbound: true });
   const server = app.listen(0, '127.0.0.1');
   return {
     server,
     close: async () => {
-      await queue.close();
       await outbox.close();
       redis.disconnect();
       await db.destroy();

@@ -24,7 +24,7 @@ export async function processPending(
   );
   const counts = { done: 0, retry: 0, failed: 0 };
   for (const { id } of ids) {
-    const outcome = await processOne(deps, id, now, { decide: () => 'outbox', skipLocked: true });
+    const outcome = await processOne(deps, { id, now, skipLocked: true }, { decide: () => 'outbox' });
     if (outcome.status === 'done') counts.done += outcome.duplicate ? 0 : 1;
     else if (outcome.status === 'retry') counts.retry++;
     else if (outcome.status === 'failed') counts.failed++;

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { poolOf } from '../../entities/data-source';
 import type { Bot } from '../../bots/types';
 import type { Logger } from '../logger';
 import { AppError } from '../errors';
@@ -11,8 +12,9 @@ import { addToOutbox, textMessage } from './outbox';
  * transaction that locks the row, calls the bot, and marks the row done with
  * its reply. A reply goes back passively in the HTTP answer when it is ready
  * within the time budget; otherwise it is written to the outbox as
- * `reply:<inboundId>`. Rows left unprocessed are picked up by processPending
- * (inbound-retry.ts).
+ * `reply:<inboundId>`. Rows the callback marks `deferred` are taken by the
+ * inbound worker (jobs/inbound-worker.ts); rows left unprocessed are picked up
+ * by processPending (inbound-retry.ts).
  */
 
 export interface InboundDeps {
@@ -25,11 +27,12 @@ export interface InboundDeps {
    */
   dispatch?: (outboxIds: number[]) => Promise<void>;
   /**
-   * Hands a stored row to the inbound worker (jobs/inbound-queue.ts) when this
-   * process is already processing `inlineLimit` messages; without it every
-   * message is processed inline.
+   * An inbound worker runs (jobs/inbound-worker.ts, in this process or
+   * another): when this process is already processing `inlineLimit` messages,
+   * a new one is stored `deferred` and left to it. Without it every message is
+   * processed inline.
    */
-  defer?: (inboundId: number, receivedAt: Date) => void;
+  defer?: boolean;
   /** Inline processings at once before messages are deferred (CHAT_INLINE_LIMIT; default INLINE_CONCURRENCY). */
   inlineLimit?: number;
 }
@@ -62,7 +65,20 @@ type Route = 'passive' | 'outbox' | 'none';
 
 export type ProcessOutcome =
   | { status: 'done'; reply: string | null; via: Route; duplicate: boolean }
-  | { status: 'retry' | 'failed' | 'skipped' };
+  | { status: 'retry' | 'failed' | 'skipped' }
+  /** NEXT_DEFERRED only: no deferred row is waiting, or none could be taken (the database failed first). */
+  | { status: 'empty' | 'unavailable' };
+
+/**
+ * The row processOne works on: one by id, processed at `now` (waiting for
+ * another holder unless skipLocked); or NEXT_DEFERRED, the oldest deferred row
+ * nobody holds, processed at the time it was received. A deferred row that
+ * failed once is left to the retry loop and its back-off.
+ */
+export type InboundTarget = { id: number; now: Date; skipLocked: boolean } | typeof NEXT_DEFERRED;
+export const NEXT_DEFERRED = 'next-deferred' as const;
+
+const ROW_COLUMNS = 'id, status, reply, raw_xml, received_at';
 
 /** MsgId for messages; FromUserName:CreateTime:Event for events (wecom-protocol.md §3). */
 export function dedupKeyOf(msg: ParsedMessage): string {
@@ -72,23 +88,45 @@ export function dedupKeyOf(msg: ParsedMessage): string {
 
 /** Inserts the row unless its dedup key is already there; returns its id either way. */
 export async function storeInbound(
-  db: DataSource | EntityManager,
+  db: DataSource,
   msg: ParsedMessage,
   rawXml: string,
   now: Date,
+  deferred = false,
 ): Promise<{ id: number; duplicate: boolean }> {
   const key = dedupKeyOf(msg);
-  const inserted: { id: number }[] = await db.query(
-    `INSERT INTO inbound_messages (dedup_key, from_user, msg_type, create_time, raw_xml, received_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
+  const pool = poolOf(db); // the callback's hot path: no QueryRunner per message
+  const inserted = await pool.query<{ id: number }>(
+    `INSERT INTO inbound_messages (dedup_key, from_user, msg_type, create_time, raw_xml, received_at, deferred)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (dedup_key) DO NOTHING
      RETURNING id`,
-    [key, msg.fromUser, msg.msgType, msg.createTime, rawXml, now],
+    [key, msg.fromUser, msg.msgType, msg.createTime, rawXml, now, deferred],
   );
-  if (inserted.length > 0) return { id: inserted[0].id, duplicate: false };
-  const [row] = await db.query('SELECT id FROM inbound_messages WHERE dedup_key = $1', [key]);
-  return { id: row.id, duplicate: true };
+  if (inserted.rows.length > 0) return { id: inserted.rows[0].id, duplicate: false };
+  const found = await pool.query<{ id: number }>('SELECT id FROM inbound_messages WHERE dedup_key = $1', [key]);
+  return { id: found.rows[0].id, duplicate: true };
 }
+
+/** Locks the target row: by id, or the oldest deferred row nobody holds (rows stay 'received' only while they wait). */
+async function lockTarget(manager: EntityManager, target: InboundTarget): Promise<InboundRow | undefined> {
+  if (target === NEXT_DEFERRED) {
+    const rows: InboundRow[] = await manager.query(
+      `SELECT ${ROW_COLUMNS} FROM inbound_messages
+        WHERE status = 'received' AND deferred AND attempts = 0
+        ORDER BY received_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    );
+    return rows[0];
+  }
+  if (!target.skipLocked) await manager.query(`SET LOCAL lock_timeout = '${INLINE_LOCK_TIMEOUT}'`);
+  const rows: InboundRow[] = await manager.query(
+    `SELECT ${ROW_COLUMNS} FROM inbound_messages WHERE id = $1 FOR UPDATE${target.skipLocked ? ' SKIP LOCKED' : ''}`,
+    [target.id],
+  );
+  return rows[0];
+}
+
+interface InboundRow { id: number; status: string; reply: string | null; raw_xml: string; received_at: Date }
 
 /**
  * Processes one stored row in one transaction. `decide` is asked, just before
@@ -97,21 +135,17 @@ export async function storeInbound(
  */
 export async function processOne(
   deps: InboundDeps,
-  id: number,
-  now: Date,
-  opts: { decide: () => 'passive' | 'outbox'; skipLocked: boolean },
+  target: InboundTarget,
+  opts: { decide: () => 'passive' | 'outbox' },
 ): Promise<ProcessOutcome> {
-  const log = deps.logger.child({ area: 'inbound', inboundId: id });
+  let id = target === NEXT_DEFERRED ? undefined : target.id;
   let outboxIds: number[] = [];
   try {
     const outcome = await deps.db.transaction(async (manager): Promise<ProcessOutcome> => {
-      if (!opts.skipLocked) await manager.query(`SET LOCAL lock_timeout = '${INLINE_LOCK_TIMEOUT}'`);
-      const rows: { status: string; reply: string | null; raw_xml: string }[] = await manager.query(
-        `SELECT status, reply, raw_xml FROM inbound_messages WHERE id = $1 FOR UPDATE${opts.skipLocked ? ' SKIP LOCKED' : ''}`,
-        [id],
-      );
-      if (rows.length === 0) return { status: 'skipped' };
-      const row = rows[0];
+      const row = await lockTarget(manager, target);
+      if (!row) return { status: target === NEXT_DEFERRED ? 'empty' : 'skipped' };
+      id = row.id;
+      const now = target === NEXT_DEFERRED ? row.received_at : target.now;
       if (row.status === 'done') return { status: 'done', ...(await priorRoute(manager, id, row.reply)), duplicate: true };
       if (row.status !== 'received') return { status: 'skipped' };
 
@@ -127,7 +161,7 @@ export async function processOne(
          WHERE id = $1`,
         [id, text, now],
       );
-      log.info({ fromUser: msg.fromUser, msgType: msg.msgType, via }, 'inbound message processed');
+      deps.logger.info({ area: 'inbound', inboundId: id, fromUser: msg.fromUser, msgType: msg.msgType, via }, 'inbound message processed');
       return { status: 'done', reply: text, via, duplicate: false };
     });
     if (outboxIds.length > 0 && deps.dispatch) await deps.dispatch(outboxIds).catch(() => undefined);
@@ -136,6 +170,11 @@ export async function processOne(
     // The bot failed, or the transaction itself did (lost connection, commit error): count it if we can.
     // A lock timeout only means another process holds the row; that is not the message's fault.
     if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) return { status: 'skipped' };
+    const log = deps.logger.child({ area: 'inbound', inboundId: id });
+    if (id === undefined) {
+      log.warn({ err: errorName(err) }, 'no deferred inbound message could be taken');
+      return { status: 'unavailable' };
+    }
     const { final, outboxIds: ids } = await recordFailure(deps.db.manager, id, err).catch(() => ({ final: false, outboxIds: [] }));
     if (ids.length > 0 && deps.dispatch) await deps.dispatch(ids).catch(() => undefined);
     log.warn({ err: errorName(err), final }, 'inbound message failed');
@@ -201,10 +240,11 @@ export async function handleInbound(
   rawXml: string,
   opts: { now: Date; budgetMs?: number; storeTimeoutMs?: number },
 ): Promise<InlineResult> {
-  const log = deps.logger.child({ area: 'inbound' });
-  const stored = await within(storeInbound(deps.db, msg, rawXml, opts.now), opts.storeTimeoutMs ?? STORE_TIMEOUT_MS).catch(
+  // Decided before the INSERT, which records it: the hand-off to the worker costs nothing more.
+  const defer = deps.defer === true && shouldDefer(deps, opts.now, deps.inlineLimit ?? INLINE_CONCURRENCY);
+  const stored = await within(storeInbound(deps.db, msg, rawXml, opts.now, defer), opts.storeTimeoutMs ?? STORE_TIMEOUT_MS).catch(
     (err) => {
-      log.error({ err: errorName(err) }, 'could not store an inbound message');
+      deps.logger.error({ area: 'inbound', err: errorName(err) }, 'could not store an inbound message');
       return 'timeout' as const;
     },
   );
@@ -212,11 +252,8 @@ export async function handleInbound(
     throw new AppError('unavailable', 'inbound message not stored', '服务暂不可用，请稍后再试。', 503);
   }
 
-  // A WeCom retry stays inline: its first answer may have been lost, and the row's reply is ready to repeat.
-  if (deps.defer && !stored.duplicate && shouldDefer(deps, opts.now, deps.inlineLimit ?? INLINE_CONCURRENCY)) {
-    deps.defer(stored.id, opts.now);
-    return { inboundId: stored.id, duplicate: stored.duplicate, passiveReply: null };
-  }
+  // A WeCom retry stays inline (its row keeps its first flag): its first answer may have been lost, and the row's reply is ready to repeat.
+  if (defer && !stored.duplicate) return { inboundId: stored.id, duplicate: false, passiveReply: null };
 
   // 'pending' until either the transaction claims the passive route or the budget runs out.
   let state: 'pending' | 'passive' | 'outbox' = 'pending';
@@ -224,7 +261,7 @@ export async function handleInbound(
     if (state === 'pending') state = 'passive';
     return state;
   };
-  const work = countInFlight(deps, processOne(deps, stored.id, opts.now, { decide, skipLocked: false }));
+  const work = countInFlight(deps, processOne(deps, { id: stored.id, now: opts.now, skipLocked: false }, { decide }));
   const result = { inboundId: stored.id, duplicate: stored.duplicate };
 
   const first = await within(work, opts.budgetMs ?? INLINE_BUDGET_MS);

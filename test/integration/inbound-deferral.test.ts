@@ -5,18 +5,18 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/metrics';
 import { processPending } from '../../src/services/inbound-retry';
-import { createInboundQueue, startInboundWorker } from '../../jobs/inbound-queue';
+import { startInboundWorker } from '../../jobs/inbound-worker';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { REDIS_URL } from '../helpers/urls';
 import { generateCreds, openReply, recordingBot, signedPost, textXml, wecomEnv } from '../helpers/wecom-callback';
 import { until } from '../helpers/until';
 
 /**
- * A burst beyond CHAT_INLINE_LIMIT: the callback stores each message and
- * answers an empty 200 at once; the inbound worker (real BullMQ on the real
- * Redis) processes it with the time it was received and puts the reply in the
- * outbox. Nothing is processed twice, nothing is left behind, and a hand-off
- * Redis never took is finished by the retry loop.
+ * A burst beyond CHAT_INLINE_LIMIT: the callback stores each message
+ * `deferred` and answers an empty 200 at once; the inbound worker takes it from
+ * PostgreSQL, processes it with the time it was received and puts the reply in
+ * the outbox. Nothing is processed twice (one worker or two), nothing is left
+ * behind, and a deferred message that fails backs off in the retry loop.
  */
 
 const logger = createLogger('silent');
@@ -39,10 +39,9 @@ beforeEach(async () => {
 });
 
 /** The callback app with its inbound queue, listening on loopback like a server process. */
-async function serve(env: Record<string, string>, bot: ReturnType<typeof recordingBot>['bot'], prefix: string, redisUrl = REDIS_URL) {
+async function serve(env: Record<string, string>, bot: ReturnType<typeof recordingBot>['bot']) {
   const config = loadConfig({ ...wecomEnv(creds), ...env });
-  const queue = createInboundQueue({ redisUrl, prefix, logger });
-  const app = createApp({ config, db: t.db, redis, logger, metrics: createMetrics(), bot, deferInbound: queue.enqueue });
+  const app = createApp({ config, db: t.db, redis, logger, metrics: createMetrics(), bot, deferInbound: true });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const port = (server.address() as { port: number }).port;
   const post = async (from: string, msgId = String(7_000_000_000_000_000_000n + BigInt(++n))) => {
@@ -50,14 +49,14 @@ async function serve(env: Record<string, string>, bot: ReturnType<typeof recordi
     const res = await fetch(`http://127.0.0.1:${port}${p.url}`, { method: 'POST', body: p.body });
     return { status: res.status, body: await res.text() };
   };
-  return { post, close: async () => { server.close(); await queue.close(); } };
+  return { post, close: async () => { server.close(); } };
 }
 
-test('a burst past the inline limit is answered at once and finished by the worker, each message once', async () => {
-  const prefix = `test-defer-${Date.now()}`;
+test.each([1, 2])('a burst past the inline limit is answered at once and finished by %i worker(s), each message once', async (workers) => {
   const { bot, calls } = recordingBot(async (m) => { await sleep(30); return `已签到 ${m.fromUser}`; });
-  const app = await serve({ CHAT_INLINE_LIMIT: '2' }, bot, prefix);
-  const worker = startInboundWorker({ db: t.db, bot, logger, redisUrl: REDIS_URL, prefix });
+  const app = await serve({ CHAT_INLINE_LIMIT: '2' }, bot);
+  // Two workers stand for two worker processes sharing the backlog (each its own runners).
+  const started = Array.from({ length: workers }, () => startInboundWorker({ db: t.db, bot, logger, concurrency: 3 }));
   try {
     const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => app.post(`cadre${i}`)));
     expect(burst.every((r) => r.status === 200)).toBe(true);
@@ -77,23 +76,25 @@ test('a burst past the inline limit is answered at once and finished by the work
     expect(rows.filter((r) => r.replies > 1)).toHaveLength(0);
     expect(calls).toHaveLength(60);
     expect(new Set(calls.map((c) => c.inboundId)).size).toBe(60);
+    // The rows the worker took are the ones the callback marked: every one not answered passively.
+    const [{ n: deferred }] = await t.db.query('SELECT count(*)::int AS n FROM inbound_messages WHERE deferred');
+    expect(deferred).toBe(60 - passive.length);
   } finally {
     await app.close();
-    await worker.close();
+    await Promise.all(started.map((w) => w.close()));
   }
 }, 30_000);
 
 test('the worker records a deferred message at the time it was received, not when it ran', async () => {
-  const prefix = `test-defer-time-${Date.now()}`;
   const seen: Date[] = [];
   const bot = { async handle(_m: unknown, ctx: { now: Date }) { seen.push(ctx.now); return { text: 'ok' }; } };
-  const app = await serve({ CHAT_INLINE_LIMIT: '0' }, bot, prefix);
+  const app = await serve({ CHAT_INLINE_LIMIT: '0' }, bot);
   try {
     const sent = Date.now();
     const r = await app.post('timed');
     expect(r).toEqual({ status: 200, body: '' });
     await sleep(700); // the worker starts late: the check-in must still carry the callback's time
-    const worker = startInboundWorker({ db: t.db, bot, logger, redisUrl: REDIS_URL, prefix });
+    const worker = startInboundWorker({ db: t.db, bot, logger });
     try {
       await until(async () => seen.length === 1, { what: 'the worker to process the message', timeoutMs: 15_000 });
       expect(Math.abs(seen[0].getTime() - sent)).toBeLessThan(500);
@@ -105,19 +106,43 @@ test('the worker records a deferred message at the time it was received, not whe
   }
 });
 
-test('Redis refusing the hand-off: the callback still answers, and the retry loop processes the row', async () => {
-  const { bot, calls } = recordingBot(() => '已签到');
-  // Nothing listens on this port: every hand-off fails at once.
-  const app = await serve({ CHAT_INLINE_LIMIT: '0' }, bot, 'test-defer-down', 'redis://127.0.0.1:1');
+test('a deferred message that fails is left to the retry loop and its back-off, not retried by the worker at once', async () => {
+  let fail = true;
+  const { bot, calls } = recordingBot(() => { if (fail) throw new Error('bot down'); return '已签到'; });
+  const app = await serve({ CHAT_INLINE_LIMIT: '0' }, bot);
+  const worker = startInboundWorker({ db: t.db, bot, logger, idlePollMs: 20 });
   try {
-    const r = await app.post('offline');
-    expect(r).toEqual({ status: 200, body: '' });
-    await sleep(100);
+    expect(await app.post('unlucky')).toEqual({ status: 200, body: '' });
+    await until(async () => calls.length === 1, { what: 'the first attempt', timeoutMs: 10_000 });
+    await sleep(300); // fifteen idle polls: the worker must not take the failed row again
+    expect(calls).toHaveLength(1);
+    expect(await t.db.query('SELECT status, attempts FROM inbound_messages')).toEqual([{ status: 'received', attempts: 1 }]);
+    fail = false;
+    // Not before its back-off (10 s · 2^1) …
+    expect(await processPending({ db: t.db, bot, logger }, new Date(Date.now() + 5_000))).toEqual({ done: 0, retry: 0, failed: 0 });
+    // … and then once, with the reply by outbox.
+    expect(await processPending({ db: t.db, bot, logger }, new Date(Date.now() + 60_000))).toEqual({ done: 1, retry: 0, failed: 0 });
+    expect(calls).toHaveLength(2);
+    expect(await t.db.query('SELECT recipient FROM outbox_messages')).toEqual([{ recipient: 'unlucky' }]);
+  } finally {
+    await app.close();
+    await worker.close();
+  }
+});
+
+test('the worker stops promptly when idle, and takes nothing after close', async () => {
+  const { bot, calls } = recordingBot(() => 'ok');
+  const worker = startInboundWorker({ db: t.db, bot, logger, idlePollMs: 60_000 });
+  await sleep(50);
+  const t0 = Date.now();
+  await worker.close();
+  expect(Date.now() - t0).toBeLessThan(1_000);
+  const app = await serve({ CHAT_INLINE_LIMIT: '0' }, bot);
+  try {
+    expect(await app.post('late')).toEqual({ status: 200, body: '' });
+    await sleep(200);
     expect(calls).toHaveLength(0);
-    const counts = await processPending({ db: t.db, bot, logger }, new Date(Date.now() + 60_000));
-    expect(counts).toEqual({ done: 1, retry: 0, failed: 0 });
-    const out = await t.db.query(`SELECT recipient FROM outbox_messages`);
-    expect(out).toEqual([{ recipient: 'offline' }]);
+    expect(await t.db.query('SELECT status, deferred FROM inbound_messages')).toEqual([{ status: 'received', deferred: true }]);
   } finally {
     await app.close();
   }
@@ -125,8 +150,8 @@ test('Redis refusing the hand-off: the callback still answers, and the retry loo
 
 test('a WeCom retry is never deferred: a reply that went back passively is repeated, even in a burst', async () => {
   const { bot, calls } = recordingBot(() => '已签到');
-  const calm = await serve({ CHAT_INLINE_LIMIT: '1000' }, bot, 'test-defer-retry');
-  const busy = await serve({ CHAT_INLINE_LIMIT: '0' }, bot, 'test-defer-retry');
+  const calm = await serve({ CHAT_INLINE_LIMIT: '1000' }, bot);
+  const busy = await serve({ CHAT_INLINE_LIMIT: '0' }, bot);
   try {
     const msgId = '7100000000000000001';
     const first = await calm.post('retried', msgId);
