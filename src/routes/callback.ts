@@ -6,7 +6,7 @@ import type { AppDeps } from '../app';
 import { AppError, isAppError } from '../errors';
 import { assertFresh, decryptMessage, openEncrypted, verifySignature, type CallbackCredentials } from '../wecom/crypto';
 import { parseMessageXml, parseOuterEnvelope, passiveTextReply, type ParsedMessage } from '../wecom/envelope';
-import { handleInbound } from '../services/inbound';
+import { handleInbound } from '../services/inbound-callback';
 
 /**
  * The WeCom callback (wecom-protocol.md §1–§3): GET verifies the URL, POST

@@ -2,7 +2,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { poolOf } from '../../entities/data-source';
 import type { Bot } from '../../bots/types';
 import type { Logger } from '../logger';
-import { AppError } from '../errors';
 import { parseMessageXml, type ParsedMessage } from '../wecom/envelope';
 import { addToOutbox, textMessage } from './outbox';
 
@@ -11,7 +10,7 @@ import { addToOutbox, textMessage } from './outbox';
  * and concurrent processes record a message once), then processed in one
  * transaction that locks the row, calls the bot, and marks the row done with
  * its reply. A reply goes back passively in the HTTP answer when it is ready
- * within the time budget; otherwise it is written to the outbox as
+ * within the callback's time budget (inbound-callback.ts); otherwise it is written to the outbox as
  * `reply:<inboundId>`. Rows the callback marks `deferred` are taken by the
  * inbound worker (jobs/inbound-worker.ts); rows left unprocessed are picked up
  * by processPending (inbound-retry.ts).
@@ -33,7 +32,7 @@ export interface InboundDeps {
    * processed inline.
    */
   defer?: boolean;
-  /** Inline processings at once before messages are deferred (CHAT_INLINE_LIMIT; default INLINE_CONCURRENCY). */
+  /** Inline processings at once before messages are deferred (CHAT_INLINE_LIMIT; default INLINE_CONCURRENCY in inbound-callback.ts). */
   inlineLimit?: number;
 }
 
@@ -42,21 +41,6 @@ const GAVE_UP_REPLY = '抱歉，您的消息未能处理成功，请稍后重新
 
 /** A message failing this many times is marked failed, and its sender told so. */
 export const MAX_ATTEMPTS = 5;
-/** How long the callback waits for the chat before answering an empty 200 (WeCom gives up at 5 s). */
-export const INLINE_BUDGET_MS = 2000;
-/**
- * Messages one process works on inside their callbacks at once. More than that
- * (a morning burst) are stored, answered with an empty 200 at once and left to
- * the inbound worker, whose replies go out through the outbox: the callback's
- * latency stays that of one INSERT however long the queue.
- */
-export const INLINE_CONCURRENCY = 2;
-/** Once a message had to be deferred, the following ones are too for this long (a burst is rarely one message). */
-export const BURST_HOLD_MS = 1000;
-/** Storing must be quick: when PostgreSQL is down WeCom should get a non-200 and retry. */
-export const STORE_TIMEOUT_MS = 2500;
-/** Once a passive reply is decided, how long its commit may take before we answer 503 instead. */
-const COMMIT_GRACE_MS = 2000;
 /** Waiting for another process holding the row (a concurrent WeCom retry). */
 const INLINE_LOCK_TIMEOUT = '4s';
 const LOCK_NOT_AVAILABLE = '55P03';
@@ -150,8 +134,18 @@ export async function processOne(
       if (row.status !== 'received') return { status: 'skipped' };
 
       const msg = { ...parseMessageXml(row.raw_xml), inboundId: id };
-      // A bot that throws rolls the whole transaction back; the catch below counts the attempt.
-      const text = (await deps.bot.handle(msg, { manager, now }))?.text ?? null;
+      // The bot runs in a savepoint: when it throws, its writes are undone and the attempt is
+      // counted while the row is still locked. Counted after a rollback instead, the row was
+      // free for a moment and another worker runner (or a waiting WeCom retry) ran it again.
+      let text: string | null;
+      try {
+        text = (await manager.transaction((inner) => deps.bot.handle(msg, { manager: inner, now })))?.text ?? null;
+      } catch (err) {
+        const failure = await recordFailure(manager, row.id, err);
+        outboxIds = failure.outboxIds;
+        deps.logger.warn({ area: 'inbound', inboundId: row.id, err: errorName(err), final: failure.final }, 'inbound message failed');
+        return { status: failure.final ? 'failed' : 'retry' };
+      }
 
       // Which events may be answered passively is not documented: their replies take the outbox.
       const via: Route = text === null ? 'none' : msg.msgType === 'event' ? 'outbox' : opts.decide();
@@ -167,7 +161,7 @@ export async function processOne(
     if (outboxIds.length > 0 && deps.dispatch) await deps.dispatch(outboxIds).catch(() => undefined);
     return outcome;
   } catch (err) {
-    // The bot failed, or the transaction itself did (lost connection, commit error): count it if we can.
+    // The transaction itself failed (lost connection, commit error): count it if we can.
     // A lock timeout only means another process holds the row; that is not the message's fault.
     if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) return { status: 'skipped' };
     const log = deps.logger.child({ area: 'inbound', inboundId: id });
@@ -221,92 +215,4 @@ function errorText(err: unknown): string {
 export function errorName(err: unknown): string {
   const code = (err as { code?: unknown })?.code;
   return `${err instanceof Error ? err.name : typeof err}${code ? `/${String(code)}` : ''}`;
-}
-
-export interface InlineResult {
-  inboundId: number;
-  duplicate: boolean;
-  /** Text to answer passively in the HTTP response, or null for an empty 200. */
-  passiveReply: string | null;
-}
-
-/**
- * The callback's fast path: store, then process within `budgetMs`. Throws a
- * 503 AppError when the message could not be stored (WeCom will retry).
- */
-export async function handleInbound(
-  deps: InboundDeps,
-  msg: ParsedMessage,
-  rawXml: string,
-  opts: { now: Date; budgetMs?: number; storeTimeoutMs?: number },
-): Promise<InlineResult> {
-  // Decided before the INSERT, which records it: the hand-off to the worker costs nothing more.
-  const defer = deps.defer === true && shouldDefer(deps, opts.now, deps.inlineLimit ?? INLINE_CONCURRENCY);
-  const stored = await within(storeInbound(deps.db, msg, rawXml, opts.now, defer), opts.storeTimeoutMs ?? STORE_TIMEOUT_MS).catch(
-    (err) => {
-      deps.logger.error({ area: 'inbound', err: errorName(err) }, 'could not store an inbound message');
-      return 'timeout' as const;
-    },
-  );
-  if (stored === 'timeout') {
-    throw new AppError('unavailable', 'inbound message not stored', '服务暂不可用，请稍后再试。', 503);
-  }
-
-  // A WeCom retry stays inline (its row keeps its first flag): its first answer may have been lost, and the row's reply is ready to repeat.
-  if (defer && !stored.duplicate) return { inboundId: stored.id, duplicate: false, passiveReply: null };
-
-  // 'pending' until either the transaction claims the passive route or the budget runs out.
-  let state: 'pending' | 'passive' | 'outbox' = 'pending';
-  const decide = (): 'passive' | 'outbox' => {
-    if (state === 'pending') state = 'passive';
-    return state;
-  };
-  const work = countInFlight(deps, processOne(deps, { id: stored.id, now: opts.now, skipLocked: false }, { decide }));
-  const result = { inboundId: stored.id, duplicate: stored.duplicate };
-
-  const first = await within(work, opts.budgetMs ?? INLINE_BUDGET_MS);
-  let outcome: ProcessOutcome;
-  if (first !== 'timeout') {
-    outcome = first;
-  } else if (state === 'pending') {
-    state = 'outbox';
-    work.catch(() => undefined); // processOne never rejects; this keeps it that way for the runtime
-    return { ...result, passiveReply: null };
-  } else {
-    // The reply was claimed for this response and is being committed: wait a little more.
-    const late = await within(work, COMMIT_GRACE_MS);
-    if (late === 'timeout') throw new AppError('slow_commit', 'inbound commit too slow', '服务繁忙，请稍后再试。', 503);
-    outcome = late;
-  }
-  const passiveReply = outcome.status === 'done' && outcome.via === 'passive' ? outcome.reply : null;
-  return { ...result, passiveReply };
-}
-
-/** Per deps object (one per process in production): inline processings under way, and the burst hold. */
-const load = new WeakMap<InboundDeps, { inFlight: number; deferUntil: number }>();
-const loadOf = (deps: InboundDeps) => load.get(deps) ?? (load.set(deps, { inFlight: 0, deferUntil: 0 }), load.get(deps)!);
-
-function shouldDefer(deps: InboundDeps, now: Date, limit: number): boolean {
-  const l = loadOf(deps);
-  if (l.inFlight < limit && now.getTime() >= l.deferUntil) return false;
-  l.deferUntil = now.getTime() + BURST_HOLD_MS;
-  return true;
-}
-
-function countInFlight<T>(deps: InboundDeps, work: Promise<T>): Promise<T> {
-  loadOf(deps).inFlight++;
-  return work.finally(() => loadOf(deps).inFlight--);
-}
-
-/** The promise's value, or 'timeout' when it takes longer than ms (the promise keeps running). */
-async function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

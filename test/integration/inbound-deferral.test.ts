@@ -19,7 +19,7 @@ import { until } from '../helpers/until';
  * behind, and a deferred message that fails backs off in the retry loop.
  */
 
-const logger = createLogger('silent');
+const logger = createLogger(process.env.TEST_LOG ?? 'silent');
 const creds = generateCreds('wwdefertest00001');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let t: TestDb;
