@@ -1,5 +1,5 @@
 import type { Logger } from '../src/logger';
-import { NEXT_DEFERRED, processOne, type InboundDeps } from '../src/services/inbound';
+import { deferredWaiting, NEXT_DEFERRED, processOne, type InboundDeps } from '../src/services/inbound';
 
 /**
  * Inbound messages the callback stored but did not process itself (it was
@@ -34,13 +34,7 @@ export function startInboundWorker(
     const timer = setTimeout(wake, idleMs);
     sleepers.add(wake);
   });
-  // One peek for an idle runner, instead of a transaction per poll.
-  const waiting = async () => {
-    const rows = await deps.db.query(
-      `SELECT 1 FROM inbound_messages WHERE status = 'received' AND deferred AND attempts = 0 LIMIT 1`,
-    ).catch(() => []);
-    return rows.length > 0;
-  };
+  const waiting = () => deferredWaiting(deps.db).catch(() => false);
 
   const runner = async () => {
     while (!stopped) {

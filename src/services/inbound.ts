@@ -63,6 +63,14 @@ export type InboundTarget = { id: number; now: Date; skipLocked: boolean } | typ
 export const NEXT_DEFERRED = 'next-deferred' as const;
 
 const ROW_COLUMNS = 'id, status, reply, raw_xml, received_at';
+/** The rows the worker takes: deferred, waiting, never failed (the partial index of migration 1763857300000). */
+const DEFERRED_WAITING = `status = 'received' AND deferred AND attempts = 0`;
+
+/** Whether a deferred row is waiting: one cheap read for an idle worker, instead of a transaction per poll. */
+export async function deferredWaiting(db: DataSource): Promise<boolean> {
+  const rows: unknown[] = await db.query(`SELECT 1 FROM inbound_messages WHERE ${DEFERRED_WAITING} LIMIT 1`);
+  return rows.length > 0;
+}
 
 /** MsgId for messages; FromUserName:CreateTime:Event for events (wecom-protocol.md §3). */
 export function dedupKeyOf(msg: ParsedMessage): string {
@@ -97,7 +105,7 @@ async function lockTarget(manager: EntityManager, target: InboundTarget): Promis
   if (target === NEXT_DEFERRED) {
     const rows: InboundRow[] = await manager.query(
       `SELECT ${ROW_COLUMNS} FROM inbound_messages
-        WHERE status = 'received' AND deferred AND attempts = 0
+        WHERE ${DEFERRED_WAITING}
         ORDER BY received_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
     );
     return rows[0];
