@@ -7,8 +7,8 @@ import { coverage } from '../src/services/console/coverage';
 import { ledgerPage, ledgerSummary } from '../src/services/console/ledger';
 import { noticesPage } from '../src/services/console/notices';
 import { resolveViewer, scopeTree } from '../src/services/console/scope';
-import { cadreStanding, unitStanding } from '../src/services/console/standing';
-import { shanghaiYearRange } from '../src/services/time';
+import { cadreStanding, unitStanding } from '../src/services/standing/console-standing';
+import { shanghaiYearRange } from '../src/lib/time';
 import { BENCH_DATABASE_URL, numberFlag, parseFlags, stringFlag } from './lib/args';
 import { recording, savePlans, timed, type RecordedQuery } from './lib/queries';
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { runDigest } from '../jobs/digest';
 import { allowLargeScans } from '../jobs/deps';
 import { createDataSource } from '../entities/data-source';
-import { buildDigests } from '../src/services/digest';
+import { buildDigests } from '../src/services/digest/build';
 import { BENCH_DATABASE_URL, parseFlags, stringFlag } from './lib/args';
 import { runJobOnce } from './lib/job-run';
 import { recording, savePlans, timed, type RecordedQuery } from './lib/queries';

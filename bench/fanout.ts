@@ -2,14 +2,14 @@ import 'reflect-metadata';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { runFestivalReminders } from '../jobs/festival-reminders';
-import { OUTBOX_QUEUE } from '../jobs/outbox-queue';
+import { OUTBOX_QUEUE } from '../src/services/outbox/queue';
 import { startOutboxWorker } from '../jobs/outbox-worker';
 import { createDataSource } from '../entities/data-source';
-import { createLogger } from '../src/logger';
-import { createOutboxDispatcher } from '../src/services/outbox-dispatch';
+import { createLogger } from '../src/lib/logger';
+import { createOutboxDispatcher } from '../src/services/outbox/dispatch';
 import { createWecomClient } from '../src/wecom/client';
 import { API_PER_MINUTE } from '../src/wecom/rate-limit';
-import { startSimulator } from '../src/wecom/simulator';
+import { startSimulator } from '../src/demo/simulator';
 import { BENCH_DATABASE_URL, numberFlag, parseFlags, stringFlag } from './lib/args';
 import { timed } from './lib/queries';
 

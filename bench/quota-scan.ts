@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { runQuotaReminders } from '../jobs/quota-reminders';
 import { allowLargeScans } from '../jobs/deps';
 import { createDataSource } from '../entities/data-source';
-import { householdsBehindByCadre, standingTargets, teamStanding, unitLinkStanding } from '../src/services/standing';
+import { householdsBehindByCadre, standingTargets, teamStanding, unitLinkStanding } from '../src/services/standing/cadre-standing';
 import { BENCH_DATABASE_URL, parseFlags, stringFlag } from './lib/args';
 import { runJobOnce } from './lib/job-run';
 import { recording, savePlans, timed, type RecordedQuery } from './lib/queries';
@@ -13,7 +13,7 @@ import { recording, savePlans, timed, type RecordedQuery } from './lib/queries';
  *
  * The weekly quota scan on the seeded province: every unit↔village link, every
  * cadre↔household link and every resident team member against the rules,
- * behind-only, through the set-based src/services/standing.ts
+ * behind-only, through the set-based src/services/standing/cadre-standing.ts
  * (what the quota-reminders job reads first: who is behind and by how much),
  * then the job itself end to end (the listed links' names and figures read,
  * messages rendered and written to the outbox, removed afterwards).

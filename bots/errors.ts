@@ -1,4 +1,4 @@
-import { AppError } from '../src/errors';
+import { AppError } from '../src/lib/errors';
 
 /** Bad input or a refused action: the user reads `userMessage`; nothing of the command is kept. */
 export class ChatError extends AppError {

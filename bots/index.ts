@@ -1,14 +1,14 @@
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
-import { isAppError } from '../src/errors';
+import { isAppError } from '../src/lib/errors';
 import type { Metrics } from '../src/metrics';
-import { findCadreByUserid, isLeader } from '../src/services/cadres';
+import { findCadreByUserid, isLeader } from '../src/services/people/cadres';
 import type { Command, CommandEnv } from './command';
 import { COMMANDS, commandNames } from './commands';
 import { createConversation, type PendingPick } from './conversation';
-import { handleImage, type ImageDeps } from './commands/image';
+import { handleImage, type ImageDeps } from './messages/image';
 import { NeedChoice } from './errors';
-import { handleLocation } from './location';
+import { handleLocation } from './messages/location';
 import { createParser } from './parser';
 import { fitReply } from './text';
 import type { Bot, BotContext, IncomingMessage } from './types';

@@ -1,8 +1,8 @@
 import type { Cadre } from '../entities';
-import { isTeamMember } from '../src/services/cadres';
-import { villageVisitCounts } from '../src/services/checkin';
-import { linkedVillages } from '../src/services/links';
-import { getRules } from '../src/services/rules';
+import { isTeamMember } from '../src/services/people/cadres';
+import { villageVisitCounts } from '../src/services/visits/village-checkins';
+import { linkedVillages } from '../src/services/people/links';
+import { getRules } from '../src/services/rules/rules';
 import type { CommandEnv } from './command';
 
 /** Reply pieces several commands share: the running count against the rule after a check-in or check-out. */

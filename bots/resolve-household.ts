@@ -1,4 +1,4 @@
-import { linkedHouseholds, type LinkedHousehold } from '../src/services/links';
+import { linkedHouseholds, type LinkedHousehold } from '../src/services/people/links';
 import type { CommandEnv } from './command';
 import { ChatError, NeedChoice } from './errors';
 import { closest, initialsOf, looksLikeInitials } from './fuzzy';

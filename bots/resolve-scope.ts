@@ -1,5 +1,5 @@
 import { Region } from '../entities';
-import { contains, findRegionsByScope } from '../src/services/regions';
+import { contains, findRegionsByScope } from '../src/services/people/regions';
 import type { CommandEnv } from './command';
 import { ChatError, NeedChoice } from './errors';
 

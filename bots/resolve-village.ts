@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { linkedVillages } from '../src/services/links';
+import { linkedVillages } from '../src/services/people/links';
 import type { CommandEnv } from './command';
 import { ChatError, NeedChoice } from './errors';
 import { closest, looksLikeInitials } from './fuzzy';

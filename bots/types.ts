@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * The contract between the callback pipeline (src/routes/callback.ts,
- * src/services/inbound.ts) and the chat (bots/). The pipeline stores the
+ * src/services/inbound/messages.ts) and the chat (bots/). The pipeline stores the
  * decrypted message, then calls Bot.handle inside one transaction that also
  * marks the inbound row done and writes the reply to the outbox, so a message
  * is acted on exactly once even when WeCom retries or a process dies.

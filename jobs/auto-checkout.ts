@@ -1,6 +1,6 @@
-import { addToOutbox, textMessage } from '../src/services/outbox';
-import { getRule } from '../src/services/rules';
-import { formatDuration, formatShanghai } from '../src/services/time';
+import { addToOutbox, textMessage } from '../src/services/outbox/write';
+import { getRule } from '../src/services/rules/rules';
+import { formatDuration, formatShanghai } from '../src/lib/time';
 import { inTransaction, type JobDeps, type JobSummary } from './deps';
 
 /**

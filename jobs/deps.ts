@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Logger } from '../src/logger';
+import type { Logger } from '../src/lib/logger';
 
 /**
  * What every processor gets. Processors are plain async functions
@@ -12,7 +12,7 @@ export interface JobDeps {
   dispatch?: (ids: number[]) => Promise<void>;
   /** jobs/outbox-sweeper.ts sweepOutbox, bound to its deps. */
   sweepOutbox?: (now: Date) => Promise<unknown>;
-  /** src/services/inbound.ts processPending, bound to its deps. */
+  /** src/services/inbound/messages.ts processPending, bound to its deps. */
   processPending?: (now: Date) => Promise<unknown>;
 }
 

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
-import { buildDigests, renderDigestMarkdown } from '../src/services/digest';
-import { periodWindows } from '../src/services/digest-periods';
-import { addToOutbox, markdownMessage } from '../src/services/outbox';
+import { buildDigests, renderDigestMarkdown } from '../src/services/digest/build';
+import { periodWindows } from '../src/services/digest/periods';
+import { addToOutbox, markdownMessage } from '../src/services/outbox/write';
 import { allowLargeScans, oncePerPeriod, type JobDeps, type JobSummary } from './deps';
 import { DIGEST_PERIODS, type DigestPeriod } from './queues';
 

@@ -1,6 +1,6 @@
-import { loadFestivals, remindingOn, type FestivalOn } from '../src/services/festivals';
-import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox';
-import { formatDate, shanghaiDate } from '../src/services/time';
+import { loadFestivals, remindingOn, type FestivalOn } from '../src/services/rules/festivals';
+import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox/write';
+import { formatDate, shanghaiDate } from '../src/lib/time';
 import { oncePerPeriod, type JobDeps, type JobSummary } from './deps';
 
 /**

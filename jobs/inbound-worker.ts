@@ -1,5 +1,5 @@
-import type { Logger } from '../src/logger';
-import { deferredWaiting, NEXT_DEFERRED, processOne, type InboundDeps } from '../src/services/inbound';
+import type { Logger } from '../src/lib/logger';
+import { deferredWaiting, NEXT_DEFERRED, processOne, type InboundDeps } from '../src/services/inbound/messages';
 
 /**
  * Inbound messages the callback stored but did not process itself (it was

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox';
-import { subtreeLike } from '../src/services/regions';
-import { getRules } from '../src/services/rules';
-import { formatShanghai } from '../src/services/time';
+import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox/write';
+import { subtreeLike } from '../src/services/people/regions';
+import { getRules } from '../src/services/rules/rules';
+import { formatShanghai } from '../src/lib/time';
 import { inTransaction, type JobDeps, type JobSummary } from './deps';
 
 /**

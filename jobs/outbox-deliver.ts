@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import type { Logger } from '../src/logger';
+import type { Logger } from '../src/lib/logger';
 import type { Metrics } from '../src/metrics';
-import type { OutboundPayload } from '../src/services/outbox';
+import type { OutboundPayload } from '../src/services/outbox/write';
 import type { WecomClient } from '../src/wecom/client';
 import { WecomApiError, WecomRateLimited, isWecomError } from '../src/wecom/errors';
 import { memberBuckets, robotBucket, type RateLimiter } from '../src/wecom/rate-limit';

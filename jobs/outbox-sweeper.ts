@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { Logger } from '../src/logger';
-import type { OutboxDispatcher } from '../src/services/outbox-dispatch';
+import type { Logger } from '../src/lib/logger';
+import type { OutboxDispatcher } from '../src/services/outbox/dispatch';
 
 /**
  * Nothing in the outbox is silently dropped: rows that were never enqueued

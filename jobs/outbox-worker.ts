@@ -1,17 +1,17 @@
 import { DelayedError, Worker } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import type { Logger } from '../src/logger';
+import type { Logger } from '../src/lib/logger';
 import type { Metrics } from '../src/metrics';
-import type { OutboxDispatcher } from '../src/services/outbox-dispatch';
+import type { OutboxDispatcher } from '../src/services/outbox/dispatch';
 import type { WecomClient } from '../src/wecom/client';
 import { createRateLimiter } from '../src/wecom/rate-limit';
 import { deliverOutboxRow, type DeliveryPolicy } from './outbox-deliver';
-import { OUTBOX_QUEUE, workerConnection, type OutboxJobData } from './outbox-queue';
+import { OUTBOX_QUEUE, workerConnection, type OutboxJobData } from '../src/services/outbox/queue';
 import { sweepOutbox } from './outbox-sweeper';
-import { repeatEvery } from '../src/services/repeat';
+import { repeatEvery } from '../src/lib/interval-loop';
 
 /**
- * The outbox delivery worker: a BullMQ worker over jobs/outbox-queue.ts that
+ * The outbox delivery worker: a BullMQ worker over src/services/outbox/queue.ts that
  * runs deliverOutboxRow per job. A retry keeps the same job (moved to
  * 'delayed' until next_attempt_at), so BullMQ never counts it as failed.
  * It also sweeps the outbox every sweepIntervalMs (0 = never; the scheduled

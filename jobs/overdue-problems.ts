@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox';
-import { getRule } from '../src/services/rules';
-import { shanghaiDate } from '../src/services/time';
+import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox/write';
+import { getRule } from '../src/services/rules/rules';
+import { shanghaiDate } from '../src/lib/time';
 import { oncePerPeriod, type JobDeps, type JobSummary } from './deps';
 
 /**

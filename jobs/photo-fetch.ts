@@ -1,11 +1,11 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { within } from '../src/services/deadline';
+import { within } from '../src/lib/promise-timeout';
 import type { DataSource } from 'typeorm';
-import type { Logger } from '../src/logger';
+import type { Logger } from '../src/lib/logger';
 import { failPhoto, fetchAndStorePhoto, PhotoNotReady, stalePhotoIds, type PhotoFetchDeps } from '../src/services/photos/fetch';
 import { PHOTO_FETCH_JOB, PHOTO_QUEUE, type PhotoFetchPayload } from './queues';
-import { repeatEvery } from '../src/services/repeat';
+import { repeatEvery } from '../src/lib/interval-loop';
 
 /**
  * The photo-fetch job: a picture's MediaId lives three days, so it is fetched
@@ -32,7 +32,7 @@ export const photoJobId = (photoId: number) => `photo-${photoId}`;
 export const ENQUEUE_TIMEOUT_MS = 1000;
 
 
-/** What the chat needs to queue a fetch (bots/commands/image.ts). */
+/** What the chat needs to queue a fetch (bots/messages/image.ts). */
 export interface PhotoQueue {
   enqueue(photoId: number): Promise<void>;
   close(): Promise<void>;

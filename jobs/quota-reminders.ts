@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import { weekStart } from '../src/services/digest-periods';
-import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox';
+import { weekStart } from '../src/services/digest/periods';
+import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox/write';
 import {
   HOUSEHOLD_LINE, TEAM_LINE, VILLAGE_LINE, householdsBehindByCadre, standingTargets, teamStanding, unitLinkStanding,
   householdLinksOf, type UnitLinkStanding,
-} from '../src/services/standing';
-import { shanghaiDate } from '../src/services/time';
+} from '../src/services/standing/cadre-standing';
+import { shanghaiDate } from '../src/lib/time';
 import { allowLargeScans, oncePerPeriod, type JobDeps, type JobSummary } from './deps';
 
 /**

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import type { Logger } from '../src/logger';
-import { isCron } from '../src/services/rules-admin';
+import type { Logger } from '../src/lib/logger';
+import { isCron } from '../src/services/rules/rules-admin';
 import type { JobName, JobPayloads } from './queues';
 
 /**

@@ -3,12 +3,12 @@ import Router from '@koa/router';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import type { Config } from './config';
-import type { Logger } from './logger';
+import type { Logger } from './lib/logger';
 import type { Metrics } from './metrics';
 import type { Bot } from '../bots/types';
 import type { WecomClient } from './wecom/client';
-import type { SimulatorState } from './wecom/simulator';
-import { isAppError } from './errors';
+import type { SimulatorState } from './demo/simulator';
+import { isAppError } from './lib/errors';
 import { registerRoutes } from './routes';
 
 export interface AppDeps {

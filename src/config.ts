@@ -60,7 +60,7 @@ const schema = z
     SESSION_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     DATA_DIR: z.string().default('data'),
     // Callbacks one server process answers with the chat's reply inline; beyond that the
-    // message goes to the inbound worker and its reply through the outbox (src/services/inbound.ts).
+    // message goes to the inbound worker and its reply through the outbox (src/services/inbound/messages.ts).
     CHAT_INLINE_LIMIT: z.coerce.number().int().min(0).max(1000).default(2),
     // Photo storage in S3-compatible object storage (e.g. MinIO); all or none, else the local DATA_DIR.
     S3_ENDPOINT: optionalText.pipe(z.url().optional()),

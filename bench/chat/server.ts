@@ -9,12 +9,12 @@ import { Pool } from 'pg';
 import { Redis } from 'ioredis';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/lib/logger';
 import { createMetrics } from '../../src/metrics';
 import { createDataSource } from '../../entities/data-source';
 import { createBot } from '../../bots';
 import { startInboundWorker } from '../../jobs/inbound-worker';
-import { createOutboxDispatcher } from '../../src/services/outbox-dispatch';
+import { createOutboxDispatcher } from '../../src/services/outbox/dispatch';
 import { FLOOR_TABLE, INBOUND_PREFIX, type Stage } from './payloads';
 
 /**

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { JobSummary } from '../../jobs/deps';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/lib/logger';
 import { timed } from './queries';
 
 /**

@@ -50,7 +50,7 @@ export const PROBLEM_COLUMNS = [
   'status', 'deadline', 'reported_at', 'closed_at', 'closed_by_id', 'close_note', 'revoked_at',
 ];
 
-/** Codes follow the chat's format, W<year>-<number> (src/services/problems.ts). */
+/** Codes follow the chat's format, W<year>-<number> (src/services/problems/ledger.ts). */
 export function* problemRows(shape: Shape, clock: SeedClock, rand: Rand): Generator<Cell[]> {
   for (let p = 0; p < shape.sizes.problems; p++) {
     const x = problemOf(shape, clock, rand, p);

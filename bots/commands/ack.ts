@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ackLatestNotice } from '../../src/services/notices';
+import { ackLatestNotice } from '../../src/services/notices/notices';
 import { defineCommand } from '../command';
 import { quote } from '../text';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { attachLatestToProblem } from '../../src/services/photos/attach';
-import { normalizeCode } from '../../src/services/problems';
+import { normalizeCode } from '../../src/services/problems/ledger';
 import { defineCommand } from '../command';
 import { ChatError } from '../errors';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Region } from '../../entities';
-import { checkIn } from '../../src/services/checkin';
-import { formatDuration, formatShanghai } from '../../src/services/time';
+import { checkIn } from '../../src/services/visits/village-checkins';
+import { formatDuration, formatShanghai } from '../../src/lib/time';
 import { defineCommand } from '../command';
 import { visitCountLine } from '../replies';
 import { requireVillage } from '../resolve-village';

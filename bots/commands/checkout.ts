@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Region } from '../../entities';
-import { checkOut } from '../../src/services/checkin';
-import { formatDuration, formatShanghai } from '../../src/services/time';
+import { checkOut } from '../../src/services/visits/village-checkins';
+import { formatDuration, formatShanghai } from '../../src/lib/time';
 import { defineCommand } from '../command';
 import { visitCountLine } from '../replies';
 import { villagePath } from '../text';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { closeProblem, normalizeCode } from '../../src/services/problems';
-import { formatShanghai } from '../../src/services/time';
+import { closeProblem, normalizeCode } from '../../src/services/problems/ledger';
+import { formatShanghai } from '../../src/lib/time';
 import { defineCommand } from '../command';
 import { ChatError } from '../errors';
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { RegionLevel } from '../../entities';
-import { buildDigest, renderDigestMarkdown } from '../../src/services/digest';
-import { scopeDayActivity, scopeStats } from '../../src/services/scope-stats';
-import { formatDate } from '../../src/services/time';
+import { buildDigest, renderDigestMarkdown } from '../../src/services/digest/build';
+import { scopeDayActivity, scopeStats } from '../../src/services/standing/scope-stats';
+import { formatDate } from '../../src/lib/time';
 import { defineCommand } from '../command';
 import { requireScope, scopeLabel } from '../resolve-scope';
 
 /**
- * 日报 on demand: the same digest the evening job sends (src/services/digest.ts),
+ * 日报 on demand: the same digest the evening job sends (src/services/digest/build.ts),
  * as plain text because a chat reply is a text message; a single village gets
  * the village's own figures.
  */

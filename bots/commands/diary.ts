@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Region } from '../../entities';
-import { addDiaryEntry } from '../../src/services/diary';
-import { formatShanghai } from '../../src/services/time';
+import { addDiaryEntry } from '../../src/services/visits/diary';
+import { formatShanghai } from '../../src/lib/time';
 import { defineCommand } from '../command';
 import { ChatError } from '../errors';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isLeader } from '../../src/services/cadres';
+import { isLeader } from '../../src/services/people/cadres';
 import { defineCommand, type Command } from '../command';
 
 const HEAD = '双联助手指令（直接发送文字即可，村名可简写）：';

@@ -13,7 +13,7 @@ import progress from './progress';
 import report from './report';
 import stats from './stats';
 import undo from './undo';
-import visit from './visit';
+import visit from './household-visit';
 
 /** Every chat command, in the order 帮助 lists them. Written out by hand: no folder scanning. */
 export const COMMANDS: Command<unknown>[] = [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sendNotice } from '../../src/services/notices';
+import { sendNotice } from '../../src/services/notices/notices';
 import { defineCommand } from '../command';
 import { ChatError } from '../errors';
 import { requireScope, scopeLabel } from '../resolve-scope';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { isLeader } from '../../src/services/cadres';
-import { openProblemsFor } from '../../src/services/problems';
-import { formatDate } from '../../src/services/time';
+import { isLeader } from '../../src/services/people/cadres';
+import { openProblemsFor } from '../../src/services/problems/ledger';
+import { formatDate } from '../../src/lib/time';
 import { defineCommand } from '../command';
 
 const NONE = '目前没有未销号的问题。';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { fiveHundredsForCadre, type Quota } from '../../src/services/five-hundreds';
-import { formatStanding, standingForCadre } from '../../src/services/standing';
+import { fiveHundredsForCadre, type Quota } from '../../src/services/standing/township-targets';
+import { formatStanding, standingForCadre } from '../../src/services/standing/cadre-standing';
 import { defineCommand } from '../command';
 
 /** 进度: the standing service's pace against every rule, plus 五个百 when that rule set is on. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { Cadre, Region, Unit } from '../../entities';
-import { openVisit } from '../../src/services/checkin';
-import { linkedVillages } from '../../src/services/links';
-import { reportProblem } from '../../src/services/problems';
-import { formatDate } from '../../src/services/time';
+import { openVisit } from '../../src/services/visits/village-checkins';
+import { linkedVillages } from '../../src/services/people/links';
+import { reportProblem } from '../../src/services/problems/ledger';
+import { formatDate } from '../../src/lib/time';
 import { defineCommand, type CommandEnv } from '../command';
 import { ChatError, NeedChoice } from '../errors';
 import { requireVillage, resolveVillage } from '../resolve-village';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { scopeStats } from '../../src/services/scope-stats';
-import { formatDate, shanghaiDate } from '../../src/services/time';
+import { scopeStats } from '../../src/services/standing/scope-stats';
+import { formatDate, shanghaiDate } from '../../src/lib/time';
 import { defineCommand } from '../command';
 import { requireScope, scopeLabel } from '../resolve-scope';
 

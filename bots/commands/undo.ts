@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { undoLast, type RecordKind } from '../../src/services/undo';
-import { formatShanghai } from '../../src/services/time';
+import { undoLast, type RecordKind } from '../../src/services/visits/undo';
+import { formatShanghai } from '../../src/lib/time';
 import { defineCommand } from '../command';
 
 const NOTHING = (m: number) => `没有可撤销的记录（只能撤销${m}分钟内您的最近一条记录）。`;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadCliConfig, runCli } from './common';
-import { createLogger } from '../logger';
+import { createLogger } from '../lib/logger';
 import { openDatabase } from '../../entities/data-source';
 import { PROCESSORS } from '../../jobs/processors';
 import type { DigestPeriod } from '../../jobs/queues';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadCliConfig, runCli } from './common';
 import { openDatabase } from '../../entities/data-source';
-import { formatFailedOutbox, listFailedOutbox, retryFailedOutbox } from '../services/outbox-failed';
+import { formatFailedOutbox, listFailedOutbox, retryFailedOutbox } from '../services/outbox/failed';
 
 /**
  * `npm run outbox -- failed [--limit N]` lists messages WeCom refused for good,

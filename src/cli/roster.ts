@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadCliConfig, runCli } from './common';
 import { openDatabase } from '../../entities/data-source';
-import { isAppError } from '../errors';
+import { isAppError } from '../lib/errors';
 import { formatRowError, importRoster, type ImportReport, type SheetReport } from '../services/roster';
 
 /**

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { loadCliConfig, runCli } from './common';
-import { isAppError } from '../errors';
+import { isAppError } from '../lib/errors';
 import { openDatabase } from '../../entities/data-source';
-import { listFestivals, listRules, setFestival, setRule } from '../services/rules-admin';
-import { shanghaiYear } from '../services/time';
+import { listFestivals, listRules, setFestival, setRule } from '../services/rules/rules-admin';
+import { shanghaiYear } from '../lib/time';
 
 /**
  * `npm run rules -- list | set <key> <value> | festivals | festival <name> <remind_days_before|enabled> <value>`:

@@ -6,8 +6,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
 import type { AppDeps } from '../app';
-import { ForbiddenError } from '../errors';
-import type { Logger } from '../logger';
+import { ForbiddenError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
 import { JOBS_QUEUE, PHOTO_QUEUE } from '../../jobs/queues';
 
 /**

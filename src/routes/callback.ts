@@ -3,10 +3,10 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import type { AppDeps } from '../app';
-import { AppError, isAppError } from '../errors';
+import { AppError, isAppError } from '../lib/errors';
 import { assertFresh, decryptMessage, openEncrypted, verifySignature, type CallbackCredentials } from '../wecom/crypto';
 import { parseMessageXml, parseOuterEnvelope, passiveTextReply, type ParsedMessage } from '../wecom/envelope';
-import { handleInbound } from '../services/inbound-callback';
+import { handleInbound } from '../services/inbound/callback-path';
 
 /**
  * The WeCom callback (wecom-protocol.md §1–§3): GET verifies the URL, POST

@@ -5,10 +5,10 @@ import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
-import { AppError } from '../errors';
-import { h5CheckIn, nearbyVillages } from '../services/console/h5-checkin';
+import { AppError } from '../lib/errors';
+import { h5CheckIn, nearbyVillages } from '../services/visits/h5-checkin';
 import { jsapiSignature } from '../wecom/client';
-import { formatShanghai } from '../services/time';
+import { formatShanghai } from '../lib/time';
 import { PUBLIC_DIR, VENDOR, serveDir, serveFile } from './console/assets';
 import { clockOf, cadreOf, parseInput, requireApiSession, requirePageSession, secureHeaders, wecomOf } from './console/context';
 

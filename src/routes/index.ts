@@ -6,7 +6,7 @@ import { registerPhotoRoutes } from './photos';
 import { registerConsoleRoutes } from './console';
 import { registerH5Routes } from './h5';
 import { registerAdminRoutes } from './admin';
-import { registerDemoRoutes } from './demo';
+import { registerDemoRoutes } from '../demo/routes';
 
 /** Every HTTP route of the app, registered in one place. */
 export function registerRoutes(router: Router, deps: AppDeps): void {

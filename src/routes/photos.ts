@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../app';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { ForbiddenError, NotFoundError } from '../lib/errors';
 import { requireScope } from '../services/console/scope';
 import { photoForViewer, photosOf, NOT_YOURS, type PhotoTarget } from '../services/photos/query';
 import { createPhotoStorage, type PhotoStorage } from '../services/photos/storage';

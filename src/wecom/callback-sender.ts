@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '../lib/errors';
 import { openEncrypted, sealMessage, type CallbackCredentials } from './crypto';
 import { cdata, parseMessageXml, parseOuterEnvelope, type ParsedMessage } from './envelope';
 

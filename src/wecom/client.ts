@@ -1,8 +1,8 @@
 import { getJsApiSignature } from '@wecom/crypto';
 import type { Redis } from 'ioredis';
 import type { WecomConfig } from '../config';
-import type { Logger } from '../logger';
-import type { OutboundPayload } from '../services/outbox';
+import type { Logger } from '../lib/logger';
+import type { OutboundPayload } from '../services/outbox/write';
 import { WecomApiError, WecomHttpError, WecomRateLimited } from './errors';
 import { apiBucket, createRateLimiter, type RateLimiter } from './rate-limit';
 import { createTokenCache, type TokenCache } from './token-cache';

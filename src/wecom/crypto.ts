@@ -1,6 +1,6 @@
 import { createDecipheriv, timingSafeEqual } from 'node:crypto';
 import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto';
-import { AppError } from '../errors';
+import { AppError } from '../lib/errors';
 
 /**
  * WXBizMsgCrypt (wecom-protocol.md §2): the inner layer nothing but the

@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { IncomingMessage } from '../../bots/types';
-import { AppError } from '../errors';
+import { AppError } from '../lib/errors';
 import { sealMessage, type CallbackCredentials } from './crypto';
 
 /**

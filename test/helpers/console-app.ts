@@ -2,10 +2,10 @@ import { Redis } from 'ioredis';
 import type Koa from 'koa';
 import { createApp, type AppDeps } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/lib/logger';
 import { createMetrics } from '../../src/metrics';
 import type { ConsoleWecom } from '../../src/routes/console/context';
-import { createSessionToken, SESSION_COOKIE } from '../../src/services/session';
+import { createSessionToken, SESSION_COOKIE } from '../../src/auth/session';
 import { REDIS_URL } from './urls';
 import type { TestDb } from './db';
 

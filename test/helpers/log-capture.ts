@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/lib/logger';
 
 /** A real pino logger (the app's redaction included) writing JSON lines into memory. */
 export interface CapturedLog {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Redis } from 'ioredis';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/lib/logger';
 import { createMetrics } from '../../src/metrics';
 import { createBot } from '../../bots';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db';

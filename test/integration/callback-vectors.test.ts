@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Redis } from 'ioredis';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/lib/logger';
 import { createMetrics } from '../../src/metrics';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { REDIS_URL } from '../helpers/urls';

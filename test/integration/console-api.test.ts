@@ -6,12 +6,12 @@ import type { AppDeps } from '../../src/app';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { seedConsole, type ConsoleSeed } from '../helpers/console-seed';
 import { consoleApp, sessionCookie, WECOM_ENV } from '../helpers/console-app';
-import { SESSION_COOKIE, createOAuthState } from '../../src/services/session';
+import { SESSION_COOKIE, createOAuthState } from '../../src/auth/session';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/lib/logger';
 import { createWecomClient, type WecomClient } from '../../src/wecom/client';
-import { startSimulator, type RunningSimulator } from '../../src/wecom/simulator';
+import { startSimulator, type RunningSimulator } from '../../src/demo/simulator';
 import { testPrefix } from '../helpers/db';
 import { REDIS_URL } from '../helpers/urls';
 

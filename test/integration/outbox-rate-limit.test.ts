@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
-import { createLogger } from '../../src/logger';
-import { addToOutbox, textMessage } from '../../src/services/outbox';
+import { createLogger } from '../../src/lib/logger';
+import { addToOutbox, textMessage } from '../../src/services/outbox/write';
 import { createWecomClient } from '../../src/wecom/client';
 import { createRateLimiter, memberBuckets, robotBucket } from '../../src/wecom/rate-limit';
-import { startSimulator, type RunningSimulator } from '../../src/wecom/simulator';
+import { startSimulator, type RunningSimulator } from '../../src/demo/simulator';
 import { deliverOutboxRow } from '../../jobs/outbox-deliver';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db';
 

@@ -1,5 +1,5 @@
 import { createTestDb, type TestDb } from '../helpers/db';
-import { addToOutbox, textMessage, MAX_TOUSER } from '../../src/services/outbox';
+import { addToOutbox, textMessage, MAX_TOUSER } from '../../src/services/outbox/write';
 
 let t: TestDb;
 beforeAll(async () => {

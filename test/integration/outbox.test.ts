@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { createLogger } from '../../src/logger';
-import { addToOutbox, textMessage, type OutboundMessage } from '../../src/services/outbox';
-import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/services/outbox-dispatch';
+import { createLogger } from '../../src/lib/logger';
+import { addToOutbox, textMessage, type OutboundMessage } from '../../src/services/outbox/write';
+import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/services/outbox/dispatch';
 import { createWecomClient } from '../../src/wecom/client';
-import { startSimulator, type RunningSimulator } from '../../src/wecom/simulator';
+import { startSimulator, type RunningSimulator } from '../../src/demo/simulator';
 import { startOutboxWorker } from '../../jobs/outbox-worker';
 import { sweepOutbox } from '../../jobs/outbox-sweeper';
 import { createTestDb, testPrefix, type TestDb } from '../helpers/db';

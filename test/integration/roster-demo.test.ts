@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { createTestDb, type TestDb } from '../helpers/db';
-import { loadDemoRosterIfEmpty } from '../../src/demo';
+import { loadDemoRosterIfEmpty } from '../../src/demo/roster';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { createTestDb, type TestDb } from '../helpers/db';
-import { getRule, getRules } from '../../src/services/rules';
+import { getRule, getRules } from '../../src/services/rules/rules';
 
 /** Policy rules are read once per transaction; the next transaction sees an edit. */
 

@@ -2,7 +2,7 @@ import { createTestDb, type TestDb } from '../helpers/db';
 import { migrate } from '../../entities/data-source';
 import { MIGRATIONS } from '../../entities/migrations';
 import { RegionLevel } from '../../entities';
-import { findRegionsByScope, subtreeLike, villageIdsUnder } from '../../src/services/regions';
+import { findRegionsByScope, subtreeLike, villageIdsUnder } from '../../src/services/people/regions';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -3,15 +3,15 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
-import { AppError, NotFoundError } from '../../errors';
+import { AppError, NotFoundError } from '../../lib/errors';
 import { activitySeries } from '../../services/console/activity';
 import { coverage } from '../../services/console/coverage';
 import { ledgerPage, ledgerSummary, problemDetail } from '../../services/console/ledger';
 import { myRecords } from '../../services/console/mine';
 import { noticesPage } from '../../services/console/notices';
 import { requireScope, scopeTree } from '../../services/console/scope';
-import { cadreStanding, unitStanding } from '../../services/console/standing';
-import { closeProblem } from '../../services/problems';
+import { cadreStanding, unitStanding } from '../../services/standing/console-standing';
+import { closeProblem } from '../../services/problems/ledger';
 import { clockOf, cadreOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
 import { flag, pageParams, rangeParams, scopeParam, toPage, toRange } from './params';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import {
   LOGIN_TARGETS, SESSION_COOKIE, SESSION_TTL_MS, createSessionToken, loginCadre, readOAuthState, type LoginTarget,
-} from '../../services/session';
+} from '../../auth/session';
 import { clockOf, parseInput, redirectToLogin, secureHeaders, wecomOf } from './context';
 import { WecomApiError } from '../../wecom/errors';
 import { demoLoginPage, refusedPage, type DemoUser } from './login-page';

@@ -3,11 +3,11 @@ import helmet from 'koa-helmet';
 import type { z } from 'zod';
 import type { AppDeps } from '../../app';
 import type { Cadre } from '../../../entities';
-import { AppError } from '../../errors';
+import { AppError } from '../../lib/errors';
 import { resolveViewer, type Viewer } from '../../services/console/scope';
 import {
   SESSION_COOKIE, authorizeUrl, createOAuthState, readSessionToken, sessionCadre, type LoginTarget,
-} from '../../services/session';
+} from '../../auth/session';
 
 /**
  * What the console and H5 routes share: security headers, the session

@@ -2,8 +2,8 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { requireScope } from '../../services/console/scope';
-import { exportLedger, exportStanding, exportVisits } from '../../services/export';
-import { shanghaiDate } from '../../services/time';
+import { exportLedger, exportStanding, exportVisits } from '../../services/export/xlsx-exports';
+import { shanghaiDate } from '../../lib/time';
 import { clockOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
 import { rangeParams, scopeParam, toRange } from './params';
 

@@ -1,4 +1,4 @@
-import type { LoginTarget } from '../../services/session';
+import type { LoginTarget } from '../../auth/session';
 
 /** Server-rendered pages of the login flow: the demo user picker and the refusal page. */
 

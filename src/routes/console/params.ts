@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDays, shanghaiDate, shanghaiYear, startOfShanghaiDay } from '../../services/time';
+import { addDays, shanghaiDate, shanghaiYear, startOfShanghaiDay } from '../../lib/time';
 
 /** Query pieces shared by the console APIs and exports. Dates are Shanghai calendar dates; `to` is inclusive. */
 

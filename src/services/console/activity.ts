@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
-import { subtreeLike } from '../regions';
+import { subtreeLike } from '../people/regions';
 import { consoleRead } from './read';
 
 /**

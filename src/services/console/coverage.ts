@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
-import { subtreeLike } from '../regions';
-import { shanghaiDate } from '../time';
+import { subtreeLike } from '../people/regions';
+import { shanghaiDate } from '../../lib/time';
 import { consoleRead } from './read';
-import { VALID_ON } from '../links';
+import { VALID_ON } from '../people/links';
 
 /**
  * 两个全覆盖 for a scope: every village has a linked unit, every household a

@@ -1,8 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
-import { NotFoundError } from '../../errors';
-import { subtreeLike } from '../regions';
-import { shanghaiDate } from '../time';
+import { NotFoundError } from '../../lib/errors';
+import { subtreeLike } from '../people/regions';
+import { shanghaiDate } from '../../lib/time';
 import { photosOf, type PhotoView } from '../photos/query';
 
 /**

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Cadre } from '../../../entities';
-import { shanghaiYearRange } from '../time';
+import { shanghaiYearRange } from '../../lib/time';
 import { visitPhotos, type PhotoLink } from '../photos/query';
 
 /** A cadre's own records for the console: this year's check-ins and the problems they reported or own. */

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
-import { subtreeLike } from '../regions';
-import { getRules } from '../rules';
+import { subtreeLike } from '../people/regions';
+import { getRules } from '../rules/rules';
 
 /**
  * Notices sent to a scope or below it, newest first, with the acknowledgement

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { Region, type Cadre } from '../../../entities';
-import { ForbiddenError, NotFoundError } from '../../errors';
-import { getProvince } from '../regions';
+import { ForbiddenError, NotFoundError } from '../../lib/errors';
+import { getProvince } from '../people/regions';
 
 /**
  * Who may see what in the console: an admin the whole province (or their

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Cadre, PhotoKind } from '../../../entities';
-import { isLeader } from '../cadres';
-import { shanghaiDate } from '../time';
-import { VALID_ON } from '../links';
+import { isLeader } from '../people/cadres';
+import { shanghaiDate } from '../../lib/time';
+import { VALID_ON } from '../people/links';
 
 /**
  * Which record a picture sent in chat belongs to. The latest record the

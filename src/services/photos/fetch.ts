@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../lib/logger';
 import type { MediaFile } from '../../wecom/client';
 import { WecomApiError } from '../../wecom/errors';
-import { addToOutbox, textMessage } from '../outbox';
+import { addToOutbox, textMessage } from '../outbox/write';
 import { checkImage, MAX_PHOTO_BYTES } from './image-check';
 import { photoKey, type PhotoStorage } from './storage';
 import { makeThumbnail, thumbKey } from './thumbnail';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { AppError } from '../../errors';
+import { AppError } from '../../lib/errors';
 import { countProblemPhotos } from './attach';
 
 /**

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Cadre, PhotoKind, PhotoStatus, Region } from '../../../entities';
-import { ForbiddenError, NotFoundError } from '../../errors';
+import { ForbiddenError, NotFoundError } from '../../lib/errors';
 
 /**
  * Reading photos for the console: the photos of a record, and whether a

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { PROVINCE_NAME } from '../regions';
+import { PROVINCE_NAME } from '../people/regions';
 import { WHOLE_PROVINCE } from './sheets';
 import type { SheetReport } from './types';
 

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { AppError } from '../../errors';
+import { AppError } from '../../lib/errors';
 import { applyGroups, applyVillages } from './apply-places';
 import { applyCadres, applyHouseholds, applyUnits, type LinkDays } from './apply-people';
 import { runChecks } from './checks';

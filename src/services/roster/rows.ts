@@ -1,5 +1,5 @@
 import { pinyin } from 'pinyin-pro';
-import { PROVINCE_NAME } from '../regions';
+import { PROVINCE_NAME } from '../people/regions';
 import {
   CellError, decimal, integer, MSG, oneOf, optionalDate, pathParts, placeName, required, text,
 } from './cells';

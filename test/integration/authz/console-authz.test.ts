@@ -6,7 +6,7 @@ import { seedConsole, type ConsoleSeed } from '../../helpers/console-seed';
 import { consoleApp, sessionCookie } from '../../helpers/console-app';
 import { captureLog, type CapturedLog } from '../../helpers/log-capture';
 import { createApp } from '../../../src/app';
-import { SESSION_COOKIE, createSessionToken } from '../../../src/services/session';
+import { SESSION_COOKIE, createSessionToken } from '../../../src/auth/session';
 
 /**
  * Who may read what in the console, table-driven: every role against every

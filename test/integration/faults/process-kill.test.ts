@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, type RunningSimulator } from '../../../src/wecom/simulator';
+import { startSimulator, type RunningSimulator } from '../../../src/demo/simulator';
 import { createTestDb, type TestDb } from '../../helpers/db';
 import { seedRoster } from '../../helpers/seed';
 import { startPrivateRedis, type PrivateRedis } from '../../helpers/private-redis';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../../entities/data-source';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/lib/logger';
 import { createBot } from '../../../bots';
 import type { Bot } from '../../../bots/types';
 import { Redis } from 'ioredis';

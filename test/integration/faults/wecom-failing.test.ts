@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import { startOutboxWorker } from '../../../jobs/outbox-worker';
 import { parseOutboxArgs } from '../../../src/cli/outbox';
-import { createLogger } from '../../../src/logger';
-import { addToOutbox, textMessage } from '../../../src/services/outbox';
-import { createOutboxDispatcher } from '../../../src/services/outbox-dispatch';
-import { formatFailedOutbox, listFailedOutbox, retryFailedOutbox } from '../../../src/services/outbox-failed';
+import { createLogger } from '../../../src/lib/logger';
+import { addToOutbox, textMessage } from '../../../src/services/outbox/write';
+import { createOutboxDispatcher } from '../../../src/services/outbox/dispatch';
+import { formatFailedOutbox, listFailedOutbox, retryFailedOutbox } from '../../../src/services/outbox/failed';
 import { createWecomClient } from '../../../src/wecom/client';
-import { startSimulator, type RunningSimulator } from '../../../src/wecom/simulator';
+import { startSimulator, type RunningSimulator } from '../../../src/demo/simulator';
 import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
 import { REDIS_URL } from '../../helpers/urls';
 

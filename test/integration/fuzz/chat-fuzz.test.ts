@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { createBot } from '../../../bots';
 import { COMMANDS } from '../../../bots/commands';
 import type { Bot, IncomingMessage } from '../../../bots/types';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/lib/logger';
 import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
 import { seedRoster } from '../../helpers/seed';
 import { REDIS_URL } from '../../helpers/urls';

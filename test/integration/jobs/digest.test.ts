@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createTestDb, type TestDb } from '../../helpers/db';
 import { IDS } from '../../helpers/jobs-seed';
 import { DIGEST_NOW, seedDigestDataset } from '../../helpers/jobs-dataset';
-import { buildDigest, buildDigests, renderDigestMarkdown } from '../../../src/services/digest';
+import { buildDigest, buildDigests, renderDigestMarkdown } from '../../../src/services/digest/build';
 
 let t: TestDb;
 let db: DataSource;

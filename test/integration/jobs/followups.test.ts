@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { createTestDb, type TestDb } from '../../helpers/db';
 import { IDS, addProblem, addVisit, seedJobsRoster } from '../../helpers/jobs-seed';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/lib/logger';
 import type { JobDeps } from '../../../jobs/deps';
 import { runNoticeFollowup } from '../../../jobs/notice-followup';
 import { escalationLevel, runOverdueProblems } from '../../../jobs/overdue-problems';

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createTestDb, type TestDb } from '../../helpers/db';
 import { IDS, addHouseholdVisit, addVisit } from '../../helpers/jobs-seed';
 import { DIGEST_NOW, seedDigestDataset } from '../../helpers/jobs-dataset';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/lib/logger';
 import type { JobDeps } from '../../../jobs/deps';
 import { runDigest } from '../../../jobs/digest';
 import { runQuotaReminders } from '../../../jobs/quota-reminders';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { createTestDb, type TestDb } from '../../helpers/db';
-import { listFestivals, listRules, parseRuleValue, setFestival, setRule } from '../../../src/services/rules-admin';
+import { listFestivals, listRules, parseRuleValue, setFestival, setRule } from '../../../src/services/rules/rules-admin';
 import { parseJobArgs } from '../../../src/cli/job';
 
 let t: TestDb;

@@ -3,7 +3,7 @@ import { createTestDb, type TestDb } from '../../helpers/db';
 import { IDS, addHouseholdVisit, addVisit, seedJobsRoster } from '../../helpers/jobs-seed';
 import {
   formatStanding, householdLinkStanding, standingForCadre, standingTargets, teamStanding, unitLinkStanding,
-} from '../../../src/services/standing';
+} from '../../../src/services/standing/cadre-standing';
 
 let t: TestDb;
 let db: DataSource;

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
 import { seedDigestDataset } from '../../helpers/jobs-dataset';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/lib/logger';
 import { createJobsQueue, JOBS_QUEUE } from '../../../jobs/queues';
 import { SCHEDULES, SCHEDULE_TZ, resolveSchedules, upsertSchedules } from '../../../jobs/schedules';
 import { startWorker } from '../../../jobs/worker';

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/lib/logger';
 import { createWecomClient, jsapiSignature } from '../../../src/wecom/client';
 import { WecomApiError, WecomHttpError } from '../../../src/wecom/errors';
-import { startSimulator, type RunningSimulator } from '../../../src/wecom/simulator';
+import { startSimulator, type RunningSimulator } from '../../../src/demo/simulator';
 import { testPrefix } from '../../helpers/db';
 
 const creds = { corpId: 'wwclienttest', secret: 'client-test-secret', agentId: 1000002 };

@@ -1,4 +1,4 @@
-import { startSimulator, type RunningSimulator } from '../../../src/wecom/simulator';
+import { startSimulator, type RunningSimulator } from '../../../src/demo/simulator';
 
 /** The simulator's wire behaviour and control API, over real HTTP. */
 const creds = { corpId: 'wwsim', secret: 'sim-secret', agentId: 1000005 };

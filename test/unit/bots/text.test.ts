@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { fitReply, formatDistance, villagePath, villageWithPlace } from '../../../bots/text';
-import { formatDuration, formatShanghai, shanghaiDate, shanghaiYearRange } from '../../../src/services/time';
+import { formatDuration, formatShanghai, shanghaiDate, shanghaiYearRange } from '../../../src/lib/time';
 
 describe('fitReply', () => {
   it('leaves short replies alone and cuts long ones at a line, saying so, within 2048 bytes', () => {

@@ -1,6 +1,6 @@
-import { distanceMeters } from '../../../src/services/geo';
-import { normalizeCode } from '../../../src/services/problems';
-import { addDays, startOfShanghaiDay } from '../../../src/services/time';
+import { distanceMeters } from '../../../src/lib/geo';
+import { normalizeCode } from '../../../src/services/problems/ledger';
+import { addDays, startOfShanghaiDay } from '../../../src/lib/time';
 
 const now = new Date('2026-11-23T01:00:00Z');
 

@@ -1,4 +1,4 @@
-import { periodWindows, weekStart } from '../../../src/services/digest-periods';
+import { periodWindows, weekStart } from '../../../src/services/digest/periods';
 
 const at = (s: string) => new Date(s);
 

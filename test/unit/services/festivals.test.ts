@@ -1,4 +1,4 @@
-import { festivalDate, occurrences, recentFestival, remindingOn, type FestivalRule } from '../../../src/services/festivals';
+import { festivalDate, occurrences, recentFestival, remindingOn, type FestivalRule } from '../../../src/services/rules/festivals';
 
 const rule = (id: number, name: string, calendar: 'lunar' | 'solar', month: number, day: number): FestivalRule =>
   ({ id, name, calendar, month, day, remindDaysBefore: 3, enabled: true });

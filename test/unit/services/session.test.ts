@@ -1,6 +1,6 @@
 import {
   authorizeUrl, createOAuthState, createSessionToken, readOAuthState, readSessionToken, SESSION_TTL_MS, STATE_TTL_MS,
-} from '../../../src/services/session';
+} from '../../../src/auth/session';
 
 const SECRET = 'a-session-secret-for-tests';
 const now = new Date('2026-11-23T02:00:00Z');

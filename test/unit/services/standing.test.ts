@@ -1,4 +1,4 @@
-import { requiredByNow } from '../../../src/services/standing';
+import { requiredByNow } from '../../../src/services/standing/cadre-standing';
 
 const at = (s: string) => new Date(s);
 

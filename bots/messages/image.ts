@@ -1,0 +1,43 @@
+import { recordImage, type AttachTarget } from '../../src/services/photos/attach';
+import { formatShanghai } from '../../src/lib/time';
+import type { CommandEnv } from '../command';
+import type { IncomingMessage } from '../types';
+import { villagePath } from '../text';
+
+/**
+ * A picture sent in chat (WeCom image message: PicUrl, MediaId): recorded and
+ * attached to its record at once, fetched by the photo-fetch job after the
+ * reply. Problems with the file itself (not a JPEG/PNG, too large) are
+ * reported later through the outbox.
+ */
+
+const ATTACHED = {
+  visit: (t: AttachTarget) => `已收到照片，附到${villagePath(t.villageFullName)}的签到（${formatShanghai(t.at)}）。`,
+  household_visit: (t: AttachTarget) =>
+    `已收到照片，附到对${t.label}家的走访（${villagePath(t.villageFullName)}，${formatShanghai(t.at)}）。`,
+  problem: (t: AttachTarget) => `已收到照片，附到问题 ${t.label}（${villagePath(t.villageFullName)}）。`,
+  problem_close: (t: AttachTarget) => `已收到照片，作为问题 ${t.label} 的销号照片（${villagePath(t.villageFullName)}）。`,
+};
+const UNATTACHED =
+  '已收到照片并暂存：30分钟内您没有签到、走访、上报或销号记录可附。如要附到问题，请发送“附图 问题编号”，例如：附图 W2026-0001。';
+const DUPLICATE = '这张照片已经收到了。';
+const NO_MEDIA = '没有收到有效的图片，请重新发送。';
+
+/** Queues the fetch (jobs/photo-fetch.ts createPhotoQueue); without it the photo sweeper picks the photo up. */
+export interface ImageDeps {
+  enqueue(photoId: number): Promise<void>;
+}
+
+export async function handleImage(env: CommandEnv, msg: IncomingMessage, deps?: ImageDeps): Promise<string> {
+  if (!msg.mediaId) return NO_MEDIA;
+  const r = await recordImage(env.manager, {
+    cadreId: env.cadre.id, inboundId: msg.inboundId, msgId: msg.msgId ?? null, mediaId: msg.mediaId, now: env.now,
+  });
+  if (r.kind === 'duplicate') return DUPLICATE;
+  if (deps) {
+    await deps.enqueue(r.photoId).catch((err: Error) =>
+      env.logger.warn({ photoId: r.photoId, err: err.message }, 'photo fetch not queued; the sweeper will queue it'));
+  }
+  env.logger.info({ userId: env.cadre.userid, msgId: msg.msgId, photoId: r.photoId, kind: r.target?.kind ?? null }, 'photo recorded');
+  return r.target ? ATTACHED[r.target.kind](r.target) : UNATTACHED;
+}

@@ -1,0 +1,176 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { DigestPeriod } from '../../../jobs/queues';
+import { paceByVillageCadre, unackedByScope, villageFigures, type VillageFigures, type Windows } from './sql';
+import { instants, periodWindows, type PeriodWindows } from './periods';
+import { loadFestivals, recentFestival } from '../rules/festivals';
+import { subtreeLike } from '../people/regions';
+import { standingTargets } from '../standing/cadre-standing';
+import { addDays, shanghaiYearRange, startOfShanghaiDay } from '../../lib/time';
+
+export { renderDigestMarkdown } from './render';
+
+/**
+ * Leaders' digests (日报, 周检查, 月小结, 季考评). buildDigests computes every
+ * requested scope from one set of per-village statements (digest-sql.ts),
+ * rolled up along each village's path, so 1,400 leader scopes cost what one does.
+ */
+
+type Db = DataSource | EntityManager;
+
+export interface Comparison {
+  current: number;
+  previous: number;
+  /** 'day' only: the same weekday last week. */
+  lastWeek: number | null;
+}
+
+export interface RankedRegion {
+  name: string;
+  onPace: number;
+  links: number;
+}
+
+export interface RankedCadre {
+  name: string;
+  behindHouseholds: number;
+  owed: number;
+}
+
+export interface DigestData {
+  scope: { id: number; name: string; fullName: string; level: number };
+  windows: PeriodWindows;
+  checkins: Comparison;
+  householdVisits: Comparison;
+  villagesVisited: number;
+  villages: number;
+  householdsVisitedYear: number;
+  householdsLinked: number;
+  problems: { new: number; closed: number; overdue: number; reportedYear: number; closedYear: number };
+  unacknowledged: number;
+  /** County and above: sub-regions, worst household pace first; township: cadres furthest behind. */
+  behindRegions: RankedRegion[];
+  behindCadres: RankedCadre[];
+  festival: { name: string; date: string; visited: number; linked: number } | null;
+}
+
+interface RegionRow { id: number; parent_id: number | null; level: number; name: string; full_name: string; path: string }
+
+type Sums = Omit<VillageFigures, 'id' | 'path' | 'checkins' | 'householdVisits'> & {
+  checkins: number[]; householdVisits: number[]; villages: number; unacked: number;
+};
+
+const zero = (): Sums => ({
+  checkins: [0, 0, 0], householdVisits: [0, 0, 0], coveredVillage: 0, householdsLinked: 0, householdsVisitedYear: 0,
+  festivalVisited: 0, problemsNew: 0, problemsClosed: 0, problemsOverdue: 0, problemsReportedYear: 0,
+  problemsClosedYear: 0, paceLinks: 0, paceOnPace: 0, villages: 0, unacked: 0,
+});
+
+const ancestors = (path: string) => path.split('/').filter(Boolean).map(Number);
+
+export const TOP_BEHIND = 5;
+
+/** Digests of the given scopes (region ids), keyed by region id. */
+export async function buildDigests(
+  db: Db, scopeIds: number[], now: Date, period: DigestPeriod,
+): Promise<Map<number, DigestData>> {
+  const out = new Map<number, DigestData>();
+  if (scopeIds.length === 0) return out;
+  const scopes: RegionRow[] = await db.query(
+    'SELECT id, parent_id, level, name, full_name, path FROM regions WHERE id = ANY($1) ORDER BY path', [scopeIds]);
+  if (scopes.length === 0) return out;
+  const prefix = scopes.length === 1 ? subtreeLike(scopes[0].path) : '%';
+  const pw = periodWindows(now, period);
+  const festival = recentFestival(await loadFestivals(db), pw.today);
+  const year = shanghaiYearRange(now);
+  const w: Windows = {
+    now, today: pw.today,
+    ranges: [instants(pw.current), instants(pw.previous), pw.lastWeek ? instants(pw.lastWeek) : [now, now]],
+    coverage: instants(pw.coverage), year: [year.from, year.to],
+    festival: festival ? [startOfShanghaiDay(festival.remindOn), startOfShanghaiDay(addDays(festival.date, 1))] : null,
+  };
+  const targets = await standingTargets(db);
+  const needCadres = scopes.some((s) => s.level === 3);
+  const villages = await villageFigures(db, prefix, w, targets);
+  const unacked = await unackedByScope(db, prefix, now);
+  const pace = await paceByVillageCadre(db, prefix, w, targets);
+  const byVillage = new Map(villages.map((v) => [v.id, v]));
+  for (const p of pace) {
+    const v = byVillage.get(p.villageId);
+    if (v) { v.paceLinks += p.links; v.paceOnPace += p.onPace; }
+  }
+  const cadres = needCadres ? await cadresBehind(db, pace, byVillage, new Set(scopes.filter((s) => s.level === 3).map((s) => s.id))) : new Map();
+  const regions: RegionRow[] = await db.query(
+    'SELECT id, parent_id, level, name, full_name, path FROM regions WHERE level < 4 AND path LIKE $1', [prefix]);
+
+  const sums = new Map<number, Sums>();
+  const acc = (id: number) => sums.get(id) ?? (sums.set(id, zero()), sums.get(id)!);
+  for (const v of villages) {
+    for (const a of ancestors(v.path)) {
+      const s = acc(a);
+      s.villages++;
+      for (let i = 0; i < 3; i++) { s.checkins[i] += v.checkins[i]; s.householdVisits[i] += v.householdVisits[i]; }
+      for (const k of ['coveredVillage', 'householdsLinked', 'householdsVisitedYear', 'festivalVisited', 'problemsNew',
+        'problemsClosed', 'problemsOverdue', 'problemsReportedYear', 'problemsClosedYear', 'paceLinks', 'paceOnPace'] as const) {
+        s[k] += v[k];
+      }
+    }
+  }
+  for (const u of unacked) for (const a of ancestors(u.path)) acc(a).unacked += u.n;
+
+  for (const scope of scopes) {
+    const s = sums.get(scope.id) ?? zero();
+    const cmp = (xs: number[]): Comparison => ({ current: xs[0], previous: xs[1], lastWeek: pw.lastWeek ? xs[2] : null });
+    const behindRegions = scope.level < 3 ? regions
+      .filter((r) => r.parent_id === scope.id)
+      .map((r) => ({ name: r.name, onPace: sums.get(r.id)?.paceOnPace ?? 0, links: sums.get(r.id)?.paceLinks ?? 0 }))
+      .filter((r) => r.links > r.onPace)
+      .sort((a, b) => a.onPace / a.links - b.onPace / b.links || b.links - a.links || a.name.localeCompare(b.name))
+      .slice(0, TOP_BEHIND) : [];
+    const behindCadres = cadres.get(scope.id) ?? [];
+    out.set(scope.id, {
+      scope: { id: scope.id, name: scope.name, fullName: scope.full_name, level: scope.level },
+      windows: pw,
+      checkins: cmp(s.checkins), householdVisits: cmp(s.householdVisits),
+      villagesVisited: s.coveredVillage, villages: s.villages,
+      householdsVisitedYear: s.householdsVisitedYear, householdsLinked: s.householdsLinked,
+      problems: { new: s.problemsNew, closed: s.problemsClosed, overdue: s.problemsOverdue,
+        reportedYear: s.problemsReportedYear, closedYear: s.problemsClosedYear },
+      unacknowledged: s.unacked, behindRegions, behindCadres,
+      festival: festival ? { name: festival.name, date: festival.date, visited: s.festivalVisited, linked: s.householdsLinked } : null,
+    });
+  }
+  return out;
+}
+
+/** The digest of one leader's scope (the chat's 日报 calls this). */
+export async function buildDigest(
+  manager: Db, scopeRegionId: number, now: Date, period: DigestPeriod = 'day',
+): Promise<DigestData> {
+  const d = (await buildDigests(manager, [scopeRegionId], now, period)).get(scopeRegionId);
+  if (!d) throw new Error(`region ${scopeRegionId} not found`);
+  return d;
+}
+
+/** Per requested township, the cadres with the most linked households behind pace (then most visits owed). */
+async function cadresBehind(
+  db: Db, pace: { villageId: number; cadreId: number; behind: number; owed: number }[],
+  villages: Map<number, VillageFigures>, townships: Set<number>,
+): Promise<Map<number, RankedCadre[]>> {
+  const per = new Map<number, Map<number, { behind: number; owed: number }>>();
+  for (const p of pace) {
+    if (p.behind === 0) continue;
+    const path = villages.get(p.villageId)?.path;
+    const town = path ? ancestors(path)[3] : undefined;
+    if (town === undefined || !townships.has(town)) continue;
+    const m = per.get(town) ?? (per.set(town, new Map()), per.get(town)!);
+    const c = m.get(p.cadreId) ?? { behind: 0, owed: 0 };
+    m.set(p.cadreId, { behind: c.behind + p.behind, owed: c.owed + p.owed });
+  }
+  const top = new Map([...per].map(([town, m]) => [town, [...m]
+    .sort(([ia, a], [ib, b]) => b.behind - a.behind || b.owed - a.owed || ia - ib).slice(0, TOP_BEHIND)]));
+  const ids = [...new Set([...top.values()].flatMap((xs) => xs.map(([id]) => id)))];
+  const names = new Map<number, string>((ids.length === 0 ? [] : await db.query(
+    'SELECT id, name FROM cadres WHERE id = ANY($1)', [ids]) as { id: number; name: string }[]).map((r) => [r.id, r.name]));
+  return new Map([...top].map(([town, xs]) => [town, xs.map(([id, c]) => (
+    { name: names.get(id) ?? String(id), behindHouseholds: c.behind, owed: c.owed }))]));
+}

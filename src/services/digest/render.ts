@@ -1,0 +1,60 @@
+import type { DigestData } from './build';
+import { addDays, formatDate } from '../../lib/time';
+
+/**
+ * The digest as a WeCom markdown app message (wecom-protocol.md: markdown
+ * content ≤ 2048 bytes, UTF-8). Lists are cut first when the text is too long.
+ */
+
+export const MARKDOWN_MAX_BYTES = 2048;
+
+const TITLES = { day: '双联日报', week: '双联周检查', month: '双联月小结', quarter: '双联季考评' } as const;
+const PREV = { day: '昨日', week: '上周', month: '上月', quarter: '上季度' } as const;
+const COVERAGE = { day: '本周到村', week: '本周到村', month: '本月到村', quarter: '本季度到村' } as const;
+
+const pct = (n: number, d: number) => (d === 0 ? '—' : `${Math.round((100 * n) / d)}%`);
+const warn = (n: number) => (n > 0 ? `<font color="warning">${n}</font>` : '0');
+
+function periodLabel(d: DigestData): string {
+  const w = d.windows;
+  if (w.period === 'day') return formatDate(w.current.from);
+  if (w.period === 'month') return `${Number(w.current.from.slice(5, 7))}月`;
+  if (w.period === 'quarter') return `${w.key.slice(0, 4)}年第${w.key.slice(-1)}季度`;
+  return `${formatDate(w.current.from)}—${formatDate(addDays(w.current.to, -1))}`;
+}
+
+function compare(label: string, c: DigestData['checkins'], prev: string): string {
+  const extra = c.lastWeek === null ? '' : `，上周同日 ${c.lastWeek}`;
+  return `> ${label} **${c.current}** 次（${prev} ${c.previous}${extra}）`;
+}
+
+export function renderDigestMarkdown(d: DigestData): string {
+  const p = d.windows.period;
+  const head = [
+    `## ${d.scope.name} ${TITLES[p]} ${periodLabel(d)}`,
+    compare('签到', d.checkins, PREV[p]),
+    compare('入户走访', d.householdVisits, PREV[p]),
+    `> ${COVERAGE[p]} **${d.villagesVisited}**/${d.villages} 个村`,
+    `> 今年已走访农户 **${d.householdsVisitedYear}**/${d.householdsLinked} 户（${pct(d.householdsVisitedYear, d.householdsLinked)}）`,
+    `> 问题：新增 ${d.problems.new}，销号 ${d.problems.closed}，逾期未销号 ${warn(d.problems.overdue)}；` +
+      `今年销号率 ${pct(d.problems.closedYear, d.problems.reportedYear)}（${d.problems.closedYear}/${d.problems.reportedYear}）`,
+    `> 近7天通知未回复“收到”：${warn(d.unacknowledged)} 人次`,
+  ];
+  if (d.festival) {
+    head.push(`> ${d.festival.name}（${formatDate(d.festival.date)}）前后走访联系户 **${d.festival.visited}**/${d.festival.linked} 户`);
+  }
+  const list: string[] = [];
+  if (d.behindRegions.length > 0) {
+    list.push('**联户进度落后**');
+    d.behindRegions.forEach((r, i) => list.push(`${i + 1}. ${r.name} 达进度 ${r.onPace}/${r.links}（${pct(r.onPace, r.links)}）`));
+  }
+  if (d.behindCadres.length > 0) {
+    list.push('**进度落后的干部**');
+    d.behindCadres.forEach((c, i) => list.push(`${i + 1}. ${c.name} ${c.behindHouseholds}户未达进度，欠走访${c.owed}次`));
+  }
+  let lines = [...head, ...list];
+  while (Buffer.byteLength(lines.join('\n')) > MARKDOWN_MAX_BYTES && lines.length > head.length) lines = lines.slice(0, -1);
+  let text = lines.join('\n');
+  while (Buffer.byteLength(text) > MARKDOWN_MAX_BYTES) text = text.slice(0, -1);
+  return text;
+}

@@ -1,0 +1,158 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { VALID_ON } from '../people/links';
+import { householdLinkSql } from '../standing/pace-sql';
+import type { StandingTargets } from '../standing/cadre-standing';
+
+/**
+ * The per-village figures behind every digest, one grouped statement each
+ * over the whole subtree (`prefix` = a regions.path LIKE pattern). digest.ts
+ * rolls them up to every ancestor region, so all leaders' digests cost the
+ * same few statements as one.
+ */
+
+type Db = DataSource | EntityManager;
+
+export interface VillageFigures {
+  id: number;
+  path: string;
+  checkins: [number, number, number];
+  householdVisits: [number, number, number];
+  coveredVillage: number;
+  householdsLinked: number;
+  householdsVisitedYear: number;
+  festivalVisited: number;
+  problemsNew: number;
+  problemsClosed: number;
+  problemsOverdue: number;
+  problemsReportedYear: number;
+  problemsClosedYear: number;
+  paceLinks: number;
+  paceOnPace: number;
+}
+
+export interface Windows {
+  now: Date;
+  today: string;
+  /** current, previous, last week's same day (or an empty range): [from, to) instants. */
+  ranges: [[Date, Date], [Date, Date], [Date, Date]];
+  coverage: [Date, Date];
+  year: [Date, Date];
+  festival: [Date, Date] | null;
+}
+
+const num = (v: unknown) => Number(v ?? 0);
+
+export async function villageFigures(db: Db, prefix: string, w: Windows, t: StandingTargets): Promise<VillageFigures[]> {
+  const [r0, r1, r2] = w.ranges;
+  const span = [new Date(Math.min(r0[0].getTime(), r1[0].getTime(), r2[0].getTime(), w.coverage[0].getTime())),
+    new Date(Math.max(r0[1].getTime(), w.coverage[1].getTime()))];
+  const activity = (table: string, at: string) => db.query(
+    `SELECT x.village_id AS id,
+            count(*) FILTER (WHERE x.${at} >= $4 AND x.${at} < $5) AS c0,
+            count(*) FILTER (WHERE x.${at} >= $6 AND x.${at} < $7) AS c1,
+            count(*) FILTER (WHERE x.${at} >= $8 AND x.${at} < $9) AS c2,
+            count(*) FILTER (WHERE x.${at} >= $10 AND x.${at} < $11) AS cov
+       FROM ${table} x
+      WHERE x.village_id IN (SELECT id FROM regions WHERE level = 4 AND path LIKE $1)
+        AND x.revoked_at IS NULL AND x.${at} >= $2 AND x.${at} < $3
+      GROUP BY x.village_id`,
+    [prefix, span[0], span[1], ...r0, ...r1, ...r2, ...w.coverage],
+  ) as Promise<Record<string, unknown>[]>;
+  const fest = w.festival ?? [w.year[0], w.year[0]];
+  // Sequential: inside a transaction every statement shares one connection.
+  const villages = await db.query(`SELECT id, path FROM regions WHERE level = 4 AND path LIKE $1 ORDER BY path`, [prefix]);
+  const visits = await activity('visits', 'started_at');
+  const hvs = await activity('household_visits', 'visited_at');
+  // Linked households from the links' villages and tallies (one pass, no household visits);
+  // the festival window is a short range of household visits (household_visits_visited_idx).
+  const households = await db.query(
+      `SELECT l.village_id AS id, count(DISTINCT l.household_id) AS linked,
+              count(DISTINCT l.household_id) FILTER (
+                WHERE l.tally_year = extract(year FROM $2::timestamptz AT TIME ZONE 'Asia/Shanghai') AND l.tally_visits > 0) AS visited
+         FROM cadre_household_links l
+        WHERE ${VALID_ON('l', '$1')}
+          ${prefix === '%' ? '' : 'AND l.village_id IN (SELECT id FROM regions WHERE path LIKE $3)'}
+        GROUP BY l.village_id`,
+      [w.today, w.year[0], ...(prefix === '%' ? [] : [prefix])],
+  );
+  const festival = await db.query(
+      `SELECT hv.village_id AS id, count(DISTINCT hv.household_id) AS fest
+         FROM household_visits hv
+        WHERE hv.village_id IN (SELECT id FROM regions WHERE level = 4 AND path LIKE $1) AND hv.revoked_at IS NULL AND hv.visited_at >= $2 AND hv.visited_at < least($3::timestamptz, $4::timestamptz)
+          AND EXISTS (SELECT 1 FROM cadre_household_links l WHERE l.household_id = hv.household_id
+                         AND ${VALID_ON('l', '$5')})
+        GROUP BY hv.village_id`,
+      [prefix, fest[0], fest[1], w.now, w.today],
+  );
+  const problems = await db.query(
+      `SELECT p.village_id AS id,
+              count(*) FILTER (WHERE p.reported_at >= $3 AND p.reported_at < $4) AS new,
+              count(*) FILTER (WHERE p.status = 'closed' AND p.closed_at >= $3 AND p.closed_at < $4) AS closed,
+              count(*) FILTER (WHERE p.status = 'open' AND p.deadline < $2::date) AS overdue,
+              count(*) FILTER (WHERE p.reported_at >= $5) AS reported_year,
+              count(*) FILTER (WHERE p.reported_at >= $5 AND p.status = 'closed') AS closed_year
+         FROM problems p
+        WHERE p.village_id IN (SELECT id FROM regions WHERE level = 4 AND path LIKE $1) AND p.revoked_at IS NULL
+        GROUP BY p.village_id`,
+      [prefix, w.today, ...r0, w.year[0]],
+  );
+  const byId = (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [num(r.id), r]));
+  const [vi, hv, hh, fe, pr] = [visits, hvs, households, festival, problems].map(byId);
+  return (villages as { id: number; path: string }[]).map(({ id, path }) => {
+    const a = vi.get(id) ?? {}, b = hv.get(id) ?? {}, h = hh.get(id) ?? {}, f = fe.get(id) ?? {}, p = pr.get(id) ?? {};
+    return {
+      id, path,
+      checkins: [num(a.c0), num(a.c1), num(a.c2)], householdVisits: [num(b.c0), num(b.c1), num(b.c2)],
+      coveredVillage: num(a.cov) > 0 ? 1 : 0,
+      householdsLinked: num(h.linked), householdsVisitedYear: num(h.visited), festivalVisited: num(f.fest),
+      problemsNew: num(p.new), problemsClosed: num(p.closed), problemsOverdue: num(p.overdue),
+      problemsReportedYear: num(p.reported_year), problemsClosedYear: num(p.closed_year),
+      paceLinks: 0, paceOnPace: 0, // filled from paceByVillageCadre
+    };
+  });
+}
+
+/** Unacknowledged notice recipients of the last 7 days, by the notice's scope region path. */
+export async function unackedByScope(db: Db, prefix: string, now: Date): Promise<{ path: string; n: number }[]> {
+  const rows: { path: string; n: string }[] = await db.query(
+    `SELECT r.path, count(*) AS n FROM notices n JOIN regions r ON r.id = n.scope_region_id
+       JOIN notice_recipients nr ON nr.notice_id = n.id AND nr.acked_at IS NULL
+      WHERE r.path LIKE $1 AND n.created_at >= $2::timestamptz - interval '7 days' AND n.created_at <= $2
+      GROUP BY r.path`,
+    [prefix, now],
+  );
+  return rows.map((r) => ({ path: r.path, n: Number(r.n) }));
+}
+
+export interface VillageCadrePace {
+  villageId: number;
+  cadreId: number;
+  links: number;
+  onPace: number;
+  /** Links behind pace on any rule, and household visits owed so far. */
+  behind: number;
+  owed: number;
+}
+
+/** Household-link pace grouped by (village, cadre): one pass over every link in the subtree. */
+export async function paceByVillageCadre(
+  db: Db, prefix: string, w: Windows, t: StandingTargets,
+): Promise<VillageCadrePace[]> {
+  const all = prefix === '%';
+  const filter = all ? '' : 'AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8)';
+  const rows: Record<string, unknown>[] = await db.query(
+    `SELECT x.village_id, x.cadre_id, count(*) AS links,
+            count(*) FILTER (WHERE x.visits >= x.required_visits AND x.days >= x.required_days
+                               AND x.talks >= x.required_talks) AS on_pace,
+            count(*) FILTER (WHERE x.visits < x.required_visits OR x.days < x.required_days
+                               OR x.talks < x.required_talks) AS behind,
+            sum(greatest(0, x.required_visits - x.visits)) AS owed
+       FROM (${householdLinkSql(filter, { ordered: false, householder: false })}) x
+      GROUP BY x.village_id, x.cadre_id`,
+    [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, ...(all ? [] : [prefix])],
+  );
+  return rows.map((r) => ({
+    villageId: num(r.village_id), cadreId: num(r.cadre_id), links: num(r.links), onPace: num(r.on_pace),
+    behind: num(r.behind), owed: num(r.owed),
+  }));
+}

@@ -1,0 +1,168 @@
+import { PassThrough, type Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Region } from '../../../entities';
+import { LEDGER_SELECT, ledgerWhere, type LedgerRow } from '../console/ledger';
+import { photoLinks } from '../photos/query';
+import { cadreStanding, unitStanding } from '../standing/console-standing';
+import { subtreeLike } from '../people/regions';
+import { formatDuration } from '../../lib/time';
+
+/**
+ * xlsx exports for any scope and date range, streamed: rows are read in
+ * keyset batches and written through exceljs's streaming WorkbookWriter, so a
+ * province-wide year never sits in memory.
+ */
+
+type Db = DataSource | EntityManager;
+
+/** Villages per batch query: ~250 households and a few hundred visits a year each. */
+const VILLAGE_CHUNK = 20;
+/** Standing rows per page (each page re-runs the set-based standing query). */
+const STANDING_PAGE = 5000;
+
+const STATUS_TEXT: Record<string, string> = { open: '未销号', closed: '已销号' };
+const SOURCE_TEXT: Record<string, string> = { chat: '消息', location: '位置', h5: 'H5', console: '控制台' };
+const YES = '是';
+const NO = '否';
+
+const LEDGER_COLUMNS = [
+  ['编号', 12], ['县区', 10], ['乡镇', 10], ['村', 10], ['问题描述', 40], ['类别', 8], ['上报人', 8], ['上报时间', 17],
+  ['责任人/责任单位', 24], ['整改期限', 11], ['状态', 8], ['销号时间', 17], ['整改说明', 30], ['照片', 40],
+] as const;
+const VISIT_COLUMNS = [
+  ['日期', 11], ['干部', 8], ['单位', 20], ['村', 30], ['签到', 17], ['签退', 17], ['时长', 12], ['是否定位核验', 12],
+  ['距离(米)', 9], ['来源', 8], ['自动签退', 9],
+] as const;
+const HOUSEHOLD_VISIT_COLUMNS = [['日期', 11], ['干部', 8], ['农户', 8], ['村', 30], ['谈心', 6], ['内容', 40]] as const;
+
+/** Shanghai wall-clock "YYYY-MM-DD HH:mm" for a cell. */
+function stamp(d: Date | null): string {
+  if (!d) return '';
+  return new Date(new Date(d).getTime() + 8 * 3600 * 1000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+export interface ExportRange { from: Date; to: Date }
+
+type Writer = ExcelJS.stream.xlsx.WorkbookWriter;
+
+function sheet(wb: Writer, name: string, columns: readonly (readonly [string, number])[]): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = columns.map(([header, width]) => ({ header, width }));
+  ws.getRow(1).font = { bold: true };
+  return ws;
+}
+
+/**
+ * Walks the scope's villages in path order, VILLAGE_CHUNK at a time (regions_path_idx),
+ * so each batch query is an index range per village — not a re-scan of the whole scope
+ * per batch as id-keyset paging over a join would be.
+ */
+async function eachVillageChunk(db: Db, scope: Region, fn: (villageIds: number[]) => Promise<void>): Promise<void> {
+  let after = '';
+  for (;;) {
+    const rows: { id: number; path: string }[] = await db.query(
+      `SELECT id, path FROM regions WHERE path LIKE $1 AND level = 4 AND path > $2 ORDER BY path LIMIT ${VILLAGE_CHUNK}`,
+      [subtreeLike(scope.path), after],
+    );
+    if (rows.length === 0) return;
+    await fn(rows.map((r) => r.id));
+    after = rows[rows.length - 1].path;
+    if (rows.length < VILLAGE_CHUNK) return;
+  }
+}
+
+/** Starts writing in the background and hands back the stream to send; errors end the stream with an error. */
+function streamWorkbook(fill: (wb: Writer) => Promise<void>): Readable {
+  const out = new PassThrough();
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
+  fill(wb).then(() => wb.commit()).catch((err) => out.destroy(err));
+  return out;
+}
+
+/** `photoBase`: the console's origin, so the 照片 column holds links that open the pictures. */
+export function exportLedger(db: Db, scope: Region, range: ExportRange, now: Date, photoBase = ''): Readable {
+  return streamWorkbook(async (wb) => {
+    const ws = sheet(wb, '问题台账', LEDGER_COLUMNS);
+    const { where, params } = ledgerWhere(scope, { from: range.from, to: range.to }, now);
+    const sql = `${LEDGER_SELECT} WHERE ${where} AND p.village_id = ANY($${params.length + 1}) ORDER BY r.path, p.id`;
+    await eachVillageChunk(db, scope, async (villageIds) => {
+      const rows: LedgerRow[] = await db.query(sql, [...params, villageIds]);
+      const photos = await photoLinks(db, rows.map((p) => p.id), photoBase);
+      for (const p of rows) {
+        ws.addRow([
+          p.code, p.county, p.township, p.village, p.description, p.category, p.reporter, stamp(p.reportedAt),
+          [p.owner, p.ownerUnit].filter(Boolean).join(' / '), p.deadline,
+          p.overdue ? '逾期' : STATUS_TEXT[p.status], stamp(p.closedAt), p.closeNote ?? '', photos.get(p.id) ?? '',
+        ]).commit();
+      }
+    });
+  });
+}
+
+interface VisitRow {
+  cadre: string; unit: string | null; village: string; started_at: Date; ended_at: Date | null;
+  duration_minutes: number | null; verified: boolean; distance_m: number | null; source: string; auto_closed: boolean;
+}
+interface HouseholdVisitRow { cadre: string; householder: string; village: string; visited_at: Date; talk: boolean; note: string }
+
+export function exportVisits(db: Db, scope: Region, range: ExportRange): Readable {
+  return streamWorkbook(async (wb) => {
+    const ws = sheet(wb, '走访记录表', VISIT_COLUMNS);
+    await eachVillageChunk(db, scope, async (villageIds) => {
+      const rows: VisitRow[] = await db.query(
+        `SELECT c.name AS cadre, u.name AS unit, r.full_name AS village, v.started_at, v.ended_at, v.duration_minutes,
+                v.verified, v.distance_m, v.source, v.auto_closed
+           FROM regions r JOIN visits v ON v.village_id = r.id JOIN cadres c ON c.id = v.cadre_id LEFT JOIN units u ON u.id = c.unit_id
+          WHERE v.village_id = ANY($3) AND v.revoked_at IS NULL AND v.started_at >= $1 AND v.started_at < $2
+          ORDER BY r.path, v.started_at, v.id`,
+        [range.from, range.to, villageIds],
+      );
+      for (const v of rows) {
+        ws.addRow([
+          stamp(v.started_at).slice(0, 10), v.cadre, v.unit ?? '', v.village, stamp(v.started_at), stamp(v.ended_at),
+          v.duration_minutes === null ? '未签退' : formatDuration(v.duration_minutes), v.verified ? YES : NO,
+          v.distance_m ?? '', SOURCE_TEXT[v.source] ?? v.source, v.auto_closed ? YES : NO,
+        ]).commit();
+      }
+    });
+    ws.commit();
+    const hs = sheet(wb, '入户走访', HOUSEHOLD_VISIT_COLUMNS);
+    await eachVillageChunk(db, scope, async (villageIds) => {
+      const rows: HouseholdVisitRow[] = await db.query(
+        `SELECT c.name AS cadre, h.householder, r.full_name AS village, hv.visited_at, hv.talk, hv.note
+           FROM regions r JOIN household_visits hv ON hv.village_id = r.id JOIN cadres c ON c.id = hv.cadre_id
+           JOIN households h ON h.id = hv.household_id
+          WHERE hv.village_id = ANY($3) AND hv.revoked_at IS NULL AND hv.visited_at >= $1 AND hv.visited_at < $2
+          ORDER BY r.path, hv.visited_at, hv.id`,
+        [range.from, range.to, villageIds],
+      );
+      for (const h of rows) {
+        hs.addRow([stamp(h.visited_at).slice(0, 10), h.cadre, h.householder, h.village, h.talk ? YES : NO, h.note]).commit();
+      }
+    });
+  });
+}
+
+/** Standing as of `now` (year to date); pages through the set-based standing queries. */
+export function exportStanding(db: Db, scope: Region, now: Date): Readable {
+  return streamWorkbook(async (wb) => {
+    const us = sheet(wb, '单位联村', [['单位', 24], ['联系村', 30], ['进村次数', 10], ['进村天数', 10], ['是否滞后', 10]]);
+    for (let offset = 0; ; offset += STANDING_PAGE) {
+      const page = await unitStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset });
+      for (const u of page.rows) us.addRow([u.unitName, u.villageFullName, u.visits, u.days, u.behind ? '滞后' : '达标']).commit();
+      if (page.rows.length < STANDING_PAGE) break;
+    }
+    us.commit();
+    const cs = sheet(wb, '干部联户', [['干部', 10], ['角色', 8], ['单位', 24], ['联系户数', 10], ['达到进度户数', 13],
+      ['入户次数', 10], ['到村天数', 10], ['是否滞后', 10]]);
+    for (let offset = 0; ; offset += STANDING_PAGE) {
+      const page = await cadreStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset });
+      for (const c of page.rows) {
+        cs.addRow([c.name, c.role, c.unitName ?? '', c.households, c.householdsOnPace, c.householdVisits, c.daysOnSite,
+          c.behind ? '滞后' : '达标']).commit();
+      }
+      if (page.rows.length < STANDING_PAGE) break;
+    }
+  });
+}

@@ -1,0 +1,64 @@
+import type { EntityManager } from 'typeorm';
+import { Notice, type Region } from '../../../entities';
+import { cadresLinkedUnder } from '../people/links';
+import { addToOutbox, textMessage } from '../outbox/write';
+import { subtreeLike } from '../people/regions';
+
+/** 通知: an urgent notice to every cadre linked to a village in a scope and to the scope's groups. */
+
+const NOTICE_TEXT = (content: string, sender: string) => `【紧急通知】${content}\n——${sender}\n请回复“收到”确认。`;
+
+export interface SentNotice {
+  notice: Notice;
+  recipients: number;
+  groups: number;
+}
+
+export async function sendNotice(
+  manager: EntityManager,
+  input: { sender: { id: number; name: string }; scope: Pick<Region, 'id' | 'path'>; content: string; now: Date },
+): Promise<SentNotice> {
+  const { sender, scope, content, now } = input;
+  const repo = manager.getRepository(Notice);
+  const notice = await repo.save(repo.create({
+    senderId: sender.id, scopeRegionId: scope.id, content, createdAt: now, attendUntil: null, reportedAt: null,
+  }));
+  const cadres = await cadresLinkedUnder(manager, scope.path, now);
+  await manager.query(
+    `INSERT INTO notice_recipients (notice_id, cadre_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING`,
+    [notice.id, cadres.map((c) => c.id)],
+  );
+  const groups: { id: number }[] = await manager.query(
+    'SELECT g.id FROM groups g JOIN regions r ON r.id = g.scope_region_id WHERE r.path LIKE $1 ORDER BY g.id',
+    [subtreeLike(scope.path)],
+  );
+  const text = NOTICE_TEXT(content, sender.name);
+  await addToOutbox(manager, [
+    textMessage(`notice:${notice.id}`, cadres.map((c) => c.userid), text),
+    ...groups.map((g) => ({
+      key: `notice:${notice.id}:group:${g.id}`, channel: 'robot' as const, to: String(g.id),
+      payload: { msgtype: 'text' as const, text: { content: text } },
+    })),
+  ]);
+  return { notice, recipients: cadres.length, groups: groups.length };
+}
+
+export type AckResult =
+  | { kind: 'acked'; notice: Notice; senderName: string }
+  | { kind: 'none' };
+
+/** 收到: acknowledges the latest notice to the cadre that is not yet acknowledged. */
+export async function ackLatestNotice(manager: EntityManager, cadreId: number, now: Date): Promise<AckResult> {
+  const rows: { notice_id: number; sender_name: string }[] = await manager.query(
+    `SELECT nr.notice_id, c.name AS sender_name FROM notice_recipients nr
+       JOIN notices n ON n.id = nr.notice_id JOIN cadres c ON c.id = n.sender_id
+      WHERE nr.cadre_id = $1 AND nr.acked_at IS NULL
+      ORDER BY n.created_at DESC, n.id DESC LIMIT 1 FOR UPDATE OF nr`,
+    [cadreId],
+  );
+  if (rows.length === 0) return { kind: 'none' };
+  await manager.query('UPDATE notice_recipients SET acked_at = $3 WHERE notice_id = $1 AND cadre_id = $2',
+    [rows[0].notice_id, cadreId, now]);
+  const notice = await manager.getRepository(Notice).findOneByOrFail({ id: rows[0].notice_id });
+  return { kind: 'acked', notice, senderName: rows[0].sender_name };
+}

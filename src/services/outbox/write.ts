@@ -1,0 +1,78 @@
+import type { EntityManager } from 'typeorm';
+import type { OutboxChannel } from '../../../entities';
+
+/**
+ * Writing to the outbox: the one way any part of the product sends something
+ * to WeCom. Rows are inserted in the caller's transaction; delivery (BullMQ
+ * worker, sweeper, rate limits) lives in jobs/ and starts after commit.
+ */
+
+/** WeCom message bodies (wecom-protocol.md §4): the msgtype and its object. */
+export type OutboundPayload =
+  | { msgtype: 'text'; text: { content: string } }
+  | { msgtype: 'markdown'; markdown: { content: string } }
+  | { msgtype: 'textcard'; textcard: { title: string; description: string; url: string; btntxt?: string } }
+  | { msgtype: 'template_card'; template_card: Record<string, unknown> };
+
+export interface OutboundMessage {
+  /**
+   * Stable idempotency key: the same key is never sent twice
+   * (e.g. `reply:<inboundId>`, `digest:2026-11-23:<leaderId>`).
+   */
+  key: string;
+  channel: OutboxChannel;
+  /** app: WeCom userids; appchat: one chatid; robot: one groups.id (never the robot key). */
+  to: string[] | string;
+  payload: OutboundPayload;
+}
+
+/** WeCom's touser limit for one message/send call. */
+export const MAX_TOUSER = 1000;
+
+/** Rows per INSERT statement. */
+const INSERT_CHUNK = 5000;
+
+/**
+ * Inserts the messages; a key already present is skipped (ON CONFLICT DO NOTHING).
+ * App messages to more than 1,000 people are split into rows of ≤1,000
+ * recipients with keys `<key>#<n>`. Returns the ids of the rows inserted now.
+ */
+export async function addToOutbox(manager: EntityManager, messages: OutboundMessage[]): Promise<number[]> {
+  const rows: { key: string; channel: OutboxChannel; recipient: string; payload: OutboundPayload }[] = [];
+  for (const m of messages) {
+    const to = Array.isArray(m.to) ? [...new Set(m.to)] : [m.to];
+    if (to.length === 0) continue;
+    if (m.channel === 'app' && to.length > MAX_TOUSER) {
+      for (let i = 0; i * MAX_TOUSER < to.length; i++) {
+        const part = to.slice(i * MAX_TOUSER, (i + 1) * MAX_TOUSER);
+        rows.push({ key: `${m.key}#${i + 1}`, channel: m.channel, recipient: part.join('|'), payload: m.payload });
+      }
+    } else {
+      rows.push({ key: m.key, channel: m.channel, recipient: to.join('|'), payload: m.payload });
+    }
+  }
+  const ids: number[] = [];
+  // Chunked: one jsonb parameter may not exceed 256 MB, and a province-wide
+  // reminder is ~500,000 rows.
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const inserted: { id: number }[] = await manager.query(
+      `INSERT INTO outbox_messages (idempotency_key, channel, recipient, payload)
+       SELECT key, channel, recipient, payload FROM jsonb_to_recordset($1::jsonb)
+         AS r(key text, channel text, recipient text, payload jsonb)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id`,
+      [JSON.stringify(rows.slice(i, i + INSERT_CHUNK))],
+    );
+    for (const r of inserted) ids.push(r.id);
+  }
+  return ids;
+}
+
+/** Text for one person or a list, the common case. */
+export function textMessage(key: string, to: string[] | string, content: string): OutboundMessage {
+  return { key, channel: 'app', to, payload: { msgtype: 'text', text: { content } } };
+}
+
+export function markdownMessage(key: string, to: string[] | string, content: string): OutboundMessage {
+  return { key, channel: 'app', to, payload: { msgtype: 'markdown', markdown: { content } } };
+}

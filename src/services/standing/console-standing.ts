@@ -1,0 +1,141 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Region } from '../../../entities';
+import { subtreeLike } from '../people/regions';
+import { getRules } from '../rules/rules';
+import { consoleRead } from '../console/read';
+import { shanghaiDate, shanghaiYearRange } from '../../lib/time';
+import { TALLY, householdLinkSql, unitLinkSql } from './pace-sql';
+
+/**
+ * Year-to-date standing against the DESIGN.md §2 rules for everyone linked in
+ * a scope, paged in SQL, from the year tallies that links and cadres carry
+ * (migrations 1763857000000 and 1763857100000):
+ * - by unit: each 联村 link's check-ins and days at its village vs
+ *   village.visits_per_year / village.days_per_year;
+ * - by cadre: each linked household's visits, talks and visit days vs the
+ *   household.* rules, and team members' days on site vs team.days_on_site_per_year.
+ * Pace is that of src/services/standing/cadre-standing.ts (the chat's 进度 and the digest):
+ * required-by-now = ceil(target × time since max(1 January, the link's start) /
+ * length of the year), and only visits since the link's start count. Those
+ * functions return every link of a scope unpaged; the console wraps the same
+ * per-link SQL (standing-sql.ts) in sorted pages over a county or a province.
+ */
+
+type Db = DataSource | EntityManager;
+
+export type StandingSort = 'behind' | 'name' | 'visits';
+
+export interface Target { target: number; owed: number }
+
+export interface UnitStanding {
+  unitId: number;
+  unitName: string;
+  villageId: number;
+  villageFullName: string;
+  visits: number;
+  days: number;
+  behind: boolean;
+}
+
+export interface CadreStanding {
+  cadreId: number;
+  name: string;
+  role: string;
+  unitName: string | null;
+  households: number;
+  householdsOnPace: number;
+  householdVisits: number;
+  daysOnSite: number;
+  behind: boolean;
+}
+
+export interface Page<T> { total: number; rows: T[]; targets: Record<string, Target> }
+
+/** Share of now's Shanghai year that has passed, 0..1. */
+export function yearShare(now: Date): number {
+  const { from, to } = shanghaiYearRange(now);
+  return Math.min(1, Math.max(0, (now.getTime() - from.getTime()) / (to.getTime() - from.getTime())));
+}
+
+/** For the page's caption: what a link that began by 1 January owes now (as requiredByNow). */
+function owed(target: number, share: number): Target {
+  return { target, owed: Math.ceil(target * share) };
+}
+
+const UNIT_ORDER: Record<StandingSort, string> = {
+  behind: 'shortfall DESC, unit_name, village_full_name',
+  name: 'unit_name, village_full_name',
+  visits: 'visits, days, unit_name',
+};
+
+export async function unitStanding(
+  db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number },
+): Promise<Page<UnitStanding>> {
+  const rules = await getRules(db, ['village.visits_per_year', 'village.days_per_year']);
+  const share = yearShare(now);
+  const tv = owed(rules['village.visits_per_year'], share);
+  const td = owed(rules['village.days_per_year'], share);
+  const { from, to } = shanghaiYearRange(now);
+  const rows: (UnitStanding & { total: number })[] = await consoleRead(db, (m) => m.query(
+    `WITH counts AS (${unitLinkSql('AND r.path LIKE $7 AND r.level = 4', false)})
+     SELECT unit_id AS "unitId", unit_name AS "unitName", village_id AS "villageId", village_full_name AS "villageFullName",
+            visits, days, (visits < required_visits OR days < required_days) AS behind,
+            greatest(required_visits - visits, 0)::float / greatest($5, 1)
+              + greatest(required_days - days, 0)::float / greatest($6, 1) AS shortfall,
+            count(*) OVER ()::int AS total
+       FROM counts
+      WHERE NOT $8 OR visits < required_visits OR days < required_days
+      ORDER BY ${UNIT_ORDER[page.sort]} LIMIT $9 OFFSET $10`,
+    [now, shanghaiDate(now), from, to, tv.target, td.target, subtreeLike(scope.path), page.behindOnly, page.limit, page.offset],
+  ));
+  return {
+    total: rows[0]?.total ?? 0,
+    rows: rows.map(({ total: _t, shortfall: _s, ...r }: UnitStanding & { total: number; shortfall?: number }) => r),
+    targets: { visits: tv, days: td },
+  };
+}
+
+const CADRE_ORDER: Record<StandingSort, string> = {
+  behind: '(agg.households - agg.on_pace) DESC, c.name',
+  name: 'c.name',
+  visits: 'agg.visits, c.name',
+};
+
+export async function cadreStanding(
+  db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number },
+): Promise<Page<CadreStanding>> {
+  const rules = await getRules(db, ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year', 'team.days_on_site_per_year']);
+  const share = yearShare(now);
+  const tv = owed(rules['household.visits_per_year'], share);
+  const td = owed(rules['household.days_per_year'], share);
+  const tt = owed(rules['household.talks_per_year'], share);
+  const team = owed(rules['team.days_on_site_per_year'], share);
+  const { from, to } = shanghaiYearRange(now);
+  const rows: (CadreStanding & { total: number })[] = await consoleRead(db, (m) => m.query(
+    `WITH per AS (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)',
+                                      { ordered: false, householder: false, activeOnly: false })}),
+     agg AS (
+       SELECT cadre_id, count(*)::int AS households, sum(visits)::int AS visits,
+              count(*) FILTER (WHERE visits >= required_visits AND days >= required_days AND talks >= required_talks)::int AS on_pace
+         FROM per GROUP BY 1),
+     page AS (
+       SELECT c.id, c.name, c.role, u.name AS unit_name, agg.households, agg.on_pace, agg.visits,
+              ${TALLY('c', 'tally_days_on_site')} AS days_on_site,
+              count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${CADRE_ORDER[page.sort]}) AS rn
+         FROM agg JOIN cadres c ON c.id = agg.cadre_id LEFT JOIN units u ON u.id = c.unit_id
+        WHERE c.active AND (NOT $9 OR agg.on_pace < agg.households)
+        ORDER BY ${CADRE_ORDER[page.sort]} LIMIT $10 OFFSET $11)
+     SELECT page.id AS "cadreId", page.name, page.role, page.unit_name AS "unitName", page.households,
+            page.on_pace AS "householdsOnPace", page.visits AS "householdVisits", page.total, page.days_on_site AS "daysOnSite"
+       FROM page ORDER BY page.rn`,
+    [now, shanghaiDate(now), from, to, tv.target, td.target, tt.target, subtreeLike(scope.path), page.behindOnly, page.limit, page.offset],
+  ));
+  return {
+    total: rows[0]?.total ?? 0,
+    rows: rows.map(({ total: _t, ...r }) => ({
+      ...r,
+      behind: r.householdsOnPace < r.households || ((r.role === '队员' || r.role === '队长') && r.daysOnSite < team.owed),
+    })),
+    targets: { visits: tv, days: td, talks: tt, teamDays: team },
+  };
+}

@@ -1,0 +1,156 @@
+import type { EntityManager } from 'typeorm';
+import { Visit, type VisitSource } from '../../../entities';
+import { distanceMeters } from '../../lib/geo';
+import { linkedVillages, type LinkedVillage } from '../people/links';
+import { getRule } from '../rules/rules';
+import { shanghaiYearRange } from '../../lib/time';
+
+/**
+ * Village check-ins (签到 … 签退): at most one open visit per cadre; a
+ * check-in elsewhere closes the open one; a repeat at the same village within
+ * 'checkin.duplicate_minutes' is reported instead of recorded.
+ */
+
+export interface CheckinCadre {
+  id: number;
+  unitId: number | null;
+}
+
+export interface VisitCounts {
+  /** Check-ins this year (not revoked). */
+  visits: number;
+  /** Distinct Shanghai calendar days covered by those visits. */
+  days: number;
+}
+
+export interface LocationFix {
+  latitude: number;
+  longitude: number;
+  distanceM: number;
+  verified: boolean;
+}
+
+export type CheckinResult =
+  | { kind: 'duplicate'; visit: Visit }
+  | { kind: 'recorded'; visit: Visit; closed: Visit | null };
+
+export async function openVisit(manager: EntityManager, cadreId: number): Promise<Visit | null> {
+  return manager.getRepository(Visit).createQueryBuilder('v')
+    .where('v.cadre_id = :cadreId AND v.ended_at IS NULL AND v.revoked_at IS NULL', { cadreId })
+    .setLock('pessimistic_write').getOne();
+}
+
+/** Ends a visit at `now`; its duration counts toward the days totals. */
+export async function closeVisit(manager: EntityManager, visit: Visit, now: Date): Promise<Visit> {
+  visit.endedAt = now < visit.startedAt ? visit.startedAt : now;
+  visit.durationMinutes = Math.floor((visit.endedAt.getTime() - visit.startedAt.getTime()) / 60000);
+  return manager.getRepository(Visit).save(visit);
+}
+
+export async function checkIn(
+  manager: EntityManager,
+  input: { cadre: CheckinCadre; villageId: number; now: Date; source: VisitSource; location?: LocationFix },
+): Promise<CheckinResult> {
+  const { cadre, villageId, now } = input;
+  // Serialise one cadre's check-ins: two arriving at once would both find no open
+  // visit, and the second insert would break visits_one_open_per_cadre. NO KEY
+  // UPDATE still lets other rows reference the cadre meanwhile.
+  await manager.query('SELECT 1 FROM cadres WHERE id = $1 FOR NO KEY UPDATE', [cadre.id]);
+  const duplicateMinutes = await getRule(manager, 'checkin.duplicate_minutes');
+  const since = new Date(now.getTime() - duplicateMinutes * 60000);
+  // The open visit (to close, or a duplicate when it is here) and recent ones here, in one locked read.
+  const mine = await manager.getRepository(Visit).createQueryBuilder('v')
+    .where(`v.cadre_id = :id AND v.revoked_at IS NULL
+            AND (v.ended_at IS NULL OR (v.village_id = :villageId AND v.started_at > :since))`,
+      { id: cadre.id, villageId, since })
+    .orderBy('v.started_at', 'DESC').setLock('pessimistic_write').getMany();
+  const open = mine.find((v) => v.endedAt === null) ?? null;
+  if (open && open.villageId === villageId) return { kind: 'duplicate', visit: open };
+  const recent = mine.find((v) => v.villageId === villageId && v.startedAt > since);
+  if (recent) return { kind: 'duplicate', visit: recent };
+  const closed = open ? await closeVisit(manager, open, now) : null;
+  const loc = input.location;
+  const visit = await manager.getRepository(Visit).save(manager.getRepository(Visit).create({
+    cadreId: cadre.id, villageId, startedAt: now, endedAt: null, durationMinutes: null,
+    latitude: loc?.latitude ?? null, longitude: loc?.longitude ?? null, distanceM: loc?.distanceM ?? null,
+    verified: loc?.verified ?? false, source: input.source, autoClosed: false, revokedAt: null,
+  }));
+  return { kind: 'recorded', visit, closed };
+}
+
+export async function checkOut(manager: EntityManager, cadreId: number, now: Date): Promise<Visit | null> {
+  const open = await openVisit(manager, cadreId);
+  return open ? closeVisit(manager, open, now) : null;
+}
+
+/**
+ * A year's check-ins at one village, by one unit's cadres or by one cadre.
+ * Days: distinct Shanghai dates from each visit's start to its end.
+ */
+export async function villageVisitCounts(
+  manager: EntityManager,
+  by: { unitId: number } | { cadreId: number },
+  villageId: number | null,
+  now: Date,
+): Promise<VisitCounts> {
+  const { from, to } = shanghaiYearRange(now);
+  const who = 'unitId' in by ? 'c.unit_id = $1' : 'v.cadre_id = $1';
+  const rows: VisitCounts[] = await manager.query(
+    `WITH v AS (
+       SELECT v.started_at, coalesce(v.ended_at, v.started_at) AS ended_at
+         FROM visits v JOIN cadres c ON c.id = v.cadre_id
+        WHERE ${who} AND ($2::int IS NULL OR v.village_id = $2) AND v.revoked_at IS NULL
+          AND v.started_at >= $3 AND v.started_at < $4)
+     SELECT (SELECT count(*) FROM v)::int AS visits,
+            (SELECT count(DISTINCT d) FROM v, generate_series((v.started_at AT TIME ZONE 'Asia/Shanghai')::date,
+               (v.ended_at AT TIME ZONE 'Asia/Shanghai')::date, interval '1 day') d)::int AS days`,
+    ['unitId' in by ? by.unitId : by.cadreId, villageId, from, to],
+  );
+  return rows[0];
+}
+
+export type LocationResult =
+  | { kind: 'attached'; visit: Visit; village: LinkedVillage | { id: number; fullName: string; radiusM: number } }
+  | { kind: 'checked_in'; result: CheckinResult; village: LinkedVillage }
+  | { kind: 'too_far'; village: LinkedVillage; distanceM: number }
+  | { kind: 'no_village' };
+
+/**
+ * A shared location: attached to the open check-in (verified when inside the
+ * village's radius), else a check-in at the nearest linked village whose
+ * radius holds the point.
+ */
+export async function checkInByLocation(
+  manager: EntityManager,
+  input: { cadre: CheckinCadre; latitude: number; longitude: number; now: Date },
+): Promise<LocationResult> {
+  const { cadre, latitude, longitude, now } = input;
+  const open = await openVisit(manager, cadre.id);
+  if (open) {
+    const rows: { latitude: number | null; longitude: number | null; radius_m: number; full_name: string }[] = await manager.query(
+      'SELECT v.latitude, v.longitude, v.radius_m, r.full_name FROM villages v JOIN regions r ON r.id = v.id WHERE v.id = $1',
+      [open.villageId],
+    );
+    const vil = rows[0];
+    open.latitude = latitude;
+    open.longitude = longitude;
+    if (vil.latitude !== null && vil.longitude !== null) {
+      open.distanceM = Math.round(distanceMeters(latitude, longitude, vil.latitude, vil.longitude));
+      open.verified = open.distanceM <= vil.radius_m;
+    }
+    await manager.getRepository(Visit).save(open);
+    return { kind: 'attached', visit: open, village: { id: open.villageId, fullName: vil.full_name, radiusM: vil.radius_m } };
+  }
+  const candidates = (await linkedVillages(manager, cadre, now))
+    .filter((v) => v.latitude !== null && v.longitude !== null)
+    .map((v) => ({ v, d: Math.round(distanceMeters(latitude, longitude, v.latitude!, v.longitude!)) }))
+    .sort((a, b) => a.d - b.d);
+  if (candidates.length === 0) return { kind: 'no_village' };
+  const inside = candidates.find((c) => c.d <= c.v.radiusM);
+  if (!inside) return { kind: 'too_far', village: candidates[0].v, distanceM: candidates[0].d };
+  const result = await checkIn(manager, {
+    cadre, villageId: inside.v.id, now, source: 'location',
+    location: { latitude, longitude, distanceM: inside.d, verified: true },
+  });
+  return { kind: 'checked_in', result, village: inside.v };
+}
