@@ -11,7 +11,7 @@ import { NeedChoice } from './errors';
 import { handleLocation } from './messages/location';
 import { createParser } from './parser';
 import { fitReply } from './text';
-import type { Bot, BotContext, IncomingMessage } from './types';
+import type { Bot, BotContext, IncomingMessage } from '../src/services/inbound/bot-port';
 
 /**
  * The chat dispatcher: sender check, parse, one command, one reply. Each

@@ -1,7 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-export const CADRE_ROLES = ['干部', '队员', '队长', '领导', '管理员'] as const;
-export type CadreRole = (typeof CADRE_ROLES)[number];
+import type { Role } from '../src/lib/roles';
 
 /** A roster person: cadre, resident team member or leader, identified by WeCom userid. */
 @Entity({ name: 'cadres' })
@@ -24,7 +22,7 @@ export class Cadre {
   unitId!: number | null;
 
   @Column({ type: 'varchar', length: 8 })
-  role!: CadreRole;
+  role!: Role;
 
   /** Leaders and admins: the region they answer for (全省 = the province root). */
   @Column({ name: 'scope_region_id', type: 'int', nullable: true })

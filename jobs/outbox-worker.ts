@@ -1,4 +1,5 @@
 import { DelayedError, Worker } from 'bullmq';
+import type { Clock } from '../src/lib/db';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../src/lib/logger';
 import type { Metrics } from '../src/metrics';
@@ -30,7 +31,7 @@ export interface OutboxWorkerDeps {
   policy?: Partial<DeliveryPolicy>;
   concurrency?: number;
   sweepIntervalMs?: number;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 15_000;

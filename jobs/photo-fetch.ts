@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq';
+import type { Clock } from '../src/lib/db';
 import { Redis } from 'ioredis';
 import { within } from '../src/lib/promise-timeout';
 import type { DataSource } from 'typeorm';
@@ -75,7 +76,7 @@ export interface PhotoWorkerDeps extends PhotoFetchDeps {
   concurrency?: number;
   /** 0 = never sweep. */
   sweepIntervalMs?: number;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export function startPhotoWorker(deps: PhotoWorkerDeps): { close(): Promise<void> } {

@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type Queue } from 'bullmq';
+import type { Clock } from '../src/lib/db';
 import { Redis } from 'ioredis';
 import type { JobDeps } from './deps';
 import { startPhotoWorker, type PhotoWorkerDeps } from './photo-fetch';
@@ -17,7 +18,7 @@ export interface WorkerDeps extends JobDeps {
   redisUrl: string;
   /** BullMQ key prefix; tests use a fresh one. */
   prefix?: string;
-  clock?: () => Date;
+  clock?: Clock;
   /** false: do not upsert schedules (tests that only run jobs). */
   schedule?: boolean;
   concurrency?: number;

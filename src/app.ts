@@ -1,11 +1,12 @@
 import Koa from 'koa';
+import type { Clock } from './lib/db';
 import Router from '@koa/router';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import type { Logger } from './lib/logger';
 import type { Metrics } from './metrics';
-import type { Bot } from '../bots/types';
+import type { Bot } from './services/inbound/bot-port';
 import type { WecomClient } from './wecom/client';
 import type { SimulatorState } from './demo/simulator';
 import { isAppError } from './lib/errors';
@@ -20,7 +21,7 @@ export interface AppDeps {
   /** The chat: handles every stored inbound WeCom message (bots/types.ts). */
   bot: Bot;
   /** "Now" for request handling; tests fix it. Defaults to the system clock. */
-  clock?: () => Date;
+  clock?: Clock;
   /** Hands committed outbox row ids to delivery (OutboxDispatcher.dispatch); without it the sweeper sends them. */
   dispatch?: (outboxIds: number[]) => Promise<void>;
   /** An inbound worker runs (jobs/inbound-worker.ts): a busy callback stores new messages `deferred` for it. */

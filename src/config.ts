@@ -1,3 +1,4 @@
+import type { WecomConfig } from './wecom/client';
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 
@@ -118,14 +119,7 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-export interface WecomConfig {
-  corpId: string;
-  agentId: number;
-  secret: string;
-  token: string;
-  encodingAesKey: string;
-  apiBase: string;
-}
+export type { WecomConfig };
 
 export interface Config {
   port: number;

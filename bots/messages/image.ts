@@ -1,7 +1,7 @@
 import { recordImage, type AttachTarget } from '../../src/services/photos/attach';
 import { formatShanghai } from '../../src/lib/time';
 import type { CommandEnv } from '../command';
-import type { IncomingMessage } from '../types';
+import type { IncomingMessage } from '../../src/services/inbound/bot-port';
 import { villagePath } from '../text';
 
 /**

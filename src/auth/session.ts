@@ -1,15 +1,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
 import { Cadre } from '../../entities';
 import { findCadreByUserid } from '../services/people/cadres';
+import type { Db } from '../lib/db';
 
 /**
  * Console and H5 sessions: WeCom OAuth (wecom-protocol.md §4, docs 96441/96442)
  * ends in a cookie that holds the cadre id and an expiry, signed with an HMAC
  * of config.sessionSecret. Stateless, so every server process accepts it.
  */
-
-type Db = DataSource | EntityManager;
 
 export const SESSION_COOKIE = 'sl_session';
 /** Eight hours: a working day in the console. */

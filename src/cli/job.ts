@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Clock, systemClock } from '../lib/db';
 import { loadCliConfig, runCli } from './common';
 import { createLogger } from '../lib/logger';
 import { openDatabase } from '../../entities/data-source';
@@ -28,7 +29,7 @@ const USAGE = `usage: npm run job -- <${Object.keys(RUNNABLE).join('|')}> [--now
 
 export type JobArgs = { name: keyof typeof RUNNABLE; now: Date } | { error: string };
 
-export function parseJobArgs(argv: string[], clock: () => Date = () => new Date()): JobArgs {
+export function parseJobArgs(argv: string[], clock: Clock = systemClock): JobArgs {
   const [name, ...rest] = argv;
   if (!name || !(name in RUNNABLE)) return { error: name ? `unknown job: ${name}` : 'no job named' };
   let now = clock();

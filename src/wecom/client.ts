@@ -1,11 +1,22 @@
 import { getJsApiSignature } from '@wecom/crypto';
+import type { Clock } from '../lib/db';
 import type { Redis } from 'ioredis';
-import type { WecomConfig } from '../config';
 import type { Logger } from '../lib/logger';
-import type { OutboundPayload } from '../services/outbox/write';
+import type { OutboundPayload } from './messages';
 import { WecomApiError, WecomHttpError, WecomRateLimited } from './errors';
 import { apiBucket, createRateLimiter, type RateLimiter } from './rate-limit';
 import { createTokenCache, type TokenCache } from './token-cache';
+
+
+/** The self-built app's credentials and the API base (the simulator's in demo mode and tests). */
+export interface WecomConfig {
+  corpId: string;
+  agentId: number;
+  secret: string;
+  token: string;
+  encodingAesKey: string;
+  apiBase: string;
+}
 
 /**
  * The WeCom server API (wecom-protocol.md §4, §5): one private call() and thin
@@ -27,7 +38,7 @@ export interface WecomClientDeps {
   /** Redis key prefix (tests use their own). */
   keyPrefix?: string;
   timeoutMs?: number;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 interface WecomResponse {

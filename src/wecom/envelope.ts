@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { IncomingMessage } from '../../bots/types';
+import type { IncomingMessage } from './messages';
 import { AppError } from '../lib/errors';
 import { sealMessage, type CallbackCredentials } from './crypto';
 

@@ -6,7 +6,7 @@ import { createApp, type AppDeps } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createMetrics } from '../../src/metrics';
 import { createBot } from '../../bots';
-import type { Bot } from '../../bots/types';
+import type { Bot } from '../../src/services/inbound/bot-port';
 import type { Logger } from '../../src/lib/logger';
 import { createLogger } from '../../src/lib/logger';
 import { testPrefix } from './db';

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { decrypt, encrypt, getSignature } from '@wecom/crypto';
-import type { Bot, IncomingMessage } from '../../bots/types';
+import type { Bot, IncomingMessage } from '../../src/services/inbound/bot-port';
 
 /**
  * Builds callbacks exactly as WeCom sends them, with @wecom/crypto directly

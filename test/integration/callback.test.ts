@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/lib/logger';
 import { createMetrics, type Metrics } from '../../src/metrics';
 import { processPending } from '../../src/services/inbound/retry';
-import type { IncomingMessage } from '../../bots/types';
+import type { IncomingMessage } from '../../src/services/inbound/bot-port';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { REDIS_URL } from '../helpers/urls';
 import { eventXml, generateCreds, openReply, recordingBot, signedPost, textXml, wecomEnv } from '../helpers/wecom-callback';

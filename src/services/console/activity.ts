@@ -1,7 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
 import { subtreeLike } from '../people/regions';
 import { consoleRead } from './read';
+import type { Db } from '../../lib/db';
 
 /**
  * Visits over time for a scope: village check-ins and household visits per
@@ -10,8 +10,6 @@ import { consoleRead } from './read';
  * visits_village_started_live_idx / household_visits_village_live_idx
  * (index-only scans).
  */
-
-type Db = DataSource | EntityManager;
 
 export type Bucket = 'day' | 'week' | 'month';
 

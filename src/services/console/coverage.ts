@@ -1,9 +1,9 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
 import { subtreeLike } from '../people/regions';
 import { shanghaiDate } from '../../lib/time';
 import { consoleRead } from './read';
 import { VALID_ON } from '../people/links';
+import type { Db } from '../../lib/db';
 
 /**
  * 两个全覆盖 for a scope: every village has a linked unit, every household a
@@ -12,9 +12,6 @@ import { VALID_ON } from '../people/links';
  * (cadre_household_links_village_idx), split by child region for the
  * drill-down, plus the first gaps by name.
  */
-
-type Db = DataSource | EntityManager;
-
 
 export interface CoverageCounts {
   villages: number;

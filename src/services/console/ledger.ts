@@ -1,17 +1,15 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
 import { NotFoundError } from '../../lib/errors';
 import { subtreeLike } from '../people/regions';
 import { shanghaiDate } from '../../lib/time';
 import { photosOf, type PhotoView } from '../photos/query';
+import type { Db } from '../../lib/db';
 
 /**
  * 问题台账 for a scope: filtered pages, a summary with the closure rate, and a
  * problem's detail with its history. Problems are reached through the
  * subtree's villages (regions_path_idx, then problems_village_status_idx).
  */
-
-type Db = DataSource | EntityManager;
 
 export interface LedgerFilter {
   status?: 'open' | 'closed';

@@ -1,11 +1,9 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Cadre } from '../../../entities';
 import { shanghaiYearRange } from '../../lib/time';
 import { visitPhotos, type PhotoLink } from '../photos/query';
+import type { Db } from '../../lib/db';
 
 /** A cadre's own records for the console: this year's check-ins and the problems they reported or own. */
-
-type Db = DataSource | EntityManager;
 
 const RECENT = 30;
 

@@ -1,7 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
 import { subtreeLike } from '../people/regions';
 import { getRules } from '../rules/rules';
+import type { Db } from '../../lib/db';
 
 /**
  * Notices sent to a scope or below it, newest first, with the acknowledgement
@@ -11,8 +11,6 @@ import { getRules } from '../rules/rules';
  * sending and attend_until (else notice.report_hours later) — the same window
  * as the sender's receipt from jobs/notice-followup.ts.
  */
-
-type Db = DataSource | EntityManager;
 
 export interface NoticeRow {
   id: number;

@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-
-type Db = DataSource | EntityManager;
+import type { Db } from '../../lib/db';
 
 /**
  * Runs console reads with PostgreSQL's JIT off. The subtree aggregates carry

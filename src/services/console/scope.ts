@@ -1,7 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import { Region, type Cadre } from '../../../entities';
 import { ForbiddenError, NotFoundError } from '../../lib/errors';
 import { getProvince } from '../people/regions';
+import type { Db } from '../../lib/db';
 
 /**
  * Who may see what in the console: an admin the whole province (or their
@@ -10,8 +10,6 @@ import { getProvince } from '../people/regions';
  * requireScope, so a leader asking for another county gets 403, not an
  * empty page.
  */
-
-type Db = DataSource | EntityManager;
 
 export interface Viewer {
   cadre: Cadre;

@@ -1,4 +1,3 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { DigestPeriod } from '../../../jobs/queues';
 import { paceByVillageCadre, unackedByScope, villageFigures, type VillageFigures, type Windows } from './sql';
 import { instants, periodWindows, type PeriodWindows } from './periods';
@@ -6,6 +5,7 @@ import { loadFestivals, recentFestival } from '../rules/festivals';
 import { subtreeLike } from '../people/regions';
 import { standingTargets } from '../standing/cadre-standing';
 import { addDays, shanghaiYearRange, startOfShanghaiDay } from '../../lib/time';
+import type { Db } from '../../lib/db';
 
 export { renderDigestMarkdown } from './render';
 
@@ -14,8 +14,6 @@ export { renderDigestMarkdown } from './render';
  * requested scope from one set of per-village statements (digest-sql.ts),
  * rolled up along each village's path, so 1,400 leader scopes cost what one does.
  */
-
-type Db = DataSource | EntityManager;
 
 export interface Comparison {
   current: number;

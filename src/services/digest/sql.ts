@@ -1,7 +1,7 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import { VALID_ON } from '../people/links';
 import { householdLinkSql } from '../standing/pace-sql';
 import type { StandingTargets } from '../standing/cadre-standing';
+import type { Db } from '../../lib/db';
 
 /**
  * The per-village figures behind every digest, one grouped statement each
@@ -9,8 +9,6 @@ import type { StandingTargets } from '../standing/cadre-standing';
  * rolls them up to every ancestor region, so all leaders' digests cost the
  * same few statements as one.
  */
-
-type Db = DataSource | EntityManager;
 
 export interface VillageFigures {
   id: number;

@@ -1,20 +1,18 @@
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
 import { LEDGER_SELECT, ledgerWhere, type LedgerRow } from '../console/ledger';
 import { photoLinks } from '../photos/query';
 import { cadreStanding, unitStanding } from '../standing/console-standing';
 import { subtreeLike } from '../people/regions';
 import { formatDuration } from '../../lib/time';
+import type { Db } from '../../lib/db';
 
 /**
  * xlsx exports for any scope and date range, streamed: rows are read in
  * keyset batches and written through exceljs's streaming WorkbookWriter, so a
  * province-wide year never sits in memory.
  */
-
-type Db = DataSource | EntityManager;
 
 /** Villages per batch query: ~250 households and a few hundred visits a year each. */
 const VILLAGE_CHUNK = 20;

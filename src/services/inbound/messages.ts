@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { poolOf } from '../../../entities/data-source';
-import type { Bot } from '../../../bots/types';
+import type { Bot } from './bot-port';
 import type { Logger } from '../../lib/logger';
 import { parseMessageXml, type ParsedMessage } from '../../wecom/envelope';
 import { addToOutbox, textMessage } from '../outbox/write';

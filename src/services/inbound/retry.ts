@@ -1,4 +1,5 @@
 import { errorName, processOne, type InboundDeps } from './messages';
+import type { Clock } from '../../lib/db';
 import { repeatEvery } from '../../lib/interval-loop';
 
 /** The safety net under the callback: rows still 'received' are processed again, replies by outbox. */
@@ -40,7 +41,7 @@ export async function processPending(
  */
 export function startInboundRetryLoop(
   deps: InboundDeps,
-  opts: { intervalMs?: number; clock?: () => Date } = {},
+  opts: { intervalMs?: number; clock?: Clock } = {},
 ): { stop(): Promise<void> } {
   const clock = opts.clock ?? (() => new Date());
   return repeatEvery(

@@ -1,12 +1,10 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { Db } from '../../lib/db';
 
 /**
  * Outbox rows WeCom refused for good (bad userids, a revoked robot key, wrong
  * credentials, or retries exhausted): listed for the 双联办 with the reason,
  * and sent again once the cause is fixed. Never shows message text or robot keys.
  */
-
-type Db = DataSource | EntityManager;
 
 export interface FailedOutboxRow {
   id: number;

@@ -1,3 +1,4 @@
+import type { OutboundPayload } from '../../wecom/messages';
 import type { EntityManager } from 'typeorm';
 import type { OutboxChannel } from '../../../entities';
 
@@ -7,12 +8,7 @@ import type { OutboxChannel } from '../../../entities';
  * worker, sweeper, rate limits) lives in jobs/ and starts after commit.
  */
 
-/** WeCom message bodies (wecom-protocol.md §4): the msgtype and its object. */
-export type OutboundPayload =
-  | { msgtype: 'text'; text: { content: string } }
-  | { msgtype: 'markdown'; markdown: { content: string } }
-  | { msgtype: 'textcard'; textcard: { title: string; description: string; url: string; btntxt?: string } }
-  | { msgtype: 'template_card'; template_card: Record<string, unknown> };
+export type { OutboundPayload };
 
 export interface OutboundMessage {
   /**

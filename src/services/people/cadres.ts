@@ -1,9 +1,6 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import { Cadre } from '../../../entities';
-
-type Db = DataSource | EntityManager;
-
-export const LEADER_ROLES = ['领导', '管理员'] as const;
+import type { Db } from '../../lib/db';
+import { isLeaderRole, isTeamRole } from '../../lib/roles';
 
 /**
  * The roster person behind a WeCom userid, or null. WeCom compares userids
@@ -18,9 +15,9 @@ export async function findCadreByUserid(db: Db, userid: string): Promise<Cadre |
 }
 
 export function isLeader(cadre: Pick<Cadre, 'role'>): boolean {
-  return (LEADER_ROLES as readonly string[]).includes(cadre.role);
+  return isLeaderRole(cadre.role);
 }
 
 export function isTeamMember(cadre: Pick<Cadre, 'role'>): boolean {
-  return cadre.role === '队员' || cadre.role === '队长';
+  return isTeamRole(cadre.role);
 }

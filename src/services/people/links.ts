@@ -1,12 +1,11 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import { subtreeLike } from './regions';
 import { shanghaiDate } from '../../lib/time';
+import type { Db } from '../../lib/db';
 
 /**
  * Who is linked to what at a moment: a unit's 联村 links and a cadre's 联户
  * links, each valid on [valid_from, valid_to) in Shanghai calendar dates.
  */
-type Db = DataSource | EntityManager;
 
 /** A link valid on the Shanghai date in `param` ($2 unless said): [valid_from, valid_to). */
 export const VALID_ON = (alias: string, param = '$2') =>

@@ -1,5 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import { Region, RegionLevel } from '../../../entities';
+import type { Db } from '../../lib/db';
 
 /** The province every roster hangs from. */
 export const PROVINCE_NAME = '甘肃省';
@@ -11,8 +11,6 @@ export const LEVEL_NAMES: Record<RegionLevel, string> = {
   [RegionLevel.Township]: '乡镇',
   [RegionLevel.Village]: '村',
 };
-
-type Db = DataSource | EntityManager;
 
 /**
  * SQL condition "region r lies in the subtree of `path`" as a btree range on

@@ -1,6 +1,6 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Cadre, PhotoKind, PhotoStatus, Region } from '../../../entities';
 import { ForbiddenError, NotFoundError } from '../../lib/errors';
+import type { Db } from '../../lib/db';
 
 /**
  * Reading photos for the console: the photos of a record, and whether a
@@ -8,8 +8,6 @@ import { ForbiddenError, NotFoundError } from '../../lib/errors';
  * to: to the uploader, and to a leader or admin whose scope holds its
  * village (an unattached photo: its uploader only).
  */
-
-type Db = DataSource | EntityManager;
 
 export const NOT_YOURS = '该照片不在您的管辖范围内。';
 const NO_PHOTO = '找不到该照片。';

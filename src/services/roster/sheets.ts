@@ -1,3 +1,5 @@
+import { LEADER_ROLES, ROLES } from '../../lib/roles';
+
 /**
  * The roster's sheets and columns, exactly as DESIGN.md §4 names them. Headers
  * are Chinese because operators type them in Excel.
@@ -63,9 +65,9 @@ export const SHEETS: readonly SheetSpec[] = [
 
 export const VILLAGE_KINDS = ['村', '社区'] as const;
 export const YES_NO: Record<string, boolean> = { 是: true, 否: false };
-export const ROLES = ['干部', '队员', '队长', '领导', '管理员'] as const;
+export { ROLES };
 /** Roles that need a 管辖范围 (scope). */
-export const SCOPED_ROLES: readonly string[] = ['领导', '管理员'];
+export const SCOPED_ROLES: readonly string[] = LEADER_ROLES;
 export const CATEGORIES = ['贫困户', '特困户', '低保户', '五保户', '一般户'] as const;
 /** Scope text meaning the whole province. */
 export const WHOLE_PROVINCE = '全省';

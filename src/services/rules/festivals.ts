@@ -1,6 +1,6 @@
 import { Lunar } from 'lunar-typescript';
-import type { DataSource, EntityManager } from 'typeorm';
 import { addDays } from '../../lib/time';
+import type { Db } from '../../lib/db';
 
 /**
  * Festival dates, computed per year from the festivals table's calendar rules
@@ -8,8 +8,6 @@ import { addDays } from '../../lib/time';
  * Every festival in the table falls in the Gregorian year of its lunar year
  * (春节 1/1 … 重阳 9/9), so lunar year Y gives the date in Gregorian year Y.
  */
-
-type Db = DataSource | EntityManager;
 
 export interface FestivalRule {
   id: number;

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { Db } from '../../lib/db';
 
 /**
  * Policy rules (policy_rules) as typed values. The defaults mirror the seeded
@@ -30,8 +30,6 @@ export const RULE_DEFAULTS = {
 
 export type Rules = typeof RULE_DEFAULTS;
 export type RuleKey = keyof Rules;
-
-type Db = DataSource | EntityManager;
 
 /**
  * Values read in one transaction, by its query runner (TypeORM gives every

@@ -1,7 +1,8 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { getRules, type Rules } from '../rules/rules';
 import { householdLinkSql, teamSql, unitLinkSql } from './pace-sql';
 import { formatDate, shanghaiDate, shanghaiYearRange } from '../../lib/time';
+import type { Db } from '../../lib/db';
 
 /**
  * Pace: year-to-date standing against every rule of DESIGN.md §2, pro-rated
@@ -10,8 +11,6 @@ import { formatDate, shanghaiDate, shanghaiYearRange } from '../../lib/time';
  * statement per rule family; standingForCadre is the same SQL filtered to one
  * person, for the chat's 进度.
  */
-
-type Db = DataSource | EntityManager;
 
 export interface UnitLinkStanding {
   unitId: number;

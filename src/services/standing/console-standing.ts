@@ -1,10 +1,10 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import type { Region } from '../../../entities';
 import { subtreeLike } from '../people/regions';
 import { getRules } from '../rules/rules';
 import { consoleRead } from '../console/read';
 import { shanghaiDate, shanghaiYearRange } from '../../lib/time';
 import { TALLY, householdLinkSql, unitLinkSql } from './pace-sql';
+import type { Db } from '../../lib/db';
 
 /**
  * Year-to-date standing against the DESIGN.md §2 rules for everyone linked in
@@ -20,8 +20,6 @@ import { TALLY, householdLinkSql, unitLinkSql } from './pace-sql';
  * functions return every link of a scope unpaged; the console wraps the same
  * per-link SQL (standing-sql.ts) in sorted pages over a county or a province.
  */
-
-type Db = DataSource | EntityManager;
 
 export type StandingSort = 'behind' | 'name' | 'visits';
 

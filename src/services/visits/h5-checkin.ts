@@ -1,7 +1,8 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { checkIn, type CheckinCadre, type CheckinResult } from './village-checkins';
 import { distanceMeters } from '../../lib/geo';
 import { linkedVillages } from '../people/links';
+import type { Db } from '../../lib/db';
 
 /**
  * The H5 check-in page's server side: the cadre's linked villages by distance
@@ -9,8 +10,6 @@ import { linkedVillages } from '../people/links';
  * page's own distance is never trusted. Recording goes through the chat's
  * checkIn, so duplicate and open-visit rules are the same as for 签到.
  */
-
-type Db = DataSource | EntityManager;
 
 export interface NearbyVillage {
   id: number;

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createBot } from '../../../bots';
-import type { Bot } from '../../../bots/types';
+import type { Bot } from '../../../src/services/inbound/bot-port';
 import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
 import { seedRoster, type Seeded } from '../../helpers/seed';
 import { captureLog, type CapturedLog } from '../../helpers/log-capture';

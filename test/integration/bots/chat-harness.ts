@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import pino from 'pino';
 import { createBot } from '../../../bots';
-import type { IncomingMessage } from '../../../bots/types';
+import type { IncomingMessage } from '../../../src/services/inbound/bot-port';
 import { createMetrics, type Metrics } from '../../../src/metrics';
 import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
 import { seedRoster, type Seeded } from '../../helpers/seed';

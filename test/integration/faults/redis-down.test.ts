@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../../entities/data-source';
 import { createBot } from '../../../bots';
-import type { Bot } from '../../../bots/types';
+import type { Bot } from '../../../src/services/inbound/bot-port';
 import { runDigest } from '../../../jobs/digest';
 import { startOutboxWorker } from '../../../jobs/outbox-worker';
 import { createLogger } from '../../../src/lib/logger';

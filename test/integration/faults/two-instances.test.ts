@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../../entities/data-source';
 import { createLogger } from '../../../src/lib/logger';
 import { createBot } from '../../../bots';
-import type { Bot } from '../../../bots/types';
+import type { Bot } from '../../../src/services/inbound/bot-port';
 import { Redis } from 'ioredis';
 import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
 import { seedRoster } from '../../helpers/seed';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { createBot } from '../../../bots';
 import { COMMANDS } from '../../../bots/commands';
-import type { Bot, IncomingMessage } from '../../../bots/types';
+import type { Bot, IncomingMessage } from '../../../src/services/inbound/bot-port';
 import { createLogger } from '../../../src/lib/logger';
 import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
 import { seedRoster } from '../../helpers/seed';

@@ -1,4 +1,7 @@
 import type { EntityManager } from 'typeorm';
+import type { IncomingMessage } from '../../wecom/messages';
+
+export type { IncomingMessage };
 
 /**
  * The contract between the callback pipeline (src/routes/callback.ts,
@@ -7,28 +10,6 @@ import type { EntityManager } from 'typeorm';
  * marks the inbound row done and writes the reply to the outbox, so a message
  * is acted on exactly once even when WeCom retries or a process dies.
  */
-export interface IncomingMessage {
-  /** inbound_messages.id of the stored row. */
-  inboundId: number;
-  msgType: 'text' | 'location' | 'image' | 'event' | string;
-  /** WeCom userid of the sender (FromUserName). */
-  fromUser: string;
-  /** CreateTime, unix seconds. */
-  createTime: number;
-  msgId?: string;
-  /** text */
-  content?: string;
-  /** location: Location_X / Location_Y (GCJ-02), Label; LOCATION event: Latitude / Longitude */
-  latitude?: number;
-  longitude?: number;
-  label?: string;
-  /** image */
-  picUrl?: string;
-  mediaId?: string;
-  /** event */
-  event?: string;
-  eventKey?: string;
-}
 
 export interface BotContext {
   /** The transaction every record of this message is written in. */
