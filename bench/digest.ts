@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runDigest } from '../jobs/digest';
-import { allowLargeScans } from '../jobs/deps';
+import { allowLargeScans } from '../src/services/jobs/job-runs';
 import { createDataSource } from '../entities/data-source';
 import { buildDigests } from '../src/services/digest/build';
 import { BENCH_DATABASE_URL, parseFlags, stringFlag } from './lib/args';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     console.log(`leader scopes: ${scopes.length} (province ${byLevel[0]}, cities ${byLevel[1]}, counties ${byLevel[2]}, townships ${byLevel[3]})`);
 
     const log: RecordedQuery[] = [];
-    // As the job runs it: one transaction with the large-scan settings (jobs/deps.ts allowLargeScans).
+    // As the job runs it: one transaction with the large-scan settings (src/services/jobs/job-runs.ts allowLargeScans).
     const data = await timed(() => ds.transaction(async (m) => {
       const rm = recording(m, log);
       await allowLargeScans(rm);

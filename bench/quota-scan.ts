@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { EntityManager } from 'typeorm';
 import { runQuotaReminders } from '../jobs/quota-reminders';
-import { allowLargeScans } from '../jobs/deps';
+import { allowLargeScans } from '../src/services/jobs/job-runs';
 import { createDataSource } from '../entities/data-source';
 import { householdsBehindByCadre, standingTargets, teamStanding, unitLinkStanding } from '../src/services/standing/cadre-standing';
 import { BENCH_DATABASE_URL, parseFlags, stringFlag } from './lib/args';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     let total = 0;
     for (const [name, run, unit] of parts) {
       const log: RecordedQuery[] = [];
-      // As the job runs them: one transaction with the large-scan settings (jobs/deps.ts allowLargeScans).
+      // As the job runs them: one transaction with the large-scan settings (src/services/jobs/job-runs.ts allowLargeScans).
       const { ms, value } = await timed(() => ds.transaction(async (m) => {
         const rm = recording(m, log);
         await allowLargeScans(rm);

@@ -12,14 +12,13 @@ import { createBot } from '../bots';
 import { openDatabase, migrate } from '../entities/data-source';
 import { importRoster } from '../src/services/roster';
 import { projectRoot } from '../src/routes/console/assets';
-import { processPending, startInboundRetryLoop } from '../src/services/inbound/retry';
+import { startInboundRetryLoop } from '../src/services/inbound/retry';
 import { createOutboxDispatcher } from '../src/services/outbox/dispatch';
 import { createWecomClient } from '../src/wecom/client';
 import { CALLBACK_PATH } from '../src/routes/callback';
 import { callbackRequest, inboundMessageXml } from '../src/wecom/callback-sender';
 import { startSimulator } from '../src/demo/simulator';
 import { startOutboxWorker } from '../jobs/outbox-worker';
-import { sweepOutbox } from '../jobs/outbox-sweeper';
 import { startWorker } from '../jobs/worker';
 import type { JobName } from '../jobs/queues';
 import { numberFlag, parseFlags, stringFlag } from './lib/args';
@@ -69,8 +68,6 @@ async function main(): Promise<void> {
   const retry = startInboundRetryLoop({ db, bot, logger, dispatch: outbox.dispatch });
   const jobs = await startWorker({
     db, logger, redisUrl: REDIS_URL, prefix, schedule: false, dispatch: outbox.dispatch,
-    processPending: (now) => processPending({ db, bot, logger, dispatch: outbox.dispatch }, now),
-    sweepOutbox: (now) => sweepOutbox({ db, dispatcher: outbox, logger }, now),
   });
   const server = createApp({ config, db, redis, logger, metrics, bot, dispatch: outbox.dispatch }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
+import { within } from '../src/lib/promise-timeout';
 import type { ChoiceKind } from './errors';
 
 /**
@@ -23,19 +24,11 @@ export interface PendingPick {
 export function createConversation(redis: Redis, keyPrefix: string, log: Logger) {
   const key = (userid: string) => `${keyPrefix}chat:pick:${userid.toLowerCase()}`;
   const tolerant = async <T>(what: string, userid: string, fallback: T, f: () => Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from Redis in ${PICK_REDIS_TIMEOUT_MS} ms`)), PICK_REDIS_TIMEOUT_MS);
-    });
-    const work = f();
-    work.catch(() => undefined); // it may still fail after the timeout
     try {
-      return await Promise.race([work, timeout]);
+      return await within(f(), PICK_REDIS_TIMEOUT_MS, 'Redis');
     } catch (err) {
       log.warn({ userId: userid, err: (err as Error).message }, `conversation ${what} failed`);
       return fallback;
-    } finally {
-      clearTimeout(timer);
     }
   };
   return {

@@ -6,12 +6,11 @@ import { findCadreByUserid, isLeader } from '../src/services/people/cadres';
 import type { Command, CommandEnv } from './command';
 import { COMMANDS, commandNames } from './commands';
 import { createConversation, type PendingPick } from './conversation';
-import { handleImage, type ImageDeps } from './messages/image';
 import { NeedChoice } from './errors';
-import { handleLocation } from './messages/location';
+import { MESSAGE_HANDLERS } from './messages';
 import { createParser } from './parser';
 import { fitReply } from './text';
-import type { Bot, BotContext, IncomingMessage } from '../src/services/inbound/bot-port';
+import type { Bot, BotContext, BotReply, IncomingMessage } from '../src/services/inbound/bot-port';
 
 /**
  * The chat dispatcher: sender check, parse, one command, one reply. Each
@@ -36,8 +35,6 @@ export interface BotDeps {
   commands?: Command<unknown>[];
   /** chat_commands_total{command, result}: ok, bad_args, choice, refused, leaders_only, failed. */
   metrics?: Pick<Metrics, 'chatCommands'>;
-  /** Queues the fetch of pictures sent in chat (jobs/photo-fetch.ts createPhotoQueue). */
-  photos?: ImageDeps;
 }
 
 export function createBot(deps: BotDeps): Bot {
@@ -111,12 +108,9 @@ export function createBot(deps: BotDeps): Bot {
         return { text: NOT_ON_ROSTER };
       }
       const env: CommandEnv = { manager: ctx.manager, now: ctx.now, cadre, redis: deps.redis, logger: log };
-      let reply: string;
-      if (msg.msgType === 'text') reply = await text(msg.content ?? '', env);
-      else if (msg.msgType === 'location') reply = await handleLocation(env, msg.latitude, msg.longitude);
-      else if (msg.msgType === 'image') reply = await handleImage(env, msg, deps.photos);
-      else reply = UNSUPPORTED;
-      return { text: fitReply(reply) };
+      const handler = msg.msgType === 'text' ? (m: IncomingMessage) => text(m.content ?? '', env) : MESSAGE_HANDLERS.get(msg.msgType);
+      const reply: string | BotReply = handler ? await handler(msg, env) : UNSUPPORTED;
+      return typeof reply === 'string' ? { text: fitReply(reply) } : { ...reply, text: fitReply(reply.text) };
     },
   };
 }

@@ -4,7 +4,7 @@ export type OutboxChannel = 'app' | 'appchat' | 'robot';
 export type OutboxStatus = 'pending' | 'queued' | 'sending' | 'sent' | 'failed';
 
 /**
- * Every outbound message is a row here before it is sent (DESIGN.md §5), so a
+ * Every outbound message is a row here before it is sent (docs/design.md §5), so a
  * crash, a Redis outage or a WeCom error delays it but never loses it.
  */
 @Entity({ name: 'outbox_messages' })

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * Policy rules as data (DESIGN.md §2), editable by admins with `npm run rules`.
+ * Policy rules as data (docs/design.md §2), editable by admins with `npm run rules`.
  * `value` is a number for quotas, a string for times ("20:00"), a boolean for switches.
  */
 @Entity({ name: 'policy_rules' })

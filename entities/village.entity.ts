@@ -20,7 +20,7 @@ export class Village {
   @Column({ type: 'double precision', nullable: true })
   longitude!: number | null;
 
-  /** Geofence radius for location check-ins, metres (DESIGN.md §3 default 3 km). */
+  /** Geofence radius for location check-ins, metres (docs/design.md §3 default 3 km). */
   @Column({ name: 'radius_m', type: 'int', default: 3000 })
   radiusM!: number;
 

@@ -1,9 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
-import { buildDigests, renderDigestMarkdown } from '../src/services/digest/build';
+import { buildDigests, digestLeaders, renderDigestMarkdown } from '../src/services/digest/build';
 import { periodWindows } from '../src/services/digest/periods';
 import { addToOutbox, markdownMessage } from '../src/services/outbox/write';
-import { allowLargeScans, oncePerPeriod, type JobDeps, type JobSummary } from './deps';
-import { DIGEST_PERIODS, type DigestPeriod } from './queues';
+import { allowLargeScans, oncePerPeriod, type JobDeps, type JobSummary } from '../src/services/jobs/job-runs';
+import { DIGEST_PERIODS, type DigestPeriod } from '../src/services/digest/periods';
 
 /**
  * Every leader (领导 with a 管辖范围) gets the digest of their scope as a
@@ -15,13 +15,11 @@ export async function runDigest(deps: JobDeps, now: Date, period: DigestPeriod =
   const job = period === 'day' ? 'digest' : `digest-${period}`;
   return oncePerPeriod(deps, job, pw.key, now, async (manager) => {
     await allowLargeScans(manager);
-    const leaders: { id: number; userid: string; scope_region_id: number }[] = await manager.query(
-      `SELECT id, userid, scope_region_id FROM cadres
-        WHERE active AND role = '领导' AND scope_region_id IS NOT NULL ORDER BY id`);
-    const digests = await buildDigests(manager, [...new Set(leaders.map((l) => l.scope_region_id))], now, period);
+    const leaders = await digestLeaders(manager);
+    const digests = await buildDigests(manager, [...new Set(leaders.map((l) => l.scopeRegionId))], now, period);
     const texts = new Map([...digests].map(([id, d]) => [id, renderDigestMarkdown(d)]));
-    const messages = leaders.filter((l) => texts.has(l.scope_region_id))
-      .map((l) => markdownMessage(`digest:${pw.key}:${l.id}`, l.userid, texts.get(l.scope_region_id)!));
+    const messages = leaders.filter((l) => texts.has(l.scopeRegionId))
+      .map((l) => markdownMessage(`digest:${pw.key}:${l.id}`, l.userid, texts.get(l.scopeRegionId)!));
     const outboxIds = await addToOutbox(manager, messages);
     return { summary: { period, leaders: leaders.length, scopes: digests.size, queued: outboxIds.length }, outboxIds };
   });

@@ -1,7 +1,8 @@
 import { loadFestivals, remindingOn, type FestivalOn } from '../src/services/rules/festivals';
 import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox/write';
+import { allGroupIds, cadresWithHouseholds } from '../src/services/notices/recipients';
+import { oncePerPeriod, type JobDeps, type JobSummary } from '../src/services/jobs/job-runs';
 import { formatDate, shanghaiDate } from '../src/lib/time';
-import { oncePerPeriod, type JobDeps, type JobSummary } from './deps';
 
 /**
  * 重要节日必到: remind_days_before days before each enabled festival, every
@@ -22,16 +23,12 @@ export async function runFestivalReminders(deps: JobDeps, now: Date): Promise<Jo
   const summary: JobSummary = { festivals: due.map((f) => f.name) };
   for (const f of due) {
     summary[f.name] = await oncePerPeriod(deps, 'festival-reminders', `${f.date}:${f.name}`, now, async (manager) => {
-      const cadres: { userid: string }[] = await manager.query(
-        `SELECT c.userid FROM cadres c WHERE c.active AND EXISTS (
-           SELECT 1 FROM cadre_household_links l WHERE l.cadre_id = c.id
-              AND l.valid_from <= $1::date AND (l.valid_to IS NULL OR l.valid_to > $1::date))
-         ORDER BY c.id`, [today]);
-      const groups: { id: number }[] = await manager.query('SELECT id FROM groups ORDER BY id');
+      const cadres = await cadresWithHouseholds(manager, today);
+      const groups = await allGroupIds(manager);
       const messages: OutboundMessage[] = [
-        textMessage(`festival:${f.date}:${f.name}`, cadres.map((c) => c.userid), CADRE_TEXT(f)),
-        ...groups.map((g) => ({
-          key: `festival:${f.date}:${f.name}:group:${g.id}`, channel: 'robot' as const, to: String(g.id),
+        textMessage(`festival:${f.date}:${f.name}`, cadres, CADRE_TEXT(f)),
+        ...groups.map((id) => ({
+          key: `festival:${f.date}:${f.name}:group:${id}`, channel: 'robot' as const, to: String(id),
           payload: { msgtype: 'text' as const, text: { content: GROUP_TEXT(f) } },
         })),
       ];

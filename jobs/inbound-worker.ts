@@ -7,7 +7,7 @@ import { deferredWaiting, NEXT_DEFERRED, processOne, type InboundDeps } from '..
  * worker takes them from PostgreSQL, oldest first, each in the transaction
  * that processes it (FOR UPDATE SKIP LOCKED, so any number of worker processes
  * share the backlog and none takes a row twice), at the time it was received,
- * and replies through the outbox (the pattern of wecom-protocol.md §3). The
+ * and replies through the outbox (the pattern of docs/wecom.md §3). The
  * hand-off is the `deferred` column of the callback's INSERT: nothing to lose
  * between the two, and no Redis round trip per message on the callback's path.
  * A row that fails is left to the inbound retry loop and its back-off.

@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../src/lib/logger';
 import type { Metrics } from '../src/metrics';
-import type { OutboundPayload } from '../src/services/outbox/write';
+import {
+  claimOutboxRow, markOutboxFailed, markOutboxRetry, markOutboxSent, robotKeyOf, type ClaimedRow,
+} from '../src/services/outbox/delivery';
 import type { WecomClient } from '../src/wecom/client';
 import { WecomApiError, WecomRateLimited, isWecomError } from '../src/wecom/errors';
 import { memberBuckets, robotBucket, type RateLimiter } from '../src/wecom/rate-limit';
@@ -50,52 +52,32 @@ export type DeliveryOutcome =
   | { kind: 'failed'; reason: string }
   | { kind: 'retry'; at: Date; reason: string };
 
-interface ClaimedRow {
-  id: number;
-  channel: 'app' | 'appchat' | 'robot';
-  recipient: string;
-  payload: OutboundPayload;
-  attempts: number;
-}
-
 export async function deliverOutboxRow(deps: DeliverDeps, id: number, now: Date): Promise<DeliveryOutcome> {
   const policy = { ...DEFAULT_POLICY, ...deps.policy };
   const log = deps.logger.child({ area: 'outbox', outboxId: id });
-  // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount].
-  const [[claimed]]: [ClaimedRow[], number] = await deps.db.query(
-    `UPDATE outbox_messages
-        SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2
-      WHERE id = $1 AND (status IN ('pending', 'queued') OR (status = 'sending' AND next_attempt_at <= $3))
-      RETURNING id, channel, recipient, payload, attempts`,
-    [id, new Date(now.getTime() + policy.sendingLeaseMs), now],
-  );
+  const claimed = await claimOutboxRow(deps.db, id, now, new Date(now.getTime() + policy.sendingLeaseMs));
   if (!claimed) return { kind: 'skipped' };
 
   const outcome = await attempt(deps, claimed, now, policy);
   const count = (r: string) => deps.metrics?.outboxSends.inc({ channel: claimed.channel, result: r });
   switch (outcome.kind) {
     case 'sent':
-      await deps.db.query(
-        `UPDATE outbox_messages SET status = 'sent', sent_at = $2, last_error = $3 WHERE id = $1`,
-        [id, now, outcome.invalidUsers.length > 0 ? `invaliduser: ${outcome.invalidUsers.join('|')}` : null],
-      );
+      await markOutboxSent(deps.db, id, now, outcome.invalidUsers);
       count('sent');
       log.info({ channel: claimed.channel, attempts: claimed.attempts, invalid: outcome.invalidUsers.length }, 'outbox row sent');
       break;
     case 'failed':
-      await deps.db.query(`UPDATE outbox_messages SET status = 'failed', last_error = $2 WHERE id = $1`, [id, outcome.reason]);
+      await markOutboxFailed(deps.db, id, outcome.reason);
       count('failed');
       log.warn({ channel: claimed.channel, attempts: claimed.attempts, reason: outcome.reason }, 'outbox row failed');
       break;
-    case 'retry':
-      await deps.db.query(
-        `UPDATE outbox_messages SET status = 'queued', last_error = $2, next_attempt_at = $3,
-                attempts = attempts - $4 WHERE id = $1`,
-        [id, outcome.reason, outcome.at, outcome.reason.startsWith('rate limited') ? 1 : 0],
-      );
-      count(outcome.reason.startsWith('rate limited') ? 'rate_limited' : 'retry');
+    case 'retry': {
+      const rateLimited = outcome.reason.startsWith('rate limited');
+      await markOutboxRetry(deps.db, id, outcome.reason, outcome.at, rateLimited);
+      count(rateLimited ? 'rate_limited' : 'retry');
       log.info({ channel: claimed.channel, attempts: claimed.attempts, at: outcome.at, reason: outcome.reason }, 'outbox row will be retried');
       break;
+    }
   }
   return outcome;
 }
@@ -132,13 +114,11 @@ async function send(deps: DeliverDeps, row: ClaimedRow, now: Date): Promise<Deli
       await deps.wecom.appchatSend(row.recipient, row.payload);
       return { kind: 'sent', invalidUsers: [] };
     case 'robot': {
-      const [group]: { robot_key: string }[] = await deps.db.query('SELECT robot_key FROM groups WHERE id = $1', [
-        Number(row.recipient),
-      ]);
-      if (!group) return { kind: 'failed', reason: `group ${row.recipient} not found` };
+      const robotKey = await robotKeyOf(deps.db, Number(row.recipient));
+      if (robotKey === null) return { kind: 'failed', reason: `group ${row.recipient} not found` };
       const taken = await deps.limiter.take([robotBucket(row.recipient)], now);
       if (!taken.ok) throw new WecomRateLimited(`robot of group ${row.recipient}`, taken.retryAfterMs);
-      await deps.wecom.robotSend(group.robot_key, row.payload);
+      await deps.wecom.robotSend(robotKey, row.payload);
       return { kind: 'sent', invalidUsers: [] };
     }
     default:

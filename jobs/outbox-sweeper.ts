@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../src/lib/logger';
 import type { OutboxDispatcher } from '../src/services/outbox/dispatch';
+import { dueOutboxIds } from '../src/services/outbox/sweep';
 
 /**
  * Nothing in the outbox is silently dropped: rows that were never enqueued
@@ -24,18 +25,12 @@ export async function sweepOutbox(deps: SweepDeps, now: Date): Promise<number> {
   let total = 0;
   let afterId = 0;
   for (;;) {
-    // Uses outbox_messages_status_idx (status, next_attempt_at).
-    const rows: { id: number }[] = await deps.db.query(
-      `SELECT id FROM outbox_messages
-        WHERE status IN ('pending', 'queued', 'sending') AND next_attempt_at <= $1 AND id > $2
-        ORDER BY id LIMIT $3`,
-      [now, afterId, SWEEP_BATCH],
-    );
-    if (rows.length === 0) break;
-    await deps.dispatcher.enqueue(rows.map((r) => r.id));
-    total += rows.length;
-    afterId = rows[rows.length - 1].id;
-    if (rows.length < SWEEP_BATCH) break;
+    const ids = await dueOutboxIds(deps.db, now, afterId, SWEEP_BATCH);
+    if (ids.length === 0) break;
+    await deps.dispatcher.enqueue(ids);
+    total += ids.length;
+    afterId = ids[ids.length - 1];
+    if (ids.length < SWEEP_BATCH) break;
   }
   if (total > 0) deps.logger.child({ area: 'outbox' }).info({ count: total }, 'outbox sweep enqueued rows');
   return total;

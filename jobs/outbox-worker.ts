@@ -15,8 +15,8 @@ import { repeatEvery } from '../src/lib/interval-loop';
  * The outbox delivery worker: a BullMQ worker over src/services/outbox/queue.ts that
  * runs deliverOutboxRow per job. A retry keeps the same job (moved to
  * 'delayed' until next_attempt_at), so BullMQ never counts it as failed.
- * It also sweeps the outbox every sweepIntervalMs (0 = never; the scheduled
- * job can call sweepOutbox instead).
+ * It also sweeps the outbox every sweepIntervalMs (0 = never): the sweep's one
+ * mechanism, a loop that works while Redis is down.
  */
 
 export interface OutboxWorkerDeps {

@@ -1,11 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
 import { runAutoCheckout } from './auto-checkout';
-import type { JobDeps, JobSummary } from './deps';
+import type { JobDeps, JobSummary } from '../src/services/jobs/job-runs';
 import { runDigest } from './digest';
 import { runFestivalReminders } from './festival-reminders';
 import { runNoticeFollowup } from './notice-followup';
 import { runOverdueProblems } from './overdue-problems';
-import { DIGEST_PERIODS, type JobName, type JobPayloads } from './queues';
+import { DIGEST_PERIODS } from '../src/services/digest/periods';
+import type { JobName, JobPayloads } from './queues';
 import { runQuotaReminders } from './quota-reminders';
 
 /** Every job's processor, written out (no discovery). */
@@ -20,14 +21,6 @@ export const PROCESSORS: { [K in JobName]: (deps: JobDeps, now: Date, data: JobP
   'notice-followup': (deps, now) => runNoticeFollowup(deps, now),
   'overdue-problems': (deps, now) => runOverdueProblems(deps, now),
   'auto-checkout': (deps, now) => runAutoCheckout(deps, now),
-  'outbox-sweeper': async (deps, now) => {
-    if (!deps.sweepOutbox) return { skipped: true };
-    return { enqueued: await deps.sweepOutbox(now) };
-  },
-  'inbound-retry': async (deps, now) => {
-    if (!deps.processPending) return { skipped: true };
-    return { result: await deps.processPending(now) };
-  },
 };
 
 /** A payload's "now": an ISO time with offset; anything else is bad input, not worth retrying. */

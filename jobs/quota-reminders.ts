@@ -1,12 +1,12 @@
-import type { EntityManager } from 'typeorm';
 import { weekStart } from '../src/services/digest/periods';
 import { addToOutbox, textMessage, type OutboundMessage } from '../src/services/outbox/write';
 import {
   HOUSEHOLD_LINE, TEAM_LINE, VILLAGE_LINE, householdsBehindByCadre, standingTargets, teamStanding, unitLinkStanding,
   householdLinksOf, type UnitLinkStanding,
 } from '../src/services/standing/cadre-standing';
+import { teamMembersOf, unitLeaderReports, useridsOf } from '../src/services/standing/quota-shortfalls';
+import { allowLargeScans, oncePerPeriod, type JobDeps, type JobSummary } from '../src/services/jobs/job-runs';
 import { shanghaiDate } from '../src/lib/time';
-import { allowLargeScans, oncePerPeriod, type JobDeps, type JobSummary } from './deps';
 
 /**
  * Weekly pace reminders (Monday 09:00). Each cadre behind pace on any rule
@@ -37,10 +37,8 @@ export async function runQuotaReminders(deps: JobDeps, now: Date, { batch: batch
     const teamEntry = (id: number) => teamLines.get(id) ?? (teamLines.set(id, { villages: [], own: [] }), teamLines.get(id)!);
     const villagesByUnit = new Map<number, UnitLinkStanding[]>();
     for (const v of villages) villagesByUnit.set(v.unitId, [...(villagesByUnit.get(v.unitId) ?? []), v]);
-    const teamMembers: { id: number; unit_id: number }[] = villagesByUnit.size === 0 ? [] : await manager.query(
-      `SELECT id, unit_id FROM cadres WHERE active AND role IN ('队员', '队长') AND unit_id = ANY($1) ORDER BY id`,
-      [[...villagesByUnit.keys()]]);
-    for (const m of teamMembers) for (const v of villagesByUnit.get(m.unit_id)!) teamEntry(m.id).villages.push(`· ${VILLAGE_LINE(v)}`);
+    const teamMembers = await teamMembersOf(manager, [...villagesByUnit.keys()]);
+    for (const m of teamMembers) for (const v of villagesByUnit.get(m.unitId)!) teamEntry(m.id).villages.push(`· ${VILLAGE_LINE(v)}`);
     for (const m of team) teamEntry(m.cadreId).own.push(`· ${TEAM_LINE(m)}`);
 
     // Who is behind on household links (one row per cadre), merged with the team members whose
@@ -71,38 +69,11 @@ export async function runQuotaReminders(deps: JobDeps, now: Date, { batch: batch
     }
     const cadresBehind = ids.length;
     const unitReports = await unitLeaderReports(manager, villages);
-    outboxIds.push(...await addToOutbox(manager, [...unitReports].map(([userid, ls]) =>
-      textMessage(`quota-unit:${week}:${userid}`, userid, [UNIT_HEAD, ...ls].join('\n')))));
+    outboxIds.push(...await addToOutbox(manager, [...unitReports].map(([userid, vs]) =>
+      textMessage(`quota-unit:${week}:${userid}`, userid, [UNIT_HEAD, ...vs.map((v) => `· ${UNIT_LINE(v)}`)].join('\n')))));
     return {
       summary: { cadresBehind, unitLinksBehind: villages.length, unitLeadersTold: unitReports.size, queued: outboxIds.length },
       outboxIds,
     };
   });
-}
-
-async function useridsOf(manager: EntityManager, ids: number[]): Promise<Map<number, string>> {
-  const rows: { id: number; userid: string }[] = ids.length === 0 ? [] : await manager.query(
-    'SELECT id, userid FROM cadres WHERE active AND id = ANY($1)', [ids]);
-  return new Map(rows.map((r) => [r.id, r.userid]));
-}
-
-/** userid → lines: the unit's own leaders, else the leaders of the village's township. */
-async function unitLeaderReports(manager: EntityManager, behind: UnitLinkStanding[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  if (behind.length === 0) return out;
-  const rows: { idx: number; userid: string }[] = await manager.query(
-    `WITH b AS (SELECT * FROM unnest($1::int[], $2::int[]) WITH ORDINALITY AS b(unit_id, village_id, idx))
-     SELECT b.idx, c.userid FROM b JOIN cadres c ON c.unit_id = b.unit_id AND c.active AND c.role = '领导'
-     UNION ALL
-     SELECT b.idx, c.userid FROM b JOIN regions r ON r.id = b.village_id
-       JOIN cadres c ON c.scope_region_id = r.parent_id AND c.active AND c.role = '领导'
-      WHERE NOT EXISTS (SELECT 1 FROM cadres u WHERE u.unit_id = b.unit_id AND u.active AND u.role = '领导')
-     ORDER BY 1, 2`,
-    [behind.map((v) => v.unitId), behind.map((v) => v.villageId)],
-  );
-  for (const r of rows) {
-    const line = `· ${UNIT_LINE(behind[Number(r.idx) - 1])}`;
-    out.set(r.userid, [...(out.get(r.userid) ?? []), line]);
-  }
-  return out;
 }

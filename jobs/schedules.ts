@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../src/lib/logger';
 import { isCron } from '../src/services/rules/rules-admin';
+import { storedRuleValues } from '../src/services/rules/rules';
 import type { JobName, JobPayloads } from './queues';
 
 /**
@@ -35,15 +36,11 @@ export const SCHEDULES: Schedule[] = [
   { id: 'notice-followup', job: 'notice-followup', data: {}, ruleKey: 'schedule.notice_followup', cron: '*/15 * * * *', label: '通知跟进' },
   { id: 'overdue-problems', job: 'overdue-problems', data: {}, ruleKey: 'schedule.overdue_problems', cron: '0 9 * * *', label: '逾期问题提醒' },
   { id: 'auto-checkout', job: 'auto-checkout', data: {}, ruleKey: 'schedule.auto_checkout', cron: '59 23 * * *', label: '自动签退' },
-  { id: 'outbox-sweeper', job: 'outbox-sweeper', data: {}, ruleKey: 'schedule.outbox_sweeper', cron: '* * * * *', label: '待发消息补发' },
-  { id: 'inbound-retry', job: 'inbound-retry', data: {}, ruleKey: 'schedule.inbound_retry', cron: '* * * * *', label: '未处理消息重试' },
 ];
 
 /** The schedules with crons from policy_rules (a missing or malformed rule keeps the default). */
 export async function resolveSchedules(db: DataSource, logger?: Logger): Promise<Schedule[]> {
-  const rows: { key: string; value: unknown }[] = await db.query(
-    'SELECT key, value FROM policy_rules WHERE key = ANY($1)', [SCHEDULES.map((s) => s.ruleKey)]);
-  const byKey = new Map(rows.map((r) => [r.key, r.value]));
+  const byKey = await storedRuleValues(db, SCHEDULES.map((s) => s.ruleKey));
   return SCHEDULES.map((s) => {
     const v = byKey.get(s.ruleKey);
     if (v === undefined) return s;

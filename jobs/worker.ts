@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Queue } from 'bullmq';
 import type { Clock } from '../src/lib/db';
 import { Redis } from 'ioredis';
-import type { JobDeps } from './deps';
+import type { JobDeps } from '../src/services/jobs/job-runs';
 import { startPhotoWorker, type PhotoWorkerDeps } from './photo-fetch';
 import { PROCESSORS, payloadNow } from './processors';
 import { createJobsQueue, isJobName, JOBS_QUEUE } from './queues';

@@ -18,12 +18,14 @@ export interface AppDeps {
   redis: Redis;
   logger: Logger;
   metrics: Metrics;
-  /** The chat: handles every stored inbound WeCom message (bots/types.ts). */
+  /** The chat: handles every stored inbound WeCom message (src/services/inbound/bot-port.ts). */
   bot: Bot;
   /** "Now" for request handling; tests fix it. Defaults to the system clock. */
   clock?: Clock;
   /** Hands committed outbox row ids to delivery (OutboxDispatcher.dispatch); without it the sweeper sends them. */
   dispatch?: (outboxIds: number[]) => Promise<void>;
+  /** Queues the fetch of pictures sent in chat, after the message's transaction commits. */
+  queuePhotos?: (photoIds: number[]) => Promise<void>;
   /** An inbound worker runs (jobs/inbound-worker.ts): a busy callback stores new messages `deferred` for it. */
   deferInbound?: boolean;
   /** The WeCom API client: console/H5 OAuth (getUserInfo) and the H5 page's JS-SDK ticket. */

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * The only reader of process.env (STYLE.md rule 5). DESIGN.md §4 is the contract
+ * The only reader of process.env (docs/architecture.md). docs/design.md §4 is the contract
  * for the names and defaults; the extra variables below it have safe defaults.
  */
 
@@ -55,7 +55,7 @@ const schema = z
       .string()
       .default('Asia/Shanghai')
       .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
-    // Beyond DESIGN.md §4: operational knobs with defaults.
+    // Beyond docs/design.md §4: operational knobs with defaults.
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PUBLIC_URL: optionalText.pipe(z.url().optional()),
     SESSION_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),

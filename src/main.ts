@@ -8,15 +8,14 @@ import { createApp } from './app';
 import { openDatabase } from '../entities/data-source';
 import { loadDemoRosterIfEmpty } from './demo/roster';
 import { createBot } from '../bots';
-import { processPending, startInboundRetryLoop } from './services/inbound/retry';
+import { startInboundRetryLoop } from './services/inbound/retry';
 import { startWorker } from '../jobs/worker';
-import { createPhotoQueue } from '../jobs/photo-fetch';
+import { createPhotoQueue } from './services/photos/queue';
 import { createPhotoStorage } from './services/photos/storage';
 import { createWecomClient } from './wecom/client';
 import { demoSimulator } from './demo/simulator/demo';
 import { createOutboxDispatcher } from './services/outbox/dispatch';
 import { startOutboxWorker } from '../jobs/outbox-worker';
-import { sweepOutbox } from '../jobs/outbox-sweeper';
 import { startInboundWorker } from '../jobs/inbound-worker';
 
 /**
@@ -40,9 +39,9 @@ async function main(argv: string[]): Promise<void> {
   const db = await openDatabase({ url: config.databaseUrl, applicationName: `shuanglian-${role}` });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   const metrics = createMetrics();
-  // Pictures sent in chat are queued here and fetched by the photo-fetch worker (jobs/worker.ts `photos`).
+  // Pictures sent in chat are queued once their message commits, and fetched by the photo-fetch worker.
   const photoQueue = createPhotoQueue({ redisUrl: config.redisUrl });
-  const bot = createBot({ redis, logger, metrics, photos: photoQueue });
+  const bot = createBot({ redis, logger, metrics });
   // One client per process: its token and tickets live in Redis, shared with every other process.
   const wecom = createWecomClient({ config: config.wecom, redis, logger });
 
@@ -62,7 +61,7 @@ async function main(argv: string[]): Promise<void> {
     // A burst beyond what the callback processes inline is left to the inbound worker (jobs/inbound-worker.ts),
     // which runs in this process or in a --worker one.
     const app = createApp({
-      config, db, redis, logger, metrics, bot, wecom, dispatch: outbox.dispatch, simulator, deferInbound: true,
+      config, db, redis, logger, metrics, bot, wecom, dispatch: outbox.dispatch, queuePhotos: photoQueue.enqueue, simulator, deferInbound: true,
     });
     server = app.listen(config.port, () => {
       const base = `http://127.0.0.1:${config.port}`;
@@ -74,17 +73,15 @@ async function main(argv: string[]): Promise<void> {
 
   if (role !== 'server') {
     // Inbound messages the callback could not finish: processed again, replies by outbox.
-    const retry = startInboundRetryLoop({ db, bot, logger, dispatch: outbox.dispatch });
+    const retry = startInboundRetryLoop({ db, bot, logger, dispatch: outbox.dispatch, queuePhotos: photoQueue.enqueue });
     closers.push(() => retry.stop());
     // Messages the callback stored but left to the worker: processed at once, replies by outbox.
-    const inboundWorker = startInboundWorker({ db, bot, logger, dispatch: outbox.dispatch });
+    const inboundWorker = startInboundWorker({ db, bot, logger, dispatch: outbox.dispatch, queuePhotos: photoQueue.enqueue });
     closers.unshift(() => inboundWorker.close());
     // Scheduled jobs (jobs/schedules.ts): digests, reminders, follow-ups, auto-checkout.
     const jobs = await startWorker({
       db, logger, redisUrl: config.redisUrl,
-      processPending: (now) => processPending({ db, bot, logger, dispatch: outbox.dispatch }, now),
       dispatch: outbox.dispatch,
-      sweepOutbox: (now) => sweepOutbox({ db, dispatcher: outbox, logger }, now),
       // Pictures sent in chat: media/get, then the local data folder or S3 (jobs/photo-fetch.ts).
       photos: { wecom, storage: createPhotoStorage(config) },
     });

@@ -34,7 +34,7 @@ export function wecomEnv(c: BenchCreds): Record<string, string> {
 }
 
 /**
- * An encrypted text callback exactly as WeCom sends it (wecom-protocol.md §2):
+ * An encrypted text callback exactly as WeCom sends it (docs/wecom.md §2):
  * fresh timestamp, random nonce, signature over the Encrypt text.
  */
 export function callbackPost(c: BenchCreds, from: string, content: string, msgId: string): { path: string; body: string } {

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { JobSummary } from '../../jobs/deps';
+import type { JobSummary } from '../../src/services/jobs/job-runs';
 import { createLogger } from '../../src/lib/logger';
 import { timed } from './queries';
 

@@ -1,7 +1,6 @@
 import { recordImage, type AttachTarget } from '../../src/services/photos/attach';
 import { formatShanghai } from '../../src/lib/time';
-import type { CommandEnv } from '../command';
-import type { IncomingMessage } from '../../src/services/inbound/bot-port';
+import type { MessageHandler } from './handler';
 import { villagePath } from '../text';
 
 /**
@@ -23,21 +22,13 @@ const UNATTACHED =
 const DUPLICATE = '这张照片已经收到了。';
 const NO_MEDIA = '没有收到有效的图片，请重新发送。';
 
-/** Queues the fetch (jobs/photo-fetch.ts createPhotoQueue); without it the photo sweeper picks the photo up. */
-export interface ImageDeps {
-  enqueue(photoId: number): Promise<void>;
-}
-
-export async function handleImage(env: CommandEnv, msg: IncomingMessage, deps?: ImageDeps): Promise<string> {
+/** The fetch is queued after the message's transaction commits (BotReply.photoIds). */
+export const handleImage: MessageHandler = async (msg, env) => {
   if (!msg.mediaId) return NO_MEDIA;
   const r = await recordImage(env.manager, {
     cadreId: env.cadre.id, inboundId: msg.inboundId, msgId: msg.msgId ?? null, mediaId: msg.mediaId, now: env.now,
   });
   if (r.kind === 'duplicate') return DUPLICATE;
-  if (deps) {
-    await deps.enqueue(r.photoId).catch((err: Error) =>
-      env.logger.warn({ photoId: r.photoId, err: err.message }, 'photo fetch not queued; the sweeper will queue it'));
-  }
   env.logger.info({ userId: env.cadre.userid, msgId: msg.msgId, photoId: r.photoId, kind: r.target?.kind ?? null }, 'photo recorded');
-  return r.target ? ATTACHED[r.target.kind](r.target) : UNATTACHED;
-}
+  return { text: r.target ? ATTACHED[r.target.kind](r.target) : UNATTACHED, photoIds: [r.photoId] };
+};

@@ -1,6 +1,7 @@
 import { checkInByLocation } from '../../src/services/visits/village-checkins';
 import { formatShanghai } from '../../src/lib/time';
-import type { CommandEnv } from '../command';
+import type { IncomingMessage } from '../../src/services/inbound/bot-port';
+import type { MessageHandler } from './handler';
 import { visitCountLine } from '../replies';
 import { formatDistance, villagePath } from '../text';
 
@@ -17,7 +18,8 @@ const TOO_FAR = (path: string, d: string, r: string) =>
 const NO_VILLAGE = '您的联系村都没有登记坐标，无法按位置签到。请发送“签到 村名”。';
 const BAD_LOCATION = '没有收到有效的位置，请重新发送位置。';
 
-export async function handleLocation(env: CommandEnv, latitude?: number, longitude?: number): Promise<string> {
+export const handleLocation: MessageHandler = async (msg: IncomingMessage, env) => {
+  const { latitude, longitude } = msg;
   if (!Number.isFinite(latitude) || !Number.isFinite(longitude) || Math.abs(latitude!) > 90 || Math.abs(longitude!) > 180) {
     return BAD_LOCATION;
   }
@@ -42,4 +44,4 @@ export async function handleLocation(env: CommandEnv, latitude?: number, longitu
     case 'no_village':
       return NO_VILLAGE;
   }
-}
+};

@@ -250,7 +250,7 @@ export class InitialSchema1763856000000 implements MigrationInterface {
       );
     `);
 
-    // DESIGN.md §2 defaults, as data; `npm run rules -- set` changes them.
+    // docs/design.md §2 defaults, as data; `npm run rules -- set` changes them.
     await q.query(
       `INSERT INTO policy_rules (key, value, label)
        SELECT key, value::jsonb, label FROM jsonb_to_recordset($1::jsonb) AS r(key text, value text, label text)`,

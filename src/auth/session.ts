@@ -4,7 +4,7 @@ import { findCadreByUserid } from '../services/people/cadres';
 import type { Db } from '../lib/db';
 
 /**
- * Console and H5 sessions: WeCom OAuth (wecom-protocol.md §4, docs 96441/96442)
+ * Console and H5 sessions: WeCom OAuth (docs/wecom.md §4, docs 96441/96442)
  * ends in a cookie that holds the cadre id and an expiry, signed with an HMAC
  * of config.sessionSecret. Stateless, so every server process accepts it.
  */

@@ -4,11 +4,11 @@ import { loadCliConfig, runCli } from './common';
 import { createLogger } from '../lib/logger';
 import { openDatabase } from '../../entities/data-source';
 import { PROCESSORS } from '../../jobs/processors';
-import type { DigestPeriod } from '../../jobs/queues';
+import type { DigestPeriod } from '../services/digest/periods';
 
 /**
  * `npm run job -- <name> [--now 2026-11-23T20:00:00+08:00]` runs one scheduled
- * job now, in this process (DESIGN.md §4). Jobs are idempotent per period, so
+ * job now, in this process (docs/design.md §4). Jobs are idempotent per period, so
  * running one that already ran reports "skipped". Messages go to the outbox;
  * the worker's sweeper delivers them. Exit 0 done, 1 failed, 2 bad usage.
  */

@@ -5,7 +5,7 @@ import { isAppError } from '../lib/errors';
 import { formatRowError, importRoster, type ImportReport, type SheetReport } from '../services/roster';
 
 /**
- * `npm run roster -- import <file.xlsx|folder> [--dry-run]` (DESIGN.md §4).
+ * `npm run roster -- import <file.xlsx|folder> [--dry-run]` (docs/design.md §4).
  * Exit codes: 0 imported (or nothing to change), 1 bad rows (nothing written),
  * 2 usage, configuration or I/O problem.
  */

@@ -7,7 +7,7 @@ import type { SimulatorState } from './simulator';
 /**
  * The demo chat page's picture button (demo mode only): the picture goes into
  * the built-in simulator's media store, as media/upload would put it, and an
- * encrypted image message (wecom-protocol.md §2: PicUrl, MediaId) is posted to
+ * encrypted image message (docs/wecom.md §2: PicUrl, MediaId) is posted to
  * /wecom/callback exactly as WeCom would send it. The demo route
  * (src/demo/routes.ts) calls this with the mounted simulator's state.
  */

@@ -8,7 +8,7 @@ import { KoaAdapter } from '@bull-board/koa';
 import type { AppDeps } from '../app';
 import { ForbiddenError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import { JOBS_QUEUE, PHOTO_QUEUE } from '../../jobs/queues';
+import { QUEUE_NAMES } from '../lib/queue-names';
 
 /**
  * /admin/queues: the bull-board job dashboard, behind ADMIN_TOKEN. Scripts send
@@ -18,8 +18,6 @@ import { JOBS_QUEUE, PHOTO_QUEUE } from '../../jobs/queues';
 
 export const ADMIN_BASE = '/admin/queues';
 const COOKIE = 'sl_admin';
-/** Every queue of the product: scheduled jobs, outbox delivery, photo fetches. */
-const QUEUE_NAMES = [JOBS_QUEUE, 'outbox', PHOTO_QUEUE];
 
 const digest = (s: string) => createHash('sha256').update(`admin:${s}`).digest();
 const same = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);

@@ -9,7 +9,7 @@ import { parseMessageXml, parseOuterEnvelope, passiveTextReply, type ParsedMessa
 import { handleInbound } from '../services/inbound/callback-path';
 
 /**
- * The WeCom callback (wecom-protocol.md §1–§3): GET verifies the URL, POST
+ * The WeCom callback (docs/wecom.md §1–§3): GET verifies the URL, POST
  * receives encrypted messages. Thin: verify, decrypt, store, answer. Bad input
  * gets a 4xx logged without any message text; it never reaches a 500.
  */
@@ -65,7 +65,7 @@ export function registerCallbackRoutes(router: Router, deps: AppDeps): void {
   };
   const log = deps.logger.child({ area: 'callback' });
   const clock = deps.clock ?? (() => new Date());
-  const inbound = { db: deps.db, bot: deps.bot, logger: deps.logger, dispatch: deps.dispatch, defer: deps.deferInbound, inlineLimit: config.chatInlineLimit };
+  const inbound = { db: deps.db, bot: deps.bot, logger: deps.logger, dispatch: deps.dispatch, queuePhotos: deps.queuePhotos, defer: deps.deferInbound, inlineLimit: config.chatInlineLimit };
 
   const reject = (ctx: Context, err: unknown): never => {
     const e = isAppError(err) ? err : badRequest('bad_request', 'unreadable callback');

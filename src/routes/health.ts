@@ -1,12 +1,13 @@
 import type Router from '@koa/router';
 import type { AppDeps } from '../app';
+import { withinOr } from '../lib/promise-timeout';
 
 /** GET /healthz checks PostgreSQL and Redis; GET /metrics serves Prometheus text. */
 export function registerHealthRoutes(router: Router, { db, redis, metrics }: AppDeps): void {
   router.get('/healthz', async (ctx) => {
     const [postgres, redisOk] = await Promise.all([
-      withTimeout(db.query('SELECT 1').then(() => true), 2000),
-      withTimeout(redis.ping().then((r) => r === 'PONG'), 2000),
+      withinOr(db.query('SELECT 1').then(() => true).catch(() => false), 2000, false),
+      withinOr(redis.ping().then((r) => r === 'PONG').catch(() => false), 2000, false),
     ]);
     ctx.status = postgres && redisOk ? 200 : 503;
     ctx.body = { status: ctx.status === 200 ? 'ok' : 'degraded', postgres, redis: redisOk };
@@ -16,16 +17,4 @@ export function registerHealthRoutes(router: Router, { db, redis, metrics }: App
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });
-}
-
-async function withTimeout(p: Promise<boolean>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([p.catch(() => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -8,7 +8,7 @@ import { cdata, parseMessageXml, parseOuterEnvelope, type ParsedMessage } from '
  * read the passive reply that comes back.
  */
 
-/** A member's message as WeCom's decrypted XML (wecom-protocol.md §2). */
+/** A member's message as WeCom's decrypted XML (docs/wecom.md §2). */
 export function inboundMessageXml(m: {
   corpId: string;
   agentId: number;

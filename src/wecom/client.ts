@@ -19,7 +19,7 @@ export interface WecomConfig {
 }
 
 /**
- * The WeCom server API (wecom-protocol.md §4, §5): one private call() and thin
+ * The WeCom server API (docs/wecom.md §4, §5): one private call() and thin
  * typed methods. Tokens and tickets come from a Redis cache shared by every
  * process; a 40014/42001 answer forgets the token and retries the call once;
  * 40001 (bad secret) is a configuration error, reported and never retried.
@@ -230,7 +230,7 @@ export function createWecomClient(deps: WecomClientDeps) {
 }
 
 /**
- * JS-SDK signature (wecom-protocol.md §5) for ww.register's getConfigSignature /
+ * JS-SDK signature (docs/wecom.md §5) for ww.register's getConfigSignature /
  * getAgentConfigSignature; nonce and timestamp are parameters so tests are exact.
  */
 export function jsapiSignature(input: { ticket: string; url: string; nonceStr: string; timestamp: number }): {

@@ -3,7 +3,7 @@ import { encrypt as wecomEncrypt, getSignature } from '@wecom/crypto';
 import { AppError } from '../lib/errors';
 
 /**
- * WXBizMsgCrypt (wecom-protocol.md §2): the inner layer nothing but the
+ * WXBizMsgCrypt (docs/wecom.md §2): the inner layer nothing but the
  * callback route touches. @wecom/crypto signs and encrypts; it neither
  * compares signatures nor validates padding, msg_len or the receiveid, so
  * decryption is done here with node:crypto and checked byte by byte.

@@ -4,7 +4,7 @@ import { AppError } from '../lib/errors';
 import { sealMessage, type CallbackCredentials } from './crypto';
 
 /**
- * The XML of WeCom callbacks (wecom-protocol.md §2): the outer POST body, the
+ * The XML of WeCom callbacks (docs/wecom.md §2): the outer POST body, the
  * decrypted message, and the passive reply. Entities are never expanded and a
  * DOCTYPE is refused outright (no XXE, no entity bombs); values stay strings
  * (MsgId is 64-bit); CDATA and plain text are both accepted (vector B has none).

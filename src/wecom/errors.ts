@@ -47,7 +47,7 @@ export class WecomHttpError extends Error {
   }
 }
 
-/** Our own counters said no (wecom-protocol.md §4 limits); retry after `retryAfterMs`. */
+/** Our own counters said no (docs/wecom.md §4 limits); retry after `retryAfterMs`. */
 export class WecomRateLimited extends Error {
   readonly kind: WecomErrorKind = 'rate_limited';
   constructor(

@@ -24,7 +24,7 @@ export interface IncomingMessage {
   eventKey?: string;
 }
 
-/** WeCom message bodies (wecom-protocol.md §4): the msgtype and its object. */
+/** WeCom message bodies (docs/wecom.md §4): the msgtype and its object. */
 export type OutboundPayload =
   | { msgtype: 'text'; text: { content: string } }
   | { msgtype: 'markdown'; markdown: { content: string } }

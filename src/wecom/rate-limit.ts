@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Fixed-window counters in Redis, shared by every process (wecom-protocol.md §4:
+ * Fixed-window counters in Redis, shared by every process (docs/wecom.md §4:
  * per member 30/min and 1,000/h, 20/min per group robot, 10,000/min per corp
  * per API). All buckets of one take() are checked and counted atomically in
  * one Lua script: either every bucket has room and all are counted, or none is.

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 
 /**
  * Access tokens and JS-SDK tickets cached in Redis and shared by every process
- * (wecom-protocol.md §4, §7 pitfall 6). One refresh at a time: the refresher
+ * (docs/wecom.md §4, §7 pitfall 6). One refresh at a time: the refresher
  * holds a Redis lock (SET NX PX); the others poll the cache until it is filled.
  * Values expire REFRESH_EARLY_MS before WeCom's expires_in so nobody uses a
  * token in its last minutes.

@@ -9,7 +9,7 @@ import { REDIS_URL } from '../helpers/urls';
 import { openReply, recordingBot, wecomEnv } from '../helpers/wecom-callback';
 import { A, B, C } from '../unit/wecom/vectors';
 
-/** The official vectors of wecom-protocol.md §6, sent through the HTTP route with the clock set to their time. */
+/** The official vectors of docs/wecom.md §6, sent through the HTTP route with the clock set to their time. */
 let t: TestDb;
 let redis: Redis;
 beforeAll(async () => {

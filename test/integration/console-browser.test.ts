@@ -12,10 +12,10 @@ import { consoleApp } from '../helpers/console-app';
 /**
  * The console and the H5 page in a real browser (Debian chromium through
  * playwright-core), against the app in demo mode on a loopback port. Also
- * saves the screenshots the README shows (with UPDATE_SCREENSHOTS=1).
+ * saves the screenshots docs/console.md shows (with UPDATE_SCREENSHOTS=1).
  */
 
-// The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1 npx jest console-browser),
+// The screenshots of docs/console.md are rewritten only on request (UPDATE_SCREENSHOTS=1 npx jest console-browser),
 // so a plain test run leaves the work tree clean.
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'sl-shots-'));
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

@@ -8,7 +8,7 @@ import { IDS, addVisit, seedJobsRoster } from '../helpers/jobs-seed';
  * by triggers for every writer: check-ins recorded, closed, revoked, deleted and
  * moved, cadres changing unit, links opened or moved to a later start, and two
  * cadres of one unit checking in at once. The expected figures are counted here
- * from the visits table by the rules of DESIGN.md §2, independently of the SQL.
+ * from the visits table by the rules of docs/design.md §2, independently of the SQL.
  */
 
 let t: TestDb;

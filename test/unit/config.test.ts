@@ -20,7 +20,7 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
-  test('defaults follow DESIGN.md §4 and no credentials means demo mode', () => {
+  test('defaults follow docs/design.md §4 and no credentials means demo mode', () => {
     const c = loadConfig({});
     expect(c.port).toBe(3000);
     expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/shuanglian');

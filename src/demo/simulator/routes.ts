@@ -6,7 +6,7 @@ import { SimulatorState, TOKEN_TTL_SECONDS, type SentApi } from './state';
 
 /**
  * The WeCom server API as the simulator answers it: same paths, request and
- * response shapes and errcodes as wecom-protocol.md §4–§5, on top of
+ * response shapes and errcodes as docs/wecom.md §4–§5, on top of
  * SimulatorState. `control` adds the /_sim test API (faults, sent messages).
  */
 

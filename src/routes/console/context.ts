@@ -56,7 +56,7 @@ export async function sessionFrom(ctx: Context, deps: AppDeps, now: Date): Promi
 
 /**
  * Sends a person without a session to log in: WeCom's OAuth authorize URL
- * (wecom-protocol.md §4) with a signed state, or the demo login page in demo mode.
+ * (docs/wecom.md §4) with a signed state, or the demo login page in demo mode.
  */
 export function redirectToLogin(ctx: Context, deps: AppDeps, target: LoginTarget, now: Date): void {
   const { config } = deps;

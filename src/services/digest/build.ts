@@ -1,4 +1,4 @@
-import type { DigestPeriod } from '../../../jobs/queues';
+import type { DigestPeriod } from './periods';
 import { paceByVillageCadre, unackedByScope, villageFigures, type VillageFigures, type Windows } from './sql';
 import { instants, periodWindows, type PeriodWindows } from './periods';
 import { loadFestivals, recentFestival } from '../rules/festivals';
@@ -66,6 +66,20 @@ const zero = (): Sums => ({
 const ancestors = (path: string) => path.split('/').filter(Boolean).map(Number);
 
 export const TOP_BEHIND = 5;
+
+export interface DigestLeader {
+  id: number;
+  userid: string;
+  scopeRegionId: number;
+}
+
+/** Who gets a digest: every active 领导 with a 管辖范围, by id (the digest is of that scope). */
+export async function digestLeaders(db: Db): Promise<DigestLeader[]> {
+  const rows: { id: number; userid: string; scope_region_id: number }[] = await db.query(
+    `SELECT id, userid, scope_region_id FROM cadres
+      WHERE active AND role = '领导' AND scope_region_id IS NOT NULL ORDER BY id`);
+  return rows.map((r) => ({ id: r.id, userid: r.userid, scopeRegionId: r.scope_region_id }));
+}
 
 /** Digests of the given scopes (region ids), keyed by region id. */
 export async function buildDigests(

@@ -1,5 +1,8 @@
-import type { DigestPeriod } from '../../../jobs/queues';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time';
+
+/** The periods a digest covers (周检查、月小结、季考评 beside the daily one). */
+export const DIGEST_PERIODS = ['day', 'week', 'month', 'quarter'] as const;
+export type DigestPeriod = (typeof DIGEST_PERIODS)[number];
 
 /**
  * The windows a digest reports on (Asia/Shanghai dates, [from, to) exclusive):

@@ -2,7 +2,7 @@ import type { DigestData } from './build';
 import { addDays, formatDate } from '../../lib/time';
 
 /**
- * The digest as a WeCom markdown app message (wecom-protocol.md: markdown
+ * The digest as a WeCom markdown app message (docs/wecom.md: markdown
  * content ≤ 2048 bytes, UTF-8). Lists are cut first when the text is too long.
  */
 

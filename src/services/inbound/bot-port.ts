@@ -21,6 +21,8 @@ export interface BotContext {
 export interface BotReply {
   /** Chinese text for the sender, ≤ 2048 bytes UTF-8. */
   text: string;
+  /** Pictures recorded by this message, to be fetched once its transaction has committed. */
+  photoIds?: number[];
 }
 
 export interface Bot {

@@ -1,5 +1,6 @@
 import type { ParsedMessage } from '../../wecom/envelope';
 import { AppError } from '../../lib/errors';
+import { withinOr } from '../../lib/promise-timeout';
 import { errorName, processOne, storeInbound, type InboundDeps, type ProcessOutcome } from './messages';
 
 /**
@@ -43,7 +44,7 @@ export async function handleInbound(
 ): Promise<InlineResult> {
   // Decided before the INSERT, which records it: the hand-off to the worker costs nothing more.
   const defer = deps.defer === true && shouldDefer(deps, opts.now, deps.inlineLimit ?? INLINE_CONCURRENCY);
-  const stored = await within(storeInbound(deps.db, msg, rawXml, opts.now, defer), opts.storeTimeoutMs ?? STORE_TIMEOUT_MS).catch(
+  const stored = await withinOr(storeInbound(deps.db, msg, rawXml, opts.now, defer), opts.storeTimeoutMs ?? STORE_TIMEOUT_MS, 'timeout' as const).catch(
     (err) => {
       deps.logger.error({ area: 'inbound', err: errorName(err) }, 'could not store an inbound message');
       return 'timeout' as const;
@@ -65,7 +66,7 @@ export async function handleInbound(
   const work = countInFlight(deps, processOne(deps, { id: stored.id, now: opts.now, skipLocked: false }, { decide }));
   const result = { inboundId: stored.id, duplicate: stored.duplicate };
 
-  const first = await within(work, opts.budgetMs ?? INLINE_BUDGET_MS);
+  const first = await withinOr(work, opts.budgetMs ?? INLINE_BUDGET_MS, 'timeout' as const);
   let outcome: ProcessOutcome;
   if (first !== 'timeout') {
     outcome = first;
@@ -75,7 +76,7 @@ export async function handleInbound(
     return { ...result, passiveReply: null };
   } else {
     // The reply was claimed for this response and is being committed: wait a little more.
-    const late = await within(work, COMMIT_GRACE_MS);
+    const late = await withinOr(work, COMMIT_GRACE_MS, 'timeout' as const);
     if (late === 'timeout') throw new AppError('slow_commit', 'inbound commit too slow', '服务繁忙，请稍后再试。', 503);
     outcome = late;
   }
@@ -97,17 +98,4 @@ function shouldDefer(deps: InboundDeps, now: Date, limit: number): boolean {
 function countInFlight<T>(deps: InboundDeps, work: Promise<T>): Promise<T> {
   loadOf(deps).inFlight++;
   return work.finally(() => loadOf(deps).inFlight--);
-}
-
-/** The promise's value, or 'timeout' when it takes longer than ms (the promise keeps running). */
-async function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -26,6 +26,11 @@ export interface InboundDeps {
    */
   dispatch?: (outboxIds: number[]) => Promise<void>;
   /**
+   * Queues the fetch of pictures a message recorded (PhotoQueue.enqueue), after
+   * its transaction commits; without it the photo sweeper queues them.
+   */
+  queuePhotos?: (photoIds: number[]) => Promise<void>;
+  /**
    * An inbound worker runs (jobs/inbound-worker.ts, in this process or
    * another): when this process is already processing `inlineLimit` messages,
    * a new one is stored `deferred` and left to it. Without it every message is
@@ -72,7 +77,7 @@ export async function deferredWaiting(db: DataSource): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** MsgId for messages; FromUserName:CreateTime:Event for events (wecom-protocol.md §3). */
+/** MsgId for messages; FromUserName:CreateTime:Event for events (docs/wecom.md §3). */
 export function dedupKeyOf(msg: ParsedMessage): string {
   if (msg.msgId) return msg.msgId;
   return `${msg.fromUser}:${msg.createTime}:${(msg.event ?? msg.msgType).slice(0, 100)}`;
@@ -132,6 +137,7 @@ export async function processOne(
 ): Promise<ProcessOutcome> {
   let id = target === NEXT_DEFERRED ? undefined : target.id;
   let outboxIds: number[] = [];
+  let photoIds: number[] = [];
   try {
     const outcome = await deps.db.transaction(async (manager): Promise<ProcessOutcome> => {
       const row = await lockTarget(manager, target);
@@ -147,7 +153,9 @@ export async function processOne(
       // free for a moment and another worker runner (or a waiting WeCom retry) ran it again.
       let text: string | null;
       try {
-        text = (await manager.transaction((inner) => deps.bot.handle(msg, { manager: inner, now })))?.text ?? null;
+        const reply = await manager.transaction((inner) => deps.bot.handle(msg, { manager: inner, now }));
+        text = reply?.text ?? null;
+        photoIds = reply?.photoIds ?? [];
       } catch (err) {
         const failure = await recordFailure(manager, row.id, err);
         outboxIds = failure.outboxIds;
@@ -167,6 +175,7 @@ export async function processOne(
       return { status: 'done', reply: text, via, duplicate: false };
     });
     if (outboxIds.length > 0 && deps.dispatch) await deps.dispatch(outboxIds).catch(() => undefined);
+    if (outcome.status === 'done' && !outcome.duplicate) await queuePhotos(deps, photoIds);
     return outcome;
   } catch (err) {
     // The transaction itself failed (lost connection, commit error): count it if we can.
@@ -182,6 +191,13 @@ export async function processOne(
     log.warn({ err: errorName(err), final }, 'inbound message failed');
     return { status: final ? 'failed' : 'retry' };
   }
+}
+
+/** Never fails the message: a picture not queued now is queued by the photo sweeper. */
+async function queuePhotos(deps: InboundDeps, photoIds: number[]): Promise<void> {
+  if (photoIds.length === 0 || !deps.queuePhotos) return;
+  await deps.queuePhotos(photoIds).catch((err: Error) =>
+    deps.logger.warn({ area: 'inbound', photoIds, err: err.message }, 'photo fetch not queued; the sweeper will queue it'));
 }
 
 /** How an already-done row's reply went out: by outbox if a reply row exists, else passively. */

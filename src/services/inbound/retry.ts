@@ -1,5 +1,5 @@
 import { errorName, processOne, type InboundDeps } from './messages';
-import type { Clock } from '../../lib/db';
+import { systemClock, type Clock } from '../../lib/db';
 import { repeatEvery } from '../../lib/interval-loop';
 
 /** The safety net under the callback: rows still 'received' are processed again, replies by outbox. */
@@ -35,15 +35,16 @@ export async function processPending(
 }
 
 /**
- * Runs processPending every intervalMs until stopped (the worker process
- * calls this; a BullMQ schedule may call processPending as well — rows are
- * locked with SKIP LOCKED, so overlapping runs are harmless).
+ * Runs processPending every intervalMs until stopped: the inbound retry's one
+ * mechanism, in every worker process (a loop, not a BullMQ schedule, so it
+ * works while Redis is down). Rows are locked with SKIP LOCKED, so the loops
+ * of several workers overlap harmlessly.
  */
 export function startInboundRetryLoop(
   deps: InboundDeps,
   opts: { intervalMs?: number; clock?: Clock } = {},
 ): { stop(): Promise<void> } {
-  const clock = opts.clock ?? (() => new Date());
+  const clock = opts.clock ?? systemClock;
   return repeatEvery(
     opts.intervalMs ?? 10_000,
     () => processPending(deps, clock()),

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../lib/logger';
+import { within } from '../../lib/promise-timeout';
 import { DELIVER_JOB, createOutboxQueue, outboxJobId, type OutboxJobData, type QueueConnection } from './queue';
 
 /**
@@ -34,16 +35,8 @@ export function createOutboxDispatcher(deps: OutboxDispatcherDeps): OutboxDispat
   async function enqueue(ids: number[]): Promise<void> {
     if (ids.length === 0) return;
     const add = queue.addBulk(ids.map((id) => ({ name: DELIVER_JOB, data: { outboxId: id }, opts: { jobId: outboxJobId(id) } })));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('enqueue timed out')), ENQUEUE_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([add, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-    add.catch(() => undefined);
+    add.catch(() => undefined); // a late failure after the timeout is the sweeper's business
+    await within(add, ENQUEUE_TIMEOUT_MS, 'enqueueing outbox rows');
     await deps.db.query(
       `UPDATE outbox_messages SET status = 'queued', next_attempt_at = now() + make_interval(secs => $2)
         WHERE id = ANY($1) AND status IN ('pending', 'queued')`,

@@ -1,12 +1,13 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { OUTBOX_QUEUE } from '../../lib/queue-names';
 
 /**
  * The BullMQ queue that carries outbox deliveries. Job data is only the row id:
  * message text, recipients and robot keys stay in PostgreSQL.
  */
 
-export const OUTBOX_QUEUE = 'outbox';
+export { OUTBOX_QUEUE };
 export const DELIVER_JOB = 'deliver';
 
 export interface OutboxJobData {

@@ -18,7 +18,7 @@ export interface PhotoStorage {
   put(key: string, data: Buffer, contentType: string): Promise<void>;
   /** The object, or null when there is none. */
   get(key: string): Promise<StoredObject | null>;
-  /** For logs and the README: 'local:<dir>' or 's3:<bucket>'. */
+  /** For logs and docs/operations.md: 'local:<dir>' or 's3:<bucket>'. */
   readonly describe: string;
 }
 

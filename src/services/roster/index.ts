@@ -32,7 +32,7 @@ const IMPORT_LOCK = 7_361_902_301;
 const WORK_MEM = '256MB';
 
 /**
- * Imports a roster (.xlsx or a folder of CSV files, DESIGN.md §4) in one
+ * Imports a roster (.xlsx or a folder of CSV files, docs/design.md §4) in one
  * transaction: stream rows into TEMP staging tables by COPY, check them
  * set-based, then upsert. Any bad row means nothing is written and every bad
  * row is in `errors`; a dry run does all the work and rolls back.
@@ -134,7 +134,7 @@ function sortErrors(errors: RowError[]): void {
   errors.sort((a, b) => order(a.source) - order(b.source) || a.row - b.row);
 }
 
-/** The import day and 1 January of its year, in Asia/Shanghai (DESIGN.md §2: every date is). */
+/** The import day and 1 January of its year, in Asia/Shanghai (docs/design.md §2: every date is). */
 export function linkDays(now: Date): LinkDays {
   const today = new Intl.DateTimeFormat('en-CA', {
     timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',

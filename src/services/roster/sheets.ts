@@ -1,7 +1,7 @@
 import { LEADER_ROLES, ROLES } from '../../lib/roles';
 
 /**
- * The roster's sheets and columns, exactly as DESIGN.md §4 names them. Headers
+ * The roster's sheets and columns, exactly as docs/design.md §4 names them. Headers
  * are Chinese because operators type them in Excel.
  */
 

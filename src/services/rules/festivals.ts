@@ -4,7 +4,7 @@ import type { Db } from '../../lib/db';
 
 /**
  * Festival dates, computed per year from the festivals table's calendar rules
- * with lunar-typescript (DESIGN.md §2: never a hand-typed date table).
+ * with lunar-typescript (docs/design.md §2: never a hand-typed date table).
  * Every festival in the table falls in the Gregorian year of its lunar year
  * (春节 1/1 … 重阳 9/9), so lunar year Y gives the date in Gregorian year Y.
  */

@@ -63,3 +63,9 @@ export async function getRules<K extends RuleKey>(db: Db, keys: K[]): Promise<Pi
 export async function getRule<K extends RuleKey>(db: Db, key: K): Promise<Rules[K]> {
   return (await getRules(db, [key]))[key];
 }
+
+/** Stored values of any rules, untyped (schedules validate their own crons); a key without a row is absent. */
+export async function storedRuleValues(db: Db, keys: string[]): Promise<Map<string, unknown>> {
+  const rows: { key: string; value: unknown }[] = await db.query('SELECT key, value FROM policy_rules WHERE key = ANY($1)', [keys]);
+  return new Map(rows.map((r) => [r.key, r.value]));
+}

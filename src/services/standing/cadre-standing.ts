@@ -5,7 +5,7 @@ import { formatDate, shanghaiDate, shanghaiYearRange } from '../../lib/time';
 import type { Db } from '../../lib/db';
 
 /**
- * Pace: year-to-date standing against every rule of DESIGN.md §2, pro-rated
+ * Pace: year-to-date standing against every rule of docs/design.md §2, pro-rated
  * (required-by-now = ceil(target × elapsed fraction of the year, counted from
  * the link's start)). The SQL (standing-sql.ts) covers all links in one
  * statement per rule family; standingForCadre is the same SQL filtered to one

@@ -7,7 +7,7 @@ import { TALLY, householdLinkSql, unitLinkSql } from './pace-sql';
 import type { Db } from '../../lib/db';
 
 /**
- * Year-to-date standing against the DESIGN.md §2 rules for everyone linked in
+ * Year-to-date standing against the docs/design.md §2 rules for everyone linked in
  * a scope, paged in SQL, from the year tallies that links and cadres carry
  * (migrations 1763857000000 and 1763857100000):
  * - by unit: each 联村 link's check-ins and days at its village vs

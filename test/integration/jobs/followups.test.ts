@@ -2,9 +2,10 @@ import type { DataSource } from 'typeorm';
 import { createTestDb, type TestDb } from '../../helpers/db';
 import { IDS, addProblem, addVisit, seedJobsRoster } from '../../helpers/jobs-seed';
 import { createLogger } from '../../../src/lib/logger';
-import type { JobDeps } from '../../../jobs/deps';
+import type { JobDeps } from '../../../src/services/jobs/job-runs';
 import { runNoticeFollowup } from '../../../jobs/notice-followup';
-import { escalationLevel, runOverdueProblems } from '../../../jobs/overdue-problems';
+import { runOverdueProblems } from '../../../jobs/overdue-problems';
+import { escalationLevel } from '../../../src/services/problems/overdue';
 
 let t: TestDb;
 let db: DataSource;

@@ -3,7 +3,7 @@ import { createTestDb, type TestDb } from '../../helpers/db';
 import { IDS, addHouseholdVisit, addVisit } from '../../helpers/jobs-seed';
 import { DIGEST_NOW, seedDigestDataset } from '../../helpers/jobs-dataset';
 import { createLogger } from '../../../src/lib/logger';
-import type { JobDeps } from '../../../jobs/deps';
+import type { JobDeps } from '../../../src/services/jobs/job-runs';
 import { runDigest } from '../../../jobs/digest';
 import { runQuotaReminders } from '../../../jobs/quota-reminders';
 import { runFestivalReminders } from '../../../jobs/festival-reminders';

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { Redis } from 'ioredis';
 import { createBot } from '../../../bots';
-import { createPhotoQueue, sweepPhotos } from '../../../jobs/photo-fetch';
+import { createPhotoQueue, sweepPhotos } from '../../../src/services/photos/queue';
+import { processOne } from '../../../src/services/inbound/messages';
 import { createLogger } from '../../../src/lib/logger';
 import { closeProblem } from '../../../src/services/problems/ledger';
 import { photoRequiredCategories } from '../../../src/services/photos/policy';
@@ -100,7 +101,7 @@ test('the sweeper queues photos whose job was lost and gives up on MediaIds past
   const expired = (await recordImage(db.manager, { cadreId: cadre, inboundId: null, msgId: '8800000000000000102', mediaId: 'M-x', now: ago(4 * 24 * 60) }));
   const fresh = await recordImage(db.manager, { cadreId: cadre, inboundId: null, msgId: '8800000000000000103', mediaId: 'M-f', now: ago(0) }); // its job is running
   const queued: number[] = [];
-  const r = await sweepPhotos({ db }, { enqueue: async (id) => void queued.push(id) }, NOW);
+  const r = await sweepPhotos({ db }, { enqueue: async (ids) => void queued.push(...ids) }, NOW);
   expect(r.expired).toBe(1);
   expect(queued).toContain(stale.photoId);
   expect(queued).not.toContain(fresh.photoId);
@@ -123,17 +124,20 @@ test('with the photo queue’s Redis down the chat still answers at once and the
   const redis = new Redis(REDIS_URL);
   const photos = createPhotoQueue({ redisUrl: 'redis://127.0.0.1:1' });
   try {
-    const bot = createBot({ redis, logger: createLogger('silent'), keyPrefix: testPrefix(), photos });
-    const [{ id: inboundId }] = await db.query(
+    const logger = createLogger('silent');
+    const bot = createBot({ redis, logger, keyPrefix: testPrefix() });
+    const xml = '<xml><ToUserName><![CDATA[corp]]></ToUserName><FromUserName><![CDATA[liming]]></FromUserName>'
+      + '<CreateTime>0</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://127.0.0.1:1/p.jpg]]></PicUrl>'
+      + '<MediaId><![CDATA[M-down]]></MediaId><MsgId>8800000000000000201</MsgId><AgentID>1000002</AgentID></xml>';
+    const [{ id }] = await db.query(
       `INSERT INTO inbound_messages (dedup_key, from_user, msg_type, create_time, raw_xml, received_at)
-       VALUES ('8800000000000000201', 'liming', 'image', 0, '<xml/>', now()) RETURNING id`);
+       VALUES ('8800000000000000201', 'liming', 'image', 0, $1, now()) RETURNING id`, [xml]);
     const started = Date.now();
-    const reply = await db.transaction((manager) => bot.handle(
-      { inboundId, msgType: 'image', fromUser: 'liming', createTime: 0, msgId: '8800000000000000201', mediaId: 'M-down' },
-      { manager, now: NOW },
-    ));
+    const outcome = await processOne(
+      { db, bot, logger, queuePhotos: photos.enqueue }, { id, now: NOW, skipLocked: false }, { decide: () => 'passive' });
     expect(Date.now() - started).toBeLessThan(3000); // 1 s for Redis, the rest is PostgreSQL on a busy machine
-    expect(reply?.text).toContain('已收到照片');
+    expect(outcome).toMatchObject({ status: 'done' });
+    expect(outcome.status === 'done' && outcome.reply).toContain('已收到照片');
     const [row] = await db.query('SELECT status FROM photos WHERE msg_id = $1', ['8800000000000000201']);
     expect(row.status).toBe('fetching');
   } finally {

@@ -7,7 +7,8 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import type Koa from 'koa';
 import { createBot } from '../../../bots';
-import { createPhotoQueue, startPhotoWorker, type PhotoQueue } from '../../../jobs/photo-fetch';
+import { startPhotoWorker } from '../../../jobs/photo-fetch';
+import { createPhotoQueue, type PhotoQueue } from '../../../src/services/photos/queue';
 import { createApp } from '../../../src/app';
 import { loadConfig, type Config } from '../../../src/config';
 import { createLogger } from '../../../src/lib/logger';
@@ -30,7 +31,7 @@ import { generateCreds, openReply, signedPost, textXml, wecomEnv } from '../../h
  */
 
 const creds = generateCreds();
-const RETRY = { backoffMs: 100, firstDelayMs: 50, attempts: 5 };
+const RETRY = { backoffMs: 100, attempts: 5 };
 let t: TestDb;
 let seed: Seeded;
 let sim: RunningSimulator;
@@ -109,8 +110,8 @@ beforeAll(async () => {
   worker = startPhotoWorker({
     db: t.db, wecom, storage: createPhotoStorage(config), logger, redisUrl: REDIS_URL, prefix, retry: RETRY, sweepIntervalMs: 0,
   });
-  const bot = createBot({ redis, logger, keyPrefix: prefix, photos: queue });
-  app = createApp({ config, db: t.db, redis, logger, metrics: createMetrics(), bot, clock: () => now });
+  const bot = createBot({ redis, logger, keyPrefix: prefix });
+  app = createApp({ config, db: t.db, redis, logger, metrics: createMetrics(), bot, queuePhotos: queue.enqueue, clock: () => now });
 });
 afterAll(async () => {
   await worker.close();

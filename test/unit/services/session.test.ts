@@ -36,7 +36,7 @@ describe('OAuth state', () => {
   });
 });
 
-test('authorize URL follows wecom-protocol.md §4', () => {
+test('authorize URL follows docs/wecom.md §4', () => {
   const url = authorizeUrl({ corpId: 'wwCORP', agentId: 1000002, redirectUri: 'https://a.example/console/oauth?x=1', state: 'S' });
   expect(url).toBe('https://open.weixin.qq.com/connect/oauth2/authorize?appid=wwCORP&redirect_uri=https%3A%2F%2Fa.example%2Fconsole%2Foauth%3Fx%3D1'
     + '&response_type=code&scope=snsapi_base&state=S&agentid=1000002#wechat_redirect');

@@ -41,7 +41,7 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-describe('official vectors (wecom-protocol.md §6)', () => {
+describe('official vectors (docs/wecom.md §6)', () => {
   test.each([
     ['A', A],
     ['B', B],

@@ -1,4 +1,4 @@
-/** The official WXBizMsgCrypt vectors of wecom-protocol.md §6 (A: weworkapi_php/golang, B: weworkapi_python, C: wechatpy). */
+/** The official WXBizMsgCrypt vectors of docs/wecom.md §6 (A: weworkapi_php/golang, B: weworkapi_python, C: wechatpy). */
 export const A = {
   creds: { token: 'QDG6eK', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'wx5823bf96d3bd56c7' },
   get: {

@@ -1,5 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Logger } from '../src/lib/logger';
+import type { Logger } from '../../lib/logger';
+
+/**
+ * The scheduled jobs' bookkeeping: the job_runs row that makes a job run once
+ * per period, the transaction its work and outbox rows commit in, and the
+ * dispatch of those rows after commit. The job files in jobs/ hold the texts.
+ */
 
 /**
  * What every processor gets. Processors are plain async functions
@@ -10,10 +16,6 @@ export interface JobDeps {
   logger: Logger;
   /** Hands committed outbox row ids to delivery (the outbox dispatcher); the sweeper covers its absence. */
   dispatch?: (ids: number[]) => Promise<void>;
-  /** jobs/outbox-sweeper.ts sweepOutbox, bound to its deps. */
-  sweepOutbox?: (now: Date) => Promise<unknown>;
-  /** src/services/inbound/messages.ts processPending, bound to its deps. */
-  processPending?: (now: Date) => Promise<unknown>;
 }
 
 export type JobSummary = Record<string, unknown> & { skipped?: boolean };

@@ -1,0 +1,13 @@
+/**
+ * The BullMQ queues of the product, named once: the worker consumes them, the
+ * producers add to them, and the job dashboard (/admin/queues) shows them.
+ */
+
+/** Every scheduled job; a job's name picks its processor (jobs/worker.ts). */
+export const JOBS_QUEUE = 'jobs';
+/** Outbox deliveries, one job per outbox row. */
+export const OUTBOX_QUEUE = 'outbox';
+/** Photo fetches, one job per picture, retried with back-off. */
+export const PHOTO_QUEUE = 'photos';
+
+export const QUEUE_NAMES = [JOBS_QUEUE, OUTBOX_QUEUE, PHOTO_QUEUE] as const;
