@@ -11,7 +11,7 @@ import { createMetrics } from '../src/metrics';
 import { createBot } from '../bots';
 import { openDatabase, migrate } from '../entities/data-source';
 import { importRoster } from '../src/services/roster';
-import { projectRoot } from '../src/routes/console/assets';
+import { projectRoot } from '../src/lib/project-root';
 import { startInboundRetryLoop } from '../src/services/inbound/retry';
 import { createOutboxDispatcher } from '../src/services/outbox/dispatch';
 import { createWecomClient } from '../src/wecom/client';

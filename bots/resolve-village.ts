@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { linkedVillages } from '../src/services/people/links';
+import { villageById, villageCandidates, villagesStartingWith } from '../src/services/people/village-search';
 import type { CommandEnv } from './command';
 import { ChatError, NeedChoice } from './errors';
 import { closest, looksLikeInitials } from './fuzzy';
@@ -88,18 +89,6 @@ function dedupe(cs: VillageCandidate[]): VillageCandidate[] {
   return cs.filter((c) => !seen.has(c.id) && seen.add(c.id));
 }
 
-const SELECT = `SELECT r.id, r.name, r.full_name AS "fullName", v.aliases, v.initials
-                  FROM villages v JOIN regions r ON r.id = v.id`;
-/**
- * The candidates of an id list: `= ANY (ARRAY(…))` makes the list an InitPlan
- * probed by primary key. Joined as a CTE instead, the list's estimate (~100 rows)
- * had PostgreSQL hash it against a scan of all 20,000 villages: 6.8 ms → 0.4 ms
- * per 签到 on the province bench. Aliases are probed one form at a time for the
- * same reason: `aliases && <a dozen forms>` was estimated at 1,168 rows and
- * read every village instead of the GIN index (10.8 ms).
- */
-const candidatesOf = (ids: string) => `${SELECT} WHERE v.id = ANY (ARRAY(${ids}))`;
-
 /**
  * Loads every village the spec could mean, plus the sender's linked villages,
  * then ranks them. Each branch is an index probe (see the chat-lookups migration).
@@ -117,28 +106,15 @@ export async function resolveVillage(
   const viaUnit = new Set(linked.filter((v) => v.viaUnit).map((v) => v.id));
   const withLinked = (rows: Omit<VillageCandidate, 'linked'>[]) =>
     rows.map((r) => ({ ...r, linked: linkedIds.has(r.id), viaUnit: viaUnit.has(r.id) }));
-  const rows: Omit<VillageCandidate, 'linked'>[] = await manager.query(
-    candidatesOf(`
-       SELECT id FROM regions WHERE level = 4 AND name = ANY($1::text[])
-       UNION SELECT x.id FROM unnest($1::text[]) f(form), LATERAL (SELECT id FROM villages WHERE aliases @> ARRAY[f.form]) x
-       UNION SELECT unnest($3::int[])
-       UNION SELECT id FROM villages WHERE NOT $4 AND initials = lower($5)
-       UNION SELECT id FROM regions WHERE NOT $4 AND level = 4 AND name LIKE $2`),
-    [forms, `${likeEscape(s)}%`, [...linkedIds], strict, s],
-  );
+  const rows = await villageCandidates(manager, { forms, prefix: s, linkedIds: [...linkedIds], strict });
   const result = rankVillages(s, withLinked(rows), strict);
   if (result.kind !== 'none' || strict || !s) return result;
   // Nothing matched: villages starting with one of the spec's first characters, for suggestions only.
   const starts = [...new Set(bare(s))].slice(0, 4);
-  const near: Omit<VillageCandidate, 'linked'>[] = await manager.query(
-    candidatesOf(starts.map((_, i) => `(SELECT id FROM regions WHERE level = 4 AND name LIKE $${i + 1} LIMIT 100)`).join(' UNION ')),
-    starts.map((c) => `${likeEscape(c)}%`),
-  );
+  const near = await villagesStartingWith(manager, starts);
   const all = dedupe(withLinked([...rows.filter((r) => linkedIds.has(r.id)), ...near]));
   return { kind: 'none', suggestions: closest(bare(s), all, (c) => bare(c.name), 3, (c) => (c.linked ? 0 : 1)) };
 }
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The village a command is about, or a thrown NeedChoice (numbered list) or
@@ -146,8 +122,8 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  */
 export async function requireVillage(env: CommandEnv, spec: string): Promise<VillageCandidate> {
   if (env.picked?.kind === 'village') {
-    const rows: Omit<VillageCandidate, 'linked'>[] = await env.manager.query(`${SELECT} WHERE r.id = $1`, [env.picked.id]);
-    if (rows[0]) return { ...rows[0], linked: false };
+    const row = await villageById(env.manager, env.picked.id);
+    if (row) return { ...row, linked: false };
   }
   const r = await resolveVillage(env.manager, spec, env.cadre, env.now);
   if (r.kind === 'found') return r.item;

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { WecomConfig } from '../config';
 import { decryptMessage, sealMessage, signatureOf, type CallbackCredentials } from '../wecom/crypto';
 import { cdata } from '../wecom/envelope';
+import { groupRobots, pickerPeople, type PickerPerson } from '../services/people/directory';
 import type { SimulatorState } from './simulator';
 
 /**
@@ -18,37 +19,11 @@ export type DemoInput =
   | { kind: 'location'; latitude: number; longitude: number; label: string }
   | { kind: 'image'; mediaId: string; picUrl: string };
 
-export interface DemoPerson {
-  userid: string;
-  name: string;
-  role: string;
-  unit: string | null;
-  scope: string | null;
-  village: { name: string; latitude: number; longitude: number } | null;
-}
+export type DemoPerson = PickerPerson;
 
 /** Active roster people for the picker, with the village their unit is linked to now (for "share location"). */
-export async function demoPeople(db: DataSource, limit = 3000): Promise<DemoPerson[]> {
-  const rows: (Omit<DemoPerson, 'village'> & { village_name: string | null; latitude: number | null; longitude: number | null })[] =
-    await db.query(
-      `SELECT c.userid, c.name, c.role, u.name AS unit, s.full_name AS scope,
-              v.full_name AS village_name, vv.latitude, vv.longitude
-         FROM cadres c
-         LEFT JOIN units u ON u.id = c.unit_id
-         LEFT JOIN regions s ON s.id = c.scope_region_id
-         LEFT JOIN LATERAL (SELECT village_id FROM unit_village_links l
-                             WHERE l.unit_id = c.unit_id AND l.valid_to IS NULL ORDER BY l.id LIMIT 1) l ON true
-         LEFT JOIN regions v ON v.id = l.village_id
-         LEFT JOIN villages vv ON vv.id = l.village_id
-        WHERE c.active
-        ORDER BY c.role, c.id
-        LIMIT $1`,
-      [limit],
-    );
-  return rows.map(({ village_name, latitude, longitude, ...p }) => ({
-    ...p,
-    village: village_name && latitude !== null && longitude !== null ? { name: village_name, latitude, longitude } : null,
-  }));
+export function demoPeople(db: DataSource, limit = 3000): Promise<DemoPerson[]> {
+  return pickerPeople(db, limit);
 }
 
 export function messageXml(corpId: string, agentId: number, userid: string, input: DemoInput, now: Date, msgId: string): string {
@@ -135,8 +110,7 @@ export interface DemoMessage {
 
 /** What the simulator recorded for this person and for every group robot, after `since`. */
 export async function demoMessages(db: DataSource, sim: SimulatorState, userid: string, since: number): Promise<DemoMessage[]> {
-  const groups: { robot_key: string; name: string }[] = await db.query('SELECT robot_key, name FROM groups');
-  const names = new Map(groups.map((g) => [g.robot_key, g.name]));
+  const names = new Map((await groupRobots(db)).map((g) => [g.robotKey, g.name]));
   const mine = sim.query({ touser: userid, since });
   const robots = sim.query({ api: 'webhook/send', since });
   return [...mine, ...robots]

@@ -1,13 +1,13 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../lib/logger';
+import { projectRoot } from '../lib/project-root';
+import { rosterIsEmpty } from '../services/people/directory';
 import { formatRowError, importRoster } from '../services/roster';
 
-/** demo/roster, seen from src/ (ts-jest) or dist/src/ (compiled). */
+/** The demo roster's folder (demo/roster at the repository root). */
 export function demoRosterDir(): string {
-  const candidates = [join(__dirname, '../demo/roster'), join(__dirname, '../../demo/roster')];
-  return candidates.find((dir) => existsSync(join(dir, 'cadres.csv'))) ?? candidates[0];
+  return join(projectRoot(), 'demo', 'roster');
 }
 
 /**
@@ -19,8 +19,7 @@ export async function loadDemoRosterIfEmpty(
   logger: Logger,
   opts: { dir?: string; now?: Date } = {},
 ): Promise<Record<string, number> | null> {
-  const [{ exists }] = await db.query('SELECT EXISTS (SELECT 1 FROM cadres) AS exists');
-  if (exists) return null;
+  if (!(await rosterIsEmpty(db))) return null;
   const dir = opts.dir ?? demoRosterDir();
   const report = await importRoster(db, dir, { now: opts.now });
   if (!report.ok) {

@@ -1,12 +1,13 @@
 import type Router from '@koa/router';
 import type { AppDeps } from '../app';
 import { withinOr } from '../lib/promise-timeout';
+import { databaseAnswers } from '../services/ops/health';
 
 /** GET /healthz checks PostgreSQL and Redis; GET /metrics serves Prometheus text. */
 export function registerHealthRoutes(router: Router, { db, redis, metrics }: AppDeps): void {
   router.get('/healthz', async (ctx) => {
     const [postgres, redisOk] = await Promise.all([
-      withinOr(db.query('SELECT 1').then(() => true).catch(() => false), 2000, false),
+      withinOr(databaseAnswers(db), 2000, false),
       withinOr(redis.ping().then((r) => r === 'PONG').catch(() => false), 2000, false),
     ]);
     ctx.status = postgres && redisOk ? 200 : 503;

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { WecomConfig } from '../../config';
+import { activeUserids, groupRobots } from '../../services/people/directory';
 import { SimulatorState } from './state';
 
 /**
@@ -11,8 +12,8 @@ export function demoSimulator(db: DataSource, wecom: WecomConfig): SimulatorStat
   return new SimulatorState(
     { corpId: wecom.corpId, secret: wecom.secret, agentId: wecom.agentId },
     {
-      users: async () => (await db.query('SELECT userid FROM cadres WHERE active')).map((r: { userid: string }) => r.userid),
-      robotKeys: async () => (await db.query('SELECT robot_key FROM groups')).map((r: { robot_key: string }) => r.robot_key),
+      users: () => activeUserids(db),
+      robotKeys: async () => (await groupRobots(db)).map((g) => g.robotKey),
     },
   );
 }

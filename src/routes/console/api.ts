@@ -6,7 +6,7 @@ import type { AppDeps } from '../../app';
 import { AppError, NotFoundError } from '../../lib/errors';
 import { activitySeries } from '../../services/console/activity';
 import { coverage } from '../../services/console/coverage';
-import { ledgerPage, ledgerSummary, problemDetail } from '../../services/console/ledger';
+import { ledgerPage, ledgerSummary, problemDetail, problemPlace } from '../../services/console/ledger';
 import { myRecords } from '../../services/console/mine';
 import { noticesPage } from '../../services/console/notices';
 import { requireScope, scopeTree } from '../../services/console/scope';
@@ -90,15 +90,14 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
     const id = parseInput(z.coerce.number().int().positive(), ctx.params.id);
     const body = parseInput(z.object({ note: z.string().trim().min(1, '请填写整改说明').max(1000) }), ctx.request.body);
     const viewer = viewerOf(ctx);
-    const found: { code: string; village_id: number }[] = await db.query(
-      'SELECT code, village_id FROM problems WHERE id = $1 AND revoked_at IS NULL', [id]);
-    if (found.length === 0) throw new NotFoundError(`problem ${id}`, '找不到该问题。');
-    const region = await scoped(ctx, found[0].village_id);
+    const found = await problemPlace(db, id);
+    if (!found) throw new NotFoundError(`problem ${id}`, '找不到该问题。');
+    const region = await scoped(ctx, found.villageId);
     const now = clockOf(deps)();
     const result = await db.transaction((manager) => closeProblem(manager, {
       // A leader closes in their scope; an admin without a roster scope acts for the province.
       actor: { ...viewer.cadre, scopeRegionId: viewer.scope!.id },
-      code: found[0].code, note: body.note, now,
+      code: found.code, note: body.note, now,
     }));
     if (result.kind === 'already_closed') throw new AppError('already_closed', `problem ${id} already closed`, ALREADY_CLOSED, 409);
     if (result.kind !== 'closed') throw new AppError('close_refused', `problem ${id}: ${result.kind}`, '无法销号该问题。', 403);

@@ -1,7 +1,8 @@
 import { createReadStream, existsSync, readdirSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
+import { projectRoot } from '../../lib/project-root';
 
 /**
  * Static files of the console and the H5 page. The front end is plain ES
@@ -18,17 +19,6 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
 };
-
-/** The repository root (holds package.json) from src/ under ts-node/jest or dist/src/ after a build. */
-export function projectRoot(from = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + from);
-    dir = up;
-  }
-  return dir;
-}
 
 export const PUBLIC_DIR = join(projectRoot(), 'public');
 

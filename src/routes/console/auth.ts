@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
+import { loginPeople } from '../../services/people/directory';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
@@ -35,19 +36,6 @@ function refuse(ctx: Context, status: number, message: string): void {
   ctx.body = refusedPage(message);
 }
 
-/** Leaders and admins first, then a few cadres of each role: enough to try every view. */
-async function demoUsers(deps: AppDeps): Promise<DemoUser[]> {
-  return deps.db.query(
-    `(SELECT c.userid, c.name, c.role, r.full_name AS scope, u.name AS unit
-        FROM cadres c LEFT JOIN regions r ON r.id = c.scope_region_id LEFT JOIN units u ON u.id = c.unit_id
-       WHERE c.active AND c.role IN ('管理员', '领导') ORDER BY c.role DESC, r.level NULLS FIRST, c.id LIMIT 30)
-     UNION ALL
-     (SELECT c.userid, c.name, c.role, NULL, u.name
-        FROM cadres c LEFT JOIN units u ON u.id = c.unit_id
-       WHERE c.active AND c.role NOT IN ('管理员', '领导') ORDER BY c.id LIMIT 12)`,
-  );
-}
-
 export function registerAuthRoutes(router: Router, deps: AppDeps): void {
   const { config } = deps;
 
@@ -55,7 +43,7 @@ export function registerAuthRoutes(router: Router, deps: AppDeps): void {
     const target = targetSchema.parse(ctx.query.to);
     if (!config.demo) return redirectToLogin(ctx, deps, target, clockOf(deps)());
     ctx.type = 'html';
-    ctx.body = demoLoginPage(await demoUsers(deps), target);
+    ctx.body = demoLoginPage(await loginPeople(deps.db), target);
   });
 
   router.post('/console/login', secureHeaders, bodyParser({ enableTypes: ['form'] }), async (ctx) => {

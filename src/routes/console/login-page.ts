@@ -1,3 +1,4 @@
+import type { LoginPerson } from '../../services/people/directory';
 import type { LoginTarget } from '../../auth/session';
 
 /** Server-rendered pages of the login flow: the demo user picker and the refusal page. */
@@ -8,7 +9,7 @@ const TARGET_TEXT: Record<LoginTarget, string> = { c: '进入领导控制台', h
 const EMPTY = '花名册为空：请先导入花名册（npm run roster -- import 文件）。';
 const REFUSED_TITLE = '无法登录';
 
-export interface DemoUser { userid: string; name: string; role: string; scope: string | null; unit: string | null }
+export type DemoUser = LoginPerson;
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -11,7 +11,7 @@ import type { Db } from '../../lib/db';
  * (index-only scans).
  */
 
-export type Bucket = 'day' | 'week' | 'month';
+export type ActivityBucket = 'day' | 'week' | 'month';
 
 export interface ActivityPoint {
   /** The bucket's first Shanghai date, YYYY-MM-DD. */
@@ -22,7 +22,7 @@ export interface ActivityPoint {
 }
 
 export async function activitySeries(
-  db: Db, scope: Region, range: { from: Date; to: Date }, bucket: Bucket,
+  db: Db, scope: Region, range: { from: Date; to: Date }, bucket: ActivityBucket,
 ): Promise<ActivityPoint[]> {
   const params = [subtreeLike(scope.path), range.from, range.to, bucket];
   const bucketOf = (col: string) => `date_trunc($4, ${col} AT TIME ZONE 'Asia/Shanghai')`;

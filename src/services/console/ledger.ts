@@ -108,3 +108,10 @@ export async function problemDetail(
   );
   return { ...rows[0], events, photos: (await photosOf(db, { problemId })).photos };
 }
+
+/** A problem's code and village, unless it does not exist or was revoked. */
+export async function problemPlace(db: Db, id: number): Promise<{ code: string; villageId: number } | null> {
+  const rows: { code: string; villageId: number }[] = await db.query(
+    'SELECT code, village_id AS "villageId" FROM problems WHERE id = $1 AND revoked_at IS NULL', [id]);
+  return rows[0] ?? null;
+}

@@ -35,7 +35,7 @@ export interface UnitStanding {
   behind: boolean;
 }
 
-export interface CadreStanding {
+export interface CadreStandingRow {
   cadreId: number;
   name: string;
   role: string;
@@ -101,7 +101,7 @@ const CADRE_ORDER: Record<StandingSort, string> = {
 
 export async function cadreStanding(
   db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number },
-): Promise<Page<CadreStanding>> {
+): Promise<Page<CadreStandingRow>> {
   const rules = await getRules(db, ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year', 'team.days_on_site_per_year']);
   const share = yearShare(now);
   const tv = owed(rules['household.visits_per_year'], share);
@@ -109,7 +109,7 @@ export async function cadreStanding(
   const tt = owed(rules['household.talks_per_year'], share);
   const team = owed(rules['team.days_on_site_per_year'], share);
   const { from, to } = shanghaiYearRange(now);
-  const rows: (CadreStanding & { total: number })[] = await consoleRead(db, (m) => m.query(
+  const rows: (CadreStandingRow & { total: number })[] = await consoleRead(db, (m) => m.query(
     `WITH per AS (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)',
                                       { ordered: false, householder: false, activeOnly: false })}),
      agg AS (
