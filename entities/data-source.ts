@@ -30,8 +30,8 @@ export function createDataSource({ url, poolSize = 10, applicationName = 'shuang
 
 /**
  * The pg pool under a DataSource, for the callback's one INSERT: `db.query`
- * takes and releases a QueryRunner per call, which cost that hot path about
- * 0.08 ms of CPU per message (bench:chat). Same connections, same settings.
+ * takes and releases a QueryRunner per call, a measurable share of that hot
+ * path's CPU (bench:chat). Same connections, same settings.
  */
 export function poolOf(db: DataSource): Pool {
   return (db.driver as unknown as { master: Pool }).master;

@@ -3,8 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Covering indexes for the console's subtree aggregates, so a county's year of
  * check-ins and household visits is read by index-only scans instead of one
- * heap page per row (on the province-scale bench a county's year is ~115,000
- * check-ins on as many heap pages). Partial on revoked_at IS NULL: revoked
+ * heap page per row (a county's year of check-ins lies on about as many heap
+ * pages as it has rows). Partial on revoked_at IS NULL: revoked
  * records never count.
  */
 export class ConsoleCoveringIndexes1763856600001 implements MigrationInterface {

@@ -4,8 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * 联户 links are read a village at a time (the console's coverage and standing
  * of a county, the digests). The tally rebuild of migration 1763857000000
  * rewrote every link in hash-join order, scattering a village's links over the
- * whole table: a county's 57,750 links cost as many page reads (console
- * coverage 114 → 328 ms on the province bench). CLUSTER puts them back in
+ * whole table: a county's links cost as many page reads as there are links.
+ * CLUSTER puts them back in
  * village order, and fillfactor 90 leaves room on each page so that the tally
  * updates (one per household visit) stay on their page as heap-only tuples and
  * keep that order. CLUSTER locks the table while it rewrites it (about half a

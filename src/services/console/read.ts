@@ -4,8 +4,7 @@ import type { Db } from '../../lib/db';
 /**
  * Runs console reads with PostgreSQL's JIT off. The subtree aggregates carry
  * high cost estimates (correlated EXISTS per household), which trigger JIT
- * compilation that took ~370 ms of a ~490 ms county coverage query on the
- * province-scale bench while the work itself took ~120 ms. Transaction-local,
+ * compilation that costs several times the work itself. Transaction-local,
  * so pooled connections keep the server's defaults. SET LOCAL needs a
  * transaction: a DataSource opens one; a manager already inside one reuses it.
  */

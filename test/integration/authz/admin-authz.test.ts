@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import type Koa from 'koa';
 import { createApp, type AppDeps } from '../../../src/app';
-import { createTestDb, type TestDb } from '../../helpers/db';
-import { seedConsole, type ConsoleSeed } from '../../helpers/console-seed';
-import { consoleApp, sessionCookie, WECOM_ENV } from '../../helpers/console-app';
-import { captureLog, type CapturedLog } from '../../helpers/log-capture';
+import { createTestDb, type TestDb } from '../../support/db';
+import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
+import { consoleApp, sessionCookie, WECOM_ENV } from '../../support/console-app';
+import { captureLog, type CapturedLog } from '../../support/log-capture';
 
 /**
  * /admin/queues (bull-board) and its API answer only to ADMIN_TOKEN: no

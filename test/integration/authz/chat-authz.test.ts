@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import { createBot } from '../../../bots';
 import type { Bot } from '../../../src/services/inbound/bot-port';
-import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
-import { seedRoster, type Seeded } from '../../helpers/seed';
-import { captureLog, type CapturedLog } from '../../helpers/log-capture';
-import { REDIS_URL } from '../../helpers/urls';
+import { createTestDb, testPrefix, type TestDb } from '../../support/db';
+import { seedRoster, type Seeded } from '../../support/scenarios/roster';
+import { captureLog, type CapturedLog } from '../../support/log-capture';
+import { REDIS_URL } from '../../support/urls';
 
 /**
  * Who may do what in chat, table-driven: every command from strangers,

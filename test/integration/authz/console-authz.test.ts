@@ -1,10 +1,10 @@
 import request from 'supertest';
 import type Koa from 'koa';
 import type { AppDeps } from '../../../src/app';
-import { createTestDb, type TestDb } from '../../helpers/db';
-import { seedConsole, type ConsoleSeed } from '../../helpers/console-seed';
-import { consoleApp, sessionCookie } from '../../helpers/console-app';
-import { captureLog, type CapturedLog } from '../../helpers/log-capture';
+import { createTestDb, type TestDb } from '../../support/db';
+import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
+import { consoleApp, sessionCookie } from '../../support/console-app';
+import { captureLog, type CapturedLog } from '../../support/log-capture';
 import { createApp } from '../../../src/app';
 import { SESSION_COOKIE, createSessionToken } from '../../../src/auth/session';
 
@@ -25,7 +25,7 @@ let close: () => void;
 
 type Role = 'nobody' | 'forged' | 'cadre' | 'member' | 'teamLeader' | 'township' | 'county' | 'otherCounty' | 'admin';
 const ROLES: Role[] = ['nobody', 'forged', 'cadre', 'member', 'teamLeader', 'township', 'county', 'otherCounty', 'admin'];
-/** Role → the seeded cadre key (console-seed.ts plus the two added below). */
+/** Role → the seeded cadre key (support/scenarios/console.ts plus the two added below). */
 const CADRE: Partial<Record<Role, string>> = {
   cadre: 'zhangsan', member: 'lisi', teamLeader: 'captain', township: 'townLeader',
   county: 'wsLeader', otherCounty: 'ggLeader', admin: 'admin',

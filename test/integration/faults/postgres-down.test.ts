@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../../entities/data-source';
-import { createTestDb, type TestDb } from '../../helpers/db';
-import { seedRoster } from '../../helpers/seed';
-import { startCallbackServer, type CallbackServer } from '../../helpers/callback-server';
-import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy';
-import { generateCreds, signedPost, textXml } from '../../helpers/wecom-callback';
+import { createTestDb, type TestDb } from '../../support/db';
+import { seedRoster } from '../../support/scenarios/roster';
+import { startCallbackServer, type CallbackServer } from '../../support/callback-server';
+import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
+import { generateCreds, signedPost, textXml } from '../../support/wecom-callback';
 
 /**
  * PostgreSQL unreachable (its connections reset, new ones refused, through a

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../../src/demo/simulator';
-import { createTestDb, type TestDb } from '../../helpers/db';
-import { seedRoster } from '../../helpers/seed';
-import { startPrivateRedis, type PrivateRedis } from '../../helpers/private-redis';
-import { buildServer, freePort, startServerProcess, type ServerProcess } from '../../helpers/built-server';
-import { generateCreds, signedPost, textXml } from '../../helpers/wecom-callback';
-import { until } from '../../helpers/until';
+import { createTestDb, type TestDb } from '../../support/db';
+import { seedRoster } from '../../support/scenarios/roster';
+import { startPrivateRedis, type PrivateRedis } from '../../support/private-redis';
+import { buildServer, freePort, startServerProcess, type ServerProcess } from '../../support/built-server';
+import { generateCreds, signedPost, textXml } from '../../support/wecom-callback';
+import { until } from '../../support/until';
 
 /**
  * The real server+worker process (node main.js) SIGKILLed in the middle of
@@ -58,7 +58,7 @@ test('SIGKILL mid-burst and restart: every acknowledged message once, every outb
     WECOM_TOKEN: creds.token, WECOM_ENCODING_AES_KEY: creds.encodingAesKey, WECOM_API_BASE: sim.url, ADMIN_TOKEN: 'kill-test-admin',
     LOG_LEVEL: 'warn', DATA_DIR: dataDir, TZ: 'Asia/Shanghai',
     // Three senders' replies through the outbox would wait on WeCom's 30/min per member;
-    // the kill is about inline processing here (deferral: test/integration/inbound-deferral.test.ts).
+    // the kill is about inline processing here (deferral: test/integration/inbound/inbound-deferral.test.ts).
     CHAT_INLINE_LIMIT: '1000',
   };
   proc = await startServerProcess(mainJs, env, port);

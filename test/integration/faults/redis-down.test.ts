@@ -9,12 +9,12 @@ import { createLogger } from '../../../src/lib/logger';
 import { createOutboxDispatcher } from '../../../src/services/outbox/dispatch';
 import { createWecomClient } from '../../../src/wecom/client';
 import { startSimulator, type RunningSimulator } from '../../../src/demo/simulator';
-import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
-import { seedRoster } from '../../helpers/seed';
-import { startCallbackServer, type CallbackServer } from '../../helpers/callback-server';
-import { startPrivateRedis, type PrivateRedis } from '../../helpers/private-redis';
-import { generateCreds, openReply, signedPost, textXml } from '../../helpers/wecom-callback';
-import { until } from '../../helpers/until';
+import { createTestDb, testPrefix, type TestDb } from '../../support/db';
+import { seedRoster } from '../../support/scenarios/roster';
+import { startCallbackServer, type CallbackServer } from '../../support/callback-server';
+import { startPrivateRedis, type PrivateRedis } from '../../support/private-redis';
+import { generateCreds, openReply, signedPost, textXml } from '../../support/wecom-callback';
+import { until } from '../../support/until';
 
 /**
  * Redis (a private redis-server, killed with SIGKILL) goes away while
@@ -70,7 +70,15 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await r?.start(); // so the worker can close cleanly if the test stopped while Redis was down
-  const bounded = (p: Promise<unknown> | undefined) => Promise.race([p, new Promise((res) => setTimeout(res, 3000))]);
+  // At most 3 s each; the timer is cleared, or it would keep jest from exiting after the last file.
+  const bounded = async (p: Promise<unknown> | undefined) => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([p, new Promise((res) => { timer = setTimeout(res, 3000); })]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   await srv?.close();
   await bounded(worker?.close());
   await bounded(dispatcher?.close());

@@ -3,9 +3,9 @@ import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { createTestDb, type TestDb } from '../../helpers/db';
+import { createTestDb, type TestDb } from '../../support/db';
 import { formatRowError, importRoster } from '../../../src/services/roster';
-import { DEMO_ROSTER, rosterSnapshot } from '../roster-helpers';
+import { DEMO_ROSTER, rosterSnapshot } from '../../support/roster-helpers';
 
 /**
  * Broken roster files beyond the roster's own tests: a 50 MB households.csv

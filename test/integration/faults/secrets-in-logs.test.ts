@@ -8,13 +8,13 @@ import { createOutboxDispatcher } from '../../../src/services/outbox/dispatch';
 import { processPending } from '../../../src/services/inbound/retry';
 import { createWecomClient } from '../../../src/wecom/client';
 import { startSimulator } from '../../../src/demo/simulator';
-import { createTestDb, testPrefix } from '../../helpers/db';
-import { seedRoster } from '../../helpers/seed';
-import { captureLog } from '../../helpers/log-capture';
-import { startCallbackServer } from '../../helpers/callback-server';
-import { generateCreds, eventXml, signedPost, textXml } from '../../helpers/wecom-callback';
-import { REDIS_URL } from '../../helpers/urls';
-import { until } from '../../helpers/until';
+import { createTestDb, testPrefix } from '../../support/db';
+import { seedRoster } from '../../support/scenarios/roster';
+import { captureLog } from '../../support/log-capture';
+import { startCallbackServer } from '../../support/callback-server';
+import { generateCreds, eventXml, signedPost, textXml } from '../../support/wecom-callback';
+import { REDIS_URL } from '../../support/urls';
+import { until } from '../../support/until';
 
 /**
  * A full flow with every logger at trace level writing into one buffer:

@@ -4,11 +4,11 @@ import { createLogger } from '../../../src/lib/logger';
 import { createBot } from '../../../bots';
 import type { Bot } from '../../../src/services/inbound/bot-port';
 import { Redis } from 'ioredis';
-import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
-import { seedRoster } from '../../helpers/seed';
-import { startCallbackServer, type CallbackServer } from '../../helpers/callback-server';
-import { generateCreds, openReply, signedPost, textXml } from '../../helpers/wecom-callback';
-import { REDIS_URL } from '../../helpers/urls';
+import { createTestDb, testPrefix, type TestDb } from '../../support/db';
+import { seedRoster } from '../../support/scenarios/roster';
+import { startCallbackServer, type CallbackServer } from '../../support/callback-server';
+import { generateCreds, openReply, signedPost, textXml } from '../../support/wecom-callback';
+import { REDIS_URL } from '../../support/urls';
 
 /**
  * WeCom retries a callback it thinks went unanswered; behind a load balancer

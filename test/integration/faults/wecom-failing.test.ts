@@ -7,8 +7,8 @@ import { createOutboxDispatcher } from '../../../src/services/outbox/dispatch';
 import { formatFailedOutbox, listFailedOutbox, retryFailedOutbox } from '../../../src/services/outbox/failed';
 import { createWecomClient } from '../../../src/wecom/client';
 import { startSimulator, type RunningSimulator } from '../../../src/demo/simulator';
-import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
-import { REDIS_URL } from '../../helpers/urls';
+import { createTestDb, testPrefix, type TestDb } from '../../support/db';
+import { REDIS_URL } from '../../support/urls';
 
 /**
  * WeCom misbehaving during a batch — its token expiring, a 45009 storm,

@@ -2,9 +2,9 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { createTestDb, type TestDb } from '../../helpers/db';
-import { startCallbackServer, type CallbackServer } from '../../helpers/callback-server';
-import { generateCreds, openReply, signedPost, textXml, type TestCreds } from '../../helpers/wecom-callback';
+import { createTestDb, type TestDb } from '../../support/db';
+import { startCallbackServer, type CallbackServer } from '../../support/callback-server';
+import { generateCreds, openReply, signedPost, textXml, type TestCreds } from '../../support/wecom-callback';
 
 /**
  * Hostile input at the callback: random bodies, garbled and truncated XML,

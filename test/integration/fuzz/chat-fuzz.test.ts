@@ -4,11 +4,11 @@ import { createBot } from '../../../bots';
 import { COMMANDS } from '../../../bots/commands';
 import type { Bot, IncomingMessage } from '../../../src/services/inbound/bot-port';
 import { createLogger } from '../../../src/lib/logger';
-import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
-import { seedRoster } from '../../helpers/seed';
-import { REDIS_URL } from '../../helpers/urls';
-import { startCallbackServer, type CallbackServer } from '../../helpers/callback-server';
-import { generateCreds, openReply, signedPost, textXml } from '../../helpers/wecom-callback';
+import { createTestDb, testPrefix, type TestDb } from '../../support/db';
+import { seedRoster } from '../../support/scenarios/roster';
+import { REDIS_URL } from '../../support/urls';
+import { startCallbackServer, type CallbackServer } from '../../support/callback-server';
+import { generateCreds, openReply, signedPost, textXml } from '../../support/wecom-callback';
 
 /**
  * Hostile chat text: random Unicode, every command followed by garbage,

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { createTestDb, type TestDb } from '../../helpers/db';
-import { IDS } from '../../helpers/jobs-seed';
-import { DIGEST_NOW, seedDigestDataset } from '../../helpers/jobs-dataset';
+import { createTestDb, type TestDb } from '../../support/db';
+import { IDS } from '../../support/scenarios/jobs';
+import { DIGEST_NOW, seedDigestDataset } from '../../support/scenarios/digest';
 import { buildDigest, buildDigests, renderDigestMarkdown } from '../../../src/services/digest/build';
 
 let t: TestDb;

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { createTestDb, type TestDb } from '../../helpers/db';
-import { IDS, addProblem, addVisit, seedJobsRoster } from '../../helpers/jobs-seed';
+import { createTestDb, type TestDb } from '../../support/db';
+import { IDS, addProblem, addVisit, seedJobsRoster } from '../../support/scenarios/jobs';
 import { createLogger } from '../../../src/lib/logger';
 import type { JobDeps } from '../../../src/services/jobs/job-runs';
 import { runNoticeFollowup } from '../../../jobs/notice-followup';

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { createTestDb, type TestDb } from '../../helpers/db';
-import { IDS, addHouseholdVisit, addVisit } from '../../helpers/jobs-seed';
-import { DIGEST_NOW, seedDigestDataset } from '../../helpers/jobs-dataset';
+import { createTestDb, type TestDb } from '../../support/db';
+import { IDS, addHouseholdVisit, addVisit } from '../../support/scenarios/jobs';
+import { DIGEST_NOW, seedDigestDataset } from '../../support/scenarios/digest';
 import { createLogger } from '../../../src/lib/logger';
 import type { JobDeps } from '../../../src/services/jobs/job-runs';
 import { runDigest } from '../../../jobs/digest';

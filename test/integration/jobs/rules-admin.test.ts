@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { createTestDb, type TestDb } from '../../helpers/db';
+import { createTestDb, type TestDb } from '../../support/db';
 import { listFestivals, listRules, parseRuleValue, setFestival, setRule } from '../../../src/services/rules/rules-admin';
 import { parseJobArgs } from '../../../src/cli/job';
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { createTestDb, type TestDb } from '../../helpers/db';
-import { IDS, addHouseholdVisit, addVisit, seedJobsRoster } from '../../helpers/jobs-seed';
+import { createTestDb, type TestDb } from '../../support/db';
+import { IDS, addHouseholdVisit, addVisit, seedJobsRoster } from '../../support/scenarios/jobs';
 import {
   formatStanding, householdLinkStanding, standingForCadre, standingTargets, teamStanding, unitLinkStanding,
 } from '../../../src/services/standing/cadre-standing';

@@ -1,8 +1,8 @@
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
-import { seedDigestDataset } from '../../helpers/jobs-dataset';
+import { createTestDb, testPrefix, type TestDb } from '../../support/db';
+import { seedDigestDataset } from '../../support/scenarios/digest';
 import { createLogger } from '../../../src/lib/logger';
 import { createJobsQueue, JOBS_QUEUE } from '../../../jobs/queues';
 import { SCHEDULES, SCHEDULE_TZ, resolveSchedules, upsertSchedules } from '../../../jobs/schedules';

@@ -9,9 +9,9 @@ import { photoRequiredCategories } from '../../../src/services/photos/policy';
 import { setRule } from '../../../src/services/rules/rules-admin';
 import { attachLatestToProblem, findAttachTarget, recordImage } from '../../../src/services/photos/attach';
 import { loadConfig } from '../../../src/config';
-import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
-import { REDIS_URL } from '../../helpers/urls';
-import { seedRoster, type Seeded } from '../../helpers/seed';
+import { createTestDb, testPrefix, type TestDb } from '../../support/db';
+import { REDIS_URL } from '../../support/urls';
+import { seedRoster, type Seeded } from '../../support/scenarios/roster';
 
 /** Which record a picture attaches to, 附图, the close rule per category, and the sweeper. */
 

@@ -9,9 +9,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { createLocalStorage } from '../../../src/services/photos/local-storage';
 import { photoKey } from '../../../src/services/photos/storage';
 import { makeThumbnail, thumbKey } from '../../../src/services/photos/thumbnail';
-import { consoleApp } from '../../helpers/console-app';
-import { seedConsole, type ConsoleSeed } from '../../helpers/console-seed';
-import { createTestDb, type TestDb } from '../../helpers/db';
+import { consoleApp } from '../../support/console-app';
+import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
+import { createTestDb, type TestDb } from '../../support/db';
 
 /** The ledger's detail panel in a real browser shows a problem's photo thumbnail (allowed by the CSP, served in scope). */
 

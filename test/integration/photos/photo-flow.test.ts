@@ -18,10 +18,10 @@ import { createPhotoStorage } from '../../../src/services/photos/storage';
 import { createSessionToken, SESSION_COOKIE } from '../../../src/auth/session';
 import { createWecomClient } from '../../../src/wecom/client';
 import { startSimulator, type RunningSimulator } from '../../../src/demo/simulator';
-import { createTestDb, testPrefix, type TestDb } from '../../helpers/db';
-import { seedRoster, type Seeded } from '../../helpers/seed';
-import { REDIS_URL } from '../../helpers/urls';
-import { generateCreds, openReply, signedPost, textXml, wecomEnv } from '../../helpers/wecom-callback';
+import { createTestDb, testPrefix, type TestDb } from '../../support/db';
+import { seedRoster, type Seeded } from '../../support/scenarios/roster';
+import { REDIS_URL } from '../../support/urls';
+import { generateCreds, openReply, signedPost, textXml, wecomEnv } from '../../support/wecom-callback';
 
 /**
  * Pictures sent in chat, end to end: the encrypted image message through

@@ -1,7 +1,7 @@
 import { callbackRequest, inboundMessageXml, openPassiveReply } from '../../../src/wecom/callback-sender';
 import { openEncrypted } from '../../../src/wecom/crypto';
 import { parseMessageXml, parseOuterEnvelope, passiveTextReply } from '../../../src/wecom/envelope';
-import { C } from './vectors';
+import { C } from '../../support/wecom-vectors';
 
 const creds = C.creds;
 

@@ -11,7 +11,7 @@ import {
   WecomCryptoError,
   type CallbackCredentials,
 } from '../../../src/wecom/crypto';
-import { A, B, C } from './vectors';
+import { A, B, C } from '../../support/wecom-vectors';
 
 /** Encrypts an arbitrary plaintext block list, so tests can forge bad padding or msg_len. */
 function rawEncrypt(creds: CallbackCredentials, plain: Buffer): string {

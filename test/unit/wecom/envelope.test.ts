@@ -8,7 +8,7 @@ import {
   passiveTextReply,
   textReplyXml,
 } from '../../../src/wecom/envelope';
-import { A, B, C } from './vectors';
+import { A, B, C } from '../../support/wecom-vectors';
 
 function reject(xml: string): string {
   try {
