@@ -8,7 +8,7 @@ import { runLoad, type LoadResult } from './lib/cannon';
 import { FLOOR_TABLE, benchCreds, callbackPost, wecomEnv, type BenchCreds, type Stage } from './chat/payloads';
 
 /**
- * npm run bench:chat [-- --duration 10 --connections 4,16,64 --worker-nice 0 --worker-concurrency 4 --worker-paused --database-url …]
+ * npm run bench:chat [-- --duration 10 --connections 4,16,64 --worker-nice 0 --worker-concurrency 4 --worker-paused --now <ISO> --database-url …]
  *
  * Chat path throughput on loopback: autocannon (this process) posts real
  * encrypted `签到 <village>` callbacks, every one from a different cadre of the
@@ -18,16 +18,21 @@ import { FLOOR_TABLE, benchCreds, callbackPost, wecomEnv, type BenchCreds, type 
  * NOTHING, and the real app as deployed: a server process and an inbound worker
  * process (CHAT_INLINE_LIMIT default). After each load level of the full stage
  * it waits until the worker has processed every deferred message and reports
- * the drain and the end-to-end rate. Rows the full stage writes are deleted afterwards.
+ * the drain and the end-to-end rate, and the worker's CPU per check-in (its Node
+ * process and its PostgreSQL backends). `--now` runs the app's clock from that
+ * instant, so a run in late January and one in late November on the same seed
+ * show whether a check-in costs more as the year fills. Rows the full stage
+ * writes are deleted afterwards.
  */
 const TARGET_RATIO = 0.6;
+const TARGET_PROCESSED_RATIO = 0.3;
 const TARGET_P99_MS = 50;
 const WARMUP_SECONDS = 2;
 
 interface Row { stage: Stage; result: LoadResult; drain?: Drain }
 
 /** After a load level of the full stage: how long the worker took to finish what the callbacks left it. */
-interface Drain { deferred: number; seconds: number; processedPerSecond: number }
+interface Drain { deferred: number; seconds: number; processedPerSecond: number; workerNodeMs?: number; workerPgMs?: number }
 
 /**
  * Waits until no inbound row of this run is still 'received'. processedPerSecond
@@ -73,6 +78,14 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds of the PostgreSQL backends of one stage's connections (same machine: /proc). */
+async function backendCpuSeconds(db: Client, stage: string): Promise<number> {
+  const { rows } = await db.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`bench-chat-${stage}`]);
+  return rows.reduce((s: number, r: { pid: number }) => {
+    try { return s + cpuSeconds(r.pid); } catch { return s; } // a backend that ended meanwhile
+  }, 0);
+}
+
 function startServer(stage: Stage | 'worker', env: Record<string, string>, profDir?: string): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(join(__dirname, 'chat', 'server.js'), [stage], {
     env: { ...process.env, ...env },
@@ -94,7 +107,10 @@ async function main(): Promise<void> {
   const maxMessages = numberFlag(flags, 'cadres', 200_000);
   /** --cpu-prof <dir>: each server writes a V8 CPU profile there when it stops. */
   const profDir = flags['cpu-prof'] === undefined ? undefined : stringFlag(flags, 'cpu-prof', '');
-  console.log(`# npm run bench:chat -- --duration ${seconds} --connections ${levels.join(',')} --worker-nice ${numberFlag(flags, 'worker-nice', 0)} --worker-concurrency ${numberFlag(flags, 'worker-concurrency', 4)}${flags['worker-paused'] !== undefined ? ' --worker-paused' : ''} --database-url ${databaseUrl}`);
+  const nowFlag = flags.now === undefined ? undefined : stringFlag(flags, 'now', '');
+  const clockOffset = nowFlag === undefined ? 0 : Date.parse(nowFlag) - Date.now();
+  if (Number.isNaN(clockOffset)) throw new Error(`--now: not a time: ${nowFlag}`);
+  console.log(`# npm run bench:chat -- --duration ${seconds} --connections ${levels.join(',')} --worker-nice ${numberFlag(flags, 'worker-nice', 0)} --worker-concurrency ${numberFlag(flags, 'worker-concurrency', 4)}${flags['worker-paused'] !== undefined ? ' --worker-paused' : ''}${nowFlag ? ` --now ${nowFlag}` : ''} --database-url ${databaseUrl}`);
 
   console.log(`load average at the start: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const db = new Client({ connectionString: databaseUrl });
@@ -113,6 +129,7 @@ async function main(): Promise<void> {
     // --worker-nice N (0–19) and --worker-concurrency N for the inbound worker process of the full stage
     BENCH_WORKER_NICE: String(numberFlag(flags, 'worker-nice', 0)),
     BENCH_WORKER_CONCURRENCY: String(numberFlag(flags, 'worker-concurrency', 4)),
+    BENCH_CLOCK_OFFSET_MS: String(clockOffset),
   };
   const msgBase = `${Date.now() % 1e12}`;
   let sent = 0;
@@ -122,7 +139,7 @@ async function main(): Promise<void> {
     // the full stage never repeats a cadre while the list lasts; floors reuse it from the start
     if (cadreCursor >= cadres.length) { cadreCursor = 0; wrapped = true; }
     const c = cadres[cadreCursor++];
-    return callbackPost(creds, c.userid, `签到 ${c.village}`, `${msgBase}${String(sent++).padStart(7, '0')}`);
+    return callbackPost(creds, c.userid, `签到 ${c.village}`, `${msgBase}${String(sent++).padStart(7, '0')}`, Date.now() + clockOffset);
   };
 
   const rows: Row[] = [];
@@ -140,6 +157,7 @@ async function main(): Promise<void> {
     for (const connections of levels) {
       const cpu0 = cpuSeconds(child.pid!);
       const wcpu0 = worker ? cpuSeconds(worker.pid!) : 0;
+      const wpg0 = worker ? await backendCpuSeconds(db, 'worker') : 0;
       const since = stage === 'full' ? await lastInbound() : 0;
       const startedAt = Date.now();
       // --worker-paused: the worker is stopped while the load runs and resumed for the drain, as if
@@ -150,9 +168,11 @@ async function main(): Promise<void> {
       const cpuMs = ((cpuSeconds(child.pid!) - cpu0) * 1000) / Math.max(1, result.ok);
       const drain = stage === 'full' ? await waitForDrain(db, since, startedAt) : undefined;
       const workerMs = worker ? ((cpuSeconds(worker.pid!) - wcpu0) * 1000) / Math.max(1, drain!.deferred) : 0;
+      const workerPgMs = worker ? (((await backendCpuSeconds(db, 'worker')) - wpg0) * 1000) / Math.max(1, drain!.deferred) : 0;
+      if (drain) Object.assign(drain, { workerNodeMs: workerMs, workerPgMs });
       rows.push({ stage, result, drain });
       console.log(`${stage.padEnd(6)} c=${String(connections).padStart(3)}  ${String(result.rate).padStart(6)} msg/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  server CPU ${cpuMs.toFixed(2)} ms/msg${
-        drain ? `  | left to the worker ${drain.deferred}, drained ${drain.seconds.toFixed(1)} s after the load, worker CPU ${workerMs.toFixed(2)} ms/msg, processed end to end ${drain.processedPerSecond} msg/s` : ''}`);
+        drain ? `  | left to the worker ${drain.deferred}, drained ${drain.seconds.toFixed(1)} s after the load, worker CPU ${workerMs.toFixed(2)} ms/msg + PostgreSQL ${workerPgMs.toFixed(2)} ms/msg, processed end to end ${drain.processedPerSecond} msg/s` : ''}`);
     }
     for (const c of [child, worker]) {
       if (!c) continue;
@@ -186,31 +206,33 @@ async function report(db: Client, rows: Row[], before: Before, wrapped: boolean)
   console.log(`ratio full / (decrypt + one insert) = ${ratio} (target ≥ ${TARGET_RATIO}); p99 at peak ${full.p99} ms (target < ${TARGET_P99_MS} ms)${wrapped ? '; NOTE cadre list wrapped' : ''}`);
   const fullRows = rows.filter((r) => r.stage === 'full' && r.drain);
   const e2e = fullRows.reduce((a, b) => (b.drain!.processedPerSecond > a.drain!.processedPerSecond ? b : a));
-  console.log(`processed end to end (server inline + worker, until nothing is left 'received'): peak ${e2e.drain!.processedPerSecond} msg/s at c=${e2e.result.connections}; ratio to the insert floor ${Math.round((e2e.drain!.processedPerSecond / floor.rate) * 100) / 100}`);
+  console.log(`processed end to end (server inline + worker, until nothing is left 'received'): peak ${e2e.drain!.processedPerSecond} msg/s at c=${e2e.result.connections}`);
+  console.log(`ratio processed / insert floor = ${Math.round((e2e.drain!.processedPerSecond / floor.rate) * 100) / 100} (target ≥ ${TARGET_PROCESSED_RATIO})`);
+  const deferred = fullRows.filter((r) => r.drain!.deferred > 0);
+  const perCheckin = (f: (d: Drain) => number) => deferred.reduce((s, r) => s + f(r.drain!) * r.drain!.deferred, 0)
+    / Math.max(1, deferred.reduce((s, r) => s + r.drain!.deferred, 0));
+  console.log(`worker CPU per check-in = ${perCheckin((d) => d.workerNodeMs ?? 0).toFixed(2)} ms Node + ${perCheckin((d) => d.workerPgMs ?? 0).toFixed(2)} ms PostgreSQL (weighted over the levels)`);
   console.log(`check-ins recorded by the full stage: ${recorded}; inbound rows: ${inbound.map((r) => `${r.status} ${r.n}${r.error ? ` (${r.error})` : ''}`).join(', ')}`);
 }
 
 /**
  * Leaves the province as seeded, whichever stages ran. The new rows have no dependants, so
  * the FK triggers are skipped (household_visits.visit_id has no index: each deleted visit
- * would scan 5 M rows), and the check-in tallies are recounted afterwards.
+ * would scan 5 M rows).
  */
 async function cleanUp(db: Client, before: Before): Promise<void> {
+  // Revoked first, through the counting triggers, so the counts lose exactly what the run added;
+  // a revoked check-in counts nothing, so the deletes may then bypass every trigger.
+  await db.query('UPDATE visits SET revoked_at = now() WHERE id > $1 AND revoked_at IS NULL', [before.visits]);
   await db.query('SET session_replication_role = replica');
   await db.query('DELETE FROM outbox_messages WHERE id > $1', [before.outbox]);
   await db.query('DELETE FROM inbound_messages WHERE id > $1', [before.inbound]);
-  const { rows: touched } = await db.query(
-    'DELETE FROM visits WHERE id > $1 RETURNING cadre_id, village_id', [before.visits]);
+  await db.query('DELETE FROM visits WHERE id > $1', [before.visits]);
   await db.query('SET session_replication_role = origin');
-  // The deletes bypassed the check-in tallies' triggers too: recount the cadres and links they touched.
-  await db.query(
-    `SELECT site_tally_touch(cadre_id, village_id, true)
-       FROM (SELECT DISTINCT cadre_id, village_id FROM unnest($1::int[], $2::int[]) AS t(cadre_id, village_id)) p`,
-    [touched.map((r) => r.cadre_id), touched.map((r) => r.village_id)]);
   await db.query(`DROP TABLE ${FLOOR_TABLE}`);
   // The next run starts from the same state: without this, a few runs leave hundreds of
   // thousands of dead inbound and outbox rows in their indexes for autovacuum to find.
-  await db.query('VACUUM (ANALYZE) inbound_messages, outbox_messages, visits, cadres, unit_village_links');
+  await db.query('VACUUM (ANALYZE) inbound_messages, outbox_messages, visits, cadre_days, cadre_tallies, unit_link_cadre_days, unit_link_days, unit_link_tallies');
 }
 
 main().catch((err) => {

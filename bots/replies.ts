@@ -1,6 +1,6 @@
 import type { Cadre } from '../entities';
 import { isTeamMember } from '../src/services/people/cadres';
-import { villageVisitCounts } from '../src/services/visits/village-checkins';
+import { cadreDaysOnSite, cadreVillageCounts, unitVillageCounts } from '../src/services/visits/village-checkins';
 import { linkedVillages } from '../src/services/people/links';
 import { getRules } from '../src/services/rules/rules';
 import type { CommandEnv } from './command';
@@ -20,15 +20,14 @@ export async function visitCountLine(env: CommandEnv, cadre: Cadre, villageId: n
     && (viaUnit ?? (await linkedVillages(env.manager, cadre, env.now)).some((v) => v.id === villageId && v.viaUnit));
   const lines: string[] = [];
   if (unitLinked) {
-    const c = await villageVisitCounts(env.manager, { unitId: cadre.unitId! }, villageId, env.now);
+    const c = await unitVillageCounts(env.manager, cadre.unitId!, villageId, env.now);
     lines.push(UNIT_LINE(c.visits, c.days, rules['village.visits_per_year'], rules['village.days_per_year']));
   } else {
-    const c = await villageVisitCounts(env.manager, { cadreId: cadre.id }, villageId, env.now);
+    const c = await cadreVillageCounts(env.manager, cadre.id, villageId, env.now);
     lines.push(OWN_LINE(c.visits, c.days) + NOT_LINKED);
   }
   if (isTeamMember(cadre)) {
-    const all = await villageVisitCounts(env.manager, { cadreId: cadre.id }, null, env.now);
-    lines.push(TEAM_LINE(all.days, rules['team.days_on_site_per_year']));
+    lines.push(TEAM_LINE(await cadreDaysOnSite(env.manager, cadre.id, env.now), rules['team.days_on_site_per_year']));
   }
   return lines.join('\n');
 }

@@ -35,10 +35,12 @@ export function wecomEnv(c: BenchCreds): Record<string, string> {
 
 /**
  * An encrypted text callback exactly as WeCom sends it (docs/wecom.md §2):
- * fresh timestamp, random nonce, signature over the Encrypt text.
+ * fresh timestamp (of the benchmark's clock), random nonce, signature over the Encrypt text.
  */
-export function callbackPost(c: BenchCreds, from: string, content: string, msgId: string): { path: string; body: string } {
-  const ts = Math.floor(Date.now() / 1000);
+export function callbackPost(
+  c: BenchCreds, from: string, content: string, msgId: string, nowMs = Date.now(),
+): { path: string; body: string } {
+  const ts = Math.floor(nowMs / 1000);
   const inner =
     `<xml><ToUserName><![CDATA[${c.corpId}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName>` +
     `<CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content>` +

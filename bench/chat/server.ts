@@ -62,7 +62,11 @@ async function start(stage: Stage | 'worker'): Promise<{ server?: Server; close:
   }
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
-  const db = createDataSource({ url: config.databaseUrl, applicationName: 'bench-chat' });
+  // Named per stage: the parent reads the CPU of each stage's PostgreSQL backends.
+  const db = createDataSource({ url: config.databaseUrl, applicationName: `bench-chat-${stage}` });
+  // --now: the app's clock runs from that instant (check-ins recorded in January or November).
+  const offset = Number(env.BENCH_CLOCK_OFFSET_MS ?? 0);
+  const clock = () => new Date(Date.now() + offset);
   await db.initialize();
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   const metrics = createMetrics();
@@ -85,7 +89,7 @@ async function start(stage: Stage | 'worker'): Promise<{ server?: Server; close:
       },
     };
   }
-  const app = createApp({ config, db, redis, logger, metrics, bot, dispatch: outbox.dispatch, deferInbound: true });
+  const app = createApp({ config, db, redis, logger, metrics, bot, dispatch: outbox.dispatch, deferInbound: true, clock });
   const server = app.listen(0, '127.0.0.1');
   return {
     server,

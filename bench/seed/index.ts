@@ -121,11 +121,6 @@ export async function runSeed(o: SeedOptions): Promise<SeedReport> {
     }
     if (o.progress && tty) bar.stop();
 
-    // The load bypassed the triggers that keep each 联户 link's tally (migration 1763857000000).
-    const tallies = performance.now();
-    await client.query('SELECT household_link_tallies_rebuild()');
-    log(`household link tallies in ${elapsed(tallies)}s`);
-
     const t2 = performance.now();
     for (const def of indexes) await client.query(def);
     for (const t of tables.filter((x) => x.columns[0] === 'id').map((x) => x.table)) {
@@ -138,14 +133,12 @@ export async function runSeed(o: SeedOptions): Promise<SeedReport> {
     report.indexSeconds = elapsed(t2);
     log(`indexes rebuilt in ${report.indexSeconds}s`);
 
-    // The check-in tallies of 联村 links and cadres (migration 1763857100000) are recounted per
-    // link and per cadre through the visits indexes, so after those are back and analysed.
-    const siteTallies = performance.now();
-    await client.query('ANALYZE visits, cadres, unit_village_links');
-    await client.query('SELECT site_tallies_rebuild()');
-    log(`link and cadre check-in tallies in ${elapsed(siteTallies)}s`);
-    // The link tally rebuild rewrote the links in hash order: back to village order, as
-    // migration 1763857200000 leaves them.
+    // The load bypassed the counting triggers (migration 1763857500000): every count from the raw rows.
+    const counts = performance.now();
+    await client.query('ANALYZE visits, household_visits, cadres, unit_village_links, cadre_household_links');
+    await client.query('SELECT counts_rebuild()');
+    log(`counts rebuilt in ${elapsed(counts)}s`);
+    // Village order for the links, as migration 1763857200000 leaves them (the load wrote them by cadre).
     const cluster = performance.now();
     await client.query('CLUSTER cadre_household_links USING cadre_household_links_village_idx');
     log(`links clustered by village in ${elapsed(cluster)}s`);

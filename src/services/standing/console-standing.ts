@@ -3,7 +3,7 @@ import { subtreeLike } from '../people/regions';
 import { getRules } from '../rules/rules';
 import { consoleRead } from '../console/read';
 import { shanghaiDate, shanghaiYearRange } from '../../lib/time';
-import { TALLY, householdLinkSql, unitLinkSql } from './pace-sql';
+import { CADRE_TALLY, householdLinkSql, unitLinkSql } from './pace-sql';
 import type { Db } from '../../lib/db';
 
 /**
@@ -118,9 +118,9 @@ export async function cadreStanding(
          FROM per GROUP BY 1),
      page AS (
        SELECT c.id, c.name, c.role, u.name AS unit_name, agg.households, agg.on_pace, agg.visits,
-              ${TALLY('c', 'tally_days_on_site')} AS days_on_site,
+              coalesce(ct.days_on_site, 0) AS days_on_site,
               count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${CADRE_ORDER[page.sort]}) AS rn
-         FROM agg JOIN cadres c ON c.id = agg.cadre_id LEFT JOIN units u ON u.id = c.unit_id
+         FROM agg JOIN cadres c ON c.id = agg.cadre_id LEFT JOIN units u ON u.id = c.unit_id ${CADRE_TALLY('c')}
         WHERE c.active AND (NOT $9 OR agg.on_pace < agg.households)
         ORDER BY ${CADRE_ORDER[page.sort]} LIMIT $10 OFFSET $11)
      SELECT page.id AS "cadreId", page.name, page.role, page.unit_name AS "unitName", page.households,

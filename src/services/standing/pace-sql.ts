@@ -24,31 +24,43 @@ const SINCE_DATE = (validFrom: string) =>
   `greatest(${validFrom}, ($3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)`;
 
 /**
- * A tally column when its tally_year is the year being asked ($3 is that year's
- * first instant), else 0. The year is an uncorrelated subquery: computed once (an
- * InitPlan) and handed to parallel workers, not per row.
+ * The year being asked ($3 is its first instant), as an uncorrelated subquery:
+ * computed once (an InitPlan) and handed to parallel workers, not per row.
  */
-export const TALLY = (alias: string, col: string) =>
-  `CASE WHEN ${alias}.tally_year = (SELECT extract(year FROM $3::timestamptz AT TIME ZONE 'Asia/Shanghai')::int)
-        THEN ${alias}.${col} ELSE 0 END`;
+const YEAR_ASKED = `(SELECT extract(year FROM $3::timestamptz AT TIME ZONE 'Asia/Shanghai')::int)`;
+
+/**
+ * The year tallies the counting triggers keep (migration 1763857500000), joined
+ * to the row they count: `<alias>t.visits`, `.days` (and `.talks`,
+ * `.days_on_site`, `.days_resident`); absent for a year without acts, so read
+ * through coalesce. A unit's link has a row per writing cadre: summed here.
+ */
+export const UNIT_LINK_TALLY = (alias: string) =>
+  `LEFT JOIN LATERAL (SELECT sum(t.visits)::int AS visits, sum(t.days)::int AS days FROM unit_link_tallies t
+                       WHERE t.link_id = ${alias}.id AND t.year = ${YEAR_ASKED}) ${alias}t ON true`;
+export const HOUSEHOLD_LINK_TALLY = (alias: string) =>
+  `LEFT JOIN household_link_tallies ${alias}t ON ${alias}t.link_id = ${alias}.id AND ${alias}t.year = ${YEAR_ASKED}`;
+export const CADRE_TALLY = (alias: string) =>
+  `LEFT JOIN cadre_tallies ${alias}t ON ${alias}t.cadre_id = ${alias}.id AND ${alias}t.year = ${YEAR_ASKED}`;
 
 /** A Shanghai date's midnight as an instant. */
 const SINCE_TS = (day: string) => `(${day}::timestamp AT TIME ZONE 'Asia/Shanghai')`;
 
 /**
  * Unit→village links: check-ins by any cadre of the unit at the village since
- * the link's start and the distinct days they cover, from the tally each link
- * carries (kept by triggers on visits and cadres: migration 1763857100000).
+ * the link's start and the distinct days they cover, from the link's year tally
+ * (each check-in counted for the link valid when it happened).
  * Extra params: $5 visits target, $6 days target.
  */
 export function unitLinkSql(filter: string, behindOnly: boolean): string {
   return `
     WITH s AS (
       SELECT l.unit_id, u.name AS unit_name, l.village_id, r.name AS village_name, r.full_name AS village_full_name,
-             r.path AS village_path, ${TALLY('l', 'tally_visits')} AS visits, ${TALLY('l', 'tally_days')} AS days,
+             r.path AS village_path, coalesce(lt.visits, 0) AS visits, coalesce(lt.days, 0) AS days,
              ${REQUIRED('$5', SINCE_TS(SINCE_DATE('l.valid_from')))} AS required_visits,
              ${REQUIRED('$6', SINCE_TS(SINCE_DATE('l.valid_from')))} AS required_days
         FROM unit_village_links l JOIN units u ON u.id = l.unit_id JOIN regions r ON r.id = l.village_id
+             ${UNIT_LINK_TALLY('l')}
        WHERE ${VALID_ON('l')} ${filter}
     )
     SELECT * FROM s ${behindOnly ? 'WHERE visits < required_visits OR days < required_days' : ''}
@@ -57,8 +69,8 @@ export function unitLinkSql(filter: string, behindOnly: boolean): string {
 
 /**
  * Cadre→household links: visits, distinct days and talks since the link's start,
- * from the tally each link carries (kept by triggers on household_visits:
- * migration 1763857000000), so all 5 million links are one pass over one table.
+ * from the link's year tally (a row per link and year), so all 5 million links
+ * are one pass over two tables.
  * What a link owes by now depends only on its start day, so it is computed once
  * per day of the year into arrays and looked up by day number.
  * Extra params: $5 visits, $6 days, $7 talks targets. Options: `householder`
@@ -78,9 +90,10 @@ export function householdLinkSql(
   return `
     SELECT * FROM (
       SELECT chl.cadre_id, chl.household_id, ${householder ? 'h.householder' : 'NULL::text AS householder'}, chl.village_id,
-             ${TALLY('chl', 'tally_visits')} AS visits, ${TALLY('chl', 'tally_days')} AS days, ${TALLY('chl', 'tally_talks')} AS talks,
+             coalesce(chlt.visits, 0) AS visits, coalesce(chlt.days, 0) AS days, coalesce(chlt.talks, 0) AS talks,
              ${owed('$5')} AS required_visits, ${owed('$6')} AS required_days, ${owed('$7')} AS required_talks
         FROM cadre_household_links chl
+        ${HOUSEHOLD_LINK_TALLY('chl')}
         ${householder ? 'JOIN households h ON h.id = chl.household_id' : ''}
         ${activeOnly ? 'JOIN cadres c ON c.id = chl.cadre_id AND c.active' : ''}
        WHERE ${VALID_ON('chl')} ${filter}
@@ -91,7 +104,7 @@ export function householdLinkSql(
 
 /**
  * Resident team members (队员/队长): days on site (any check-in) and resident
- * days, from the tally each cadre carries (migration 1763857100000). A resident
+ * days, from the cadre's year tally. A resident
  * day is a date on which a check-in started that lasted ≥ 8 h (auto-closed
  * check-ins excluded: a forgotten 签退 proves nothing), or a night spent at the
  * village. Extra params: $5 on-site target, $6 resident target.
@@ -99,11 +112,11 @@ export function householdLinkSql(
 export function teamSql(filter: string, behindOnly: boolean): string {
   return `
     WITH s AS (
-      SELECT c.id AS cadre_id, ${TALLY('c', 'tally_days_on_site')} AS days_on_site,
-             ${TALLY('c', 'tally_days_resident')} AS days_resident,
+      SELECT c.id AS cadre_id, coalesce(ct.days_on_site, 0) AS days_on_site,
+             coalesce(ct.days_resident, 0) AS days_resident,
              ${REQUIRED('$5', '$3::timestamptz')} AS required_on_site,
              ${REQUIRED('$6', '$3::timestamptz')} AS required_resident
-        FROM cadres c WHERE c.active AND c.role IN ('队员', '队长') AND $2::date IS NOT NULL ${filter}
+        FROM cadres c ${CADRE_TALLY('c')} WHERE c.active AND c.role IN ('队员', '队长') AND $2::date IS NOT NULL ${filter}
     )
     SELECT * FROM s ${behindOnly ? 'WHERE days_on_site < required_on_site OR days_resident < required_resident' : ''}
     ORDER BY cadre_id`;

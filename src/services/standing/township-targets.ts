@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { villageVisitCounts } from '../visits/village-checkins';
+import { cadreDaysOnSite } from '../visits/village-checkins';
 import { getRules } from '../rules/rules';
 import { shanghaiYearRange } from '../../lib/time';
 
@@ -28,7 +28,7 @@ export async function fiveHundredsForCadre(manager: EntityManager, cadreId: numb
   ]);
   if (!rules['five_hundreds.enabled']) return null;
   const { from, to } = shanghaiYearRange(now);
-  const own = await villageVisitCounts(manager, { cadreId }, null, now);
+  const daysOnSite = await cadreDaysOnSite(manager, cadreId, now);
   const [r]: { households: number; diary: number; solved: number }[] = await manager.query(
     `SELECT (SELECT count(DISTINCT household_id) FROM household_visits
               WHERE cadre_id = $1 AND revoked_at IS NULL AND visited_at >= $2 AND visited_at < $3)::int AS households,
@@ -40,7 +40,7 @@ export async function fiveHundredsForCadre(manager: EntityManager, cadreId: numb
     [cadreId, from, to],
   );
   return {
-    daysOnSite: { done: own.days, required: rules['five_hundreds.days_on_site'] },
+    daysOnSite: { done: daysOnSite, required: rules['five_hundreds.days_on_site'] },
     householdsVisited: { done: r.households, required: rules['five_hundreds.households_visited'] },
     diaryDays: { done: r.diary, required: rules['five_hundreds.diary_days'] },
     problemsSolved: { done: r.solved, required: rules['five_hundreds.problems_solved'] },

@@ -3,7 +3,8 @@ import { Visit, type VisitSource } from '../../../entities';
 import { distanceMeters } from '../../lib/geo';
 import { linkedVillages, type LinkedVillage } from '../people/links';
 import { getRule } from '../rules/rules';
-import { shanghaiYearRange } from '../../lib/time';
+import { shanghaiYear, shanghaiYearRange } from '../../lib/time';
+import type { Db } from '../../lib/db';
 
 /**
  * Village check-ins (签到 … 签退): at most one open visit per cadre; a
@@ -83,30 +84,39 @@ export async function checkOut(manager: EntityManager, cadreId: number, now: Dat
   return open ? closeVisit(manager, open, now) : null;
 }
 
-/**
- * A year's check-ins at one village, by one unit's cadres or by one cadre.
- * Days: distinct Shanghai dates from each visit's start to its end.
- */
-export async function villageVisitCounts(
-  manager: EntityManager,
-  by: { unitId: number } | { cadreId: number },
-  villageId: number | null,
-  now: Date,
-): Promise<VisitCounts> {
-  const { from, to } = shanghaiYearRange(now);
-  const who = 'unitId' in by ? 'c.unit_id = $1' : 'v.cadre_id = $1';
-  const rows: VisitCounts[] = await manager.query(
-    `WITH v AS (
-       SELECT v.started_at, coalesce(v.ended_at, v.started_at) AS ended_at
-         FROM visits v JOIN cadres c ON c.id = v.cadre_id
-        WHERE ${who} AND ($2::int IS NULL OR v.village_id = $2) AND v.revoked_at IS NULL
-          AND v.started_at >= $3 AND v.started_at < $4)
-     SELECT (SELECT count(*) FROM v)::int AS visits,
-            (SELECT count(DISTINCT d) FROM v, generate_series((v.started_at AT TIME ZONE 'Asia/Shanghai')::date,
-               (v.ended_at AT TIME ZONE 'Asia/Shanghai')::date, interval '1 day') d)::int AS days`,
-    ['unitId' in by ? by.unitId : by.cadreId, villageId, from, to],
+/** A unit's check-ins at a village this year and the days they cover, from its 联村 link's year tally. */
+export async function unitVillageCounts(db: Db, unitId: number, villageId: number, now: Date): Promise<VisitCounts> {
+  const rows: VisitCounts[] = await db.query(
+    `SELECT coalesce(sum(t.visits), 0)::int AS visits, coalesce(sum(t.days), 0)::int AS days
+       FROM unit_village_links l JOIN unit_link_tallies t ON t.link_id = l.id AND t.year = $3
+      WHERE l.unit_id = $1 AND l.village_id = $2`,
+    [unitId, villageId, shanghaiYear(now)],
   );
   return rows[0];
+}
+
+/**
+ * One cadre's check-ins at a village outside their unit's links this year, and
+ * the Shanghai dates they cover: the cadre's own few rows at that village.
+ */
+export async function cadreVillageCounts(db: Db, cadreId: number, villageId: number, now: Date): Promise<VisitCounts> {
+  const { from, to } = shanghaiYearRange(now);
+  const rows: VisitCounts[] = await db.query(
+    `WITH v AS (
+       SELECT started_at, ended_at, auto_closed FROM visits
+        WHERE cadre_id = $1 AND village_id = $2 AND revoked_at IS NULL AND started_at >= $3 AND started_at < $4)
+     SELECT (SELECT count(*) FROM v)::int AS visits,
+            (SELECT count(DISTINCT d.day) FROM v, visit_days(v.started_at, v.ended_at, v.auto_closed) d)::int AS days`,
+    [cadreId, villageId, from, to],
+  );
+  return rows[0];
+}
+
+/** A cadre's days on site this year (any village), from the cadre's year tally. */
+export async function cadreDaysOnSite(db: Db, cadreId: number, now: Date): Promise<number> {
+  const rows: { days: number }[] = await db.query(
+    'SELECT days_on_site AS days FROM cadre_tallies WHERE cadre_id = $1 AND year = $2', [cadreId, shanghaiYear(now)]);
+  return rows[0]?.days ?? 0;
 }
 
 export type LocationResult =
