@@ -65,10 +65,9 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
   // the festival window is a short range of household visits (household_visits_visited_idx).
   const households = await db.query(
       `SELECT l.village_id AS id, count(DISTINCT l.household_id) AS linked,
-              count(DISTINCT l.household_id) FILTER (WHERE lt.visits > 0) AS visited
+              count(DISTINCT l.household_id) FILTER (
+                WHERE l.tally_year = extract(year FROM $2::timestamptz AT TIME ZONE 'Asia/Shanghai') AND l.tally_visits > 0) AS visited
          FROM cadre_household_links l
-         LEFT JOIN household_link_tallies lt
-           ON lt.link_id = l.id AND lt.year = extract(year FROM $2::timestamptz AT TIME ZONE 'Asia/Shanghai')
         WHERE ${VALID_ON('l', '$1')}
           ${prefix === '%' ? '' : 'AND l.village_id IN (SELECT id FROM regions WHERE path LIKE $3)'}
         GROUP BY l.village_id`,

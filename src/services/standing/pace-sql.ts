@@ -38,8 +38,16 @@ const YEAR_ASKED = `(SELECT extract(year FROM $3::timestamptz AT TIME ZONE 'Asia
 export const UNIT_LINK_TALLY = (alias: string) =>
   `LEFT JOIN LATERAL (SELECT sum(t.visits)::int AS visits, sum(t.days)::int AS days FROM unit_link_tallies t
                        WHERE t.link_id = ${alias}.id AND t.year = ${YEAR_ASKED}) ${alias}t ON true`;
-export const HOUSEHOLD_LINK_TALLY = (alias: string) =>
-  `LEFT JOIN household_link_tallies ${alias}t ON ${alias}t.link_id = ${alias}.id AND ${alias}t.year = ${YEAR_ASKED}`;
+/**
+ * A 联户 link's figure for the year asked, from the latest year's tally its own
+ * row carries (migration 1763857600000; no join over 5 million links), or from
+ * household_link_tallies for an earlier year.
+ */
+export const HOUSEHOLD_LINK_FIGURE = (alias: string, col: 'visits' | 'days' | 'talks') =>
+  `CASE WHEN ${alias}.tally_year = ${YEAR_ASKED} THEN ${alias}.tally_${col}
+        WHEN ${alias}.tally_year > ${YEAR_ASKED} THEN coalesce((SELECT t.${col} FROM household_link_tallies t
+                                                                WHERE t.link_id = ${alias}.id AND t.year = ${YEAR_ASKED}), 0)
+        ELSE 0 END`;
 export const CADRE_TALLY = (alias: string) =>
   `LEFT JOIN cadre_tallies ${alias}t ON ${alias}t.cadre_id = ${alias}.id AND ${alias}t.year = ${YEAR_ASKED}`;
 
@@ -69,8 +77,8 @@ export function unitLinkSql(filter: string, behindOnly: boolean): string {
 
 /**
  * Cadre→household links: visits, distinct days and talks since the link's start,
- * from the link's year tally (a row per link and year), so all 5 million links
- * are one pass over two tables.
+ * from the year tally each link carries, so all 5 million links are one pass
+ * over one table.
  * What a link owes by now depends only on its start day, so it is computed once
  * per day of the year into arrays and looked up by day number.
  * Extra params: $5 visits, $6 days, $7 talks targets. Options: `householder`
@@ -90,10 +98,10 @@ export function householdLinkSql(
   return `
     SELECT * FROM (
       SELECT chl.cadre_id, chl.household_id, ${householder ? 'h.householder' : 'NULL::text AS householder'}, chl.village_id,
-             coalesce(chlt.visits, 0) AS visits, coalesce(chlt.days, 0) AS days, coalesce(chlt.talks, 0) AS talks,
+             ${HOUSEHOLD_LINK_FIGURE('chl', 'visits')} AS visits, ${HOUSEHOLD_LINK_FIGURE('chl', 'days')} AS days,
+             ${HOUSEHOLD_LINK_FIGURE('chl', 'talks')} AS talks,
              ${owed('$5')} AS required_visits, ${owed('$6')} AS required_days, ${owed('$7')} AS required_talks
         FROM cadre_household_links chl
-        ${HOUSEHOLD_LINK_TALLY('chl')}
         ${householder ? 'JOIN households h ON h.id = chl.household_id' : ''}
         ${activeOnly ? 'JOIN cadres c ON c.id = chl.cadre_id AND c.active' : ''}
        WHERE ${VALID_ON('chl')} ${filter}
