@@ -40,14 +40,13 @@ export const UNIT_LINK_TALLY = (alias: string) =>
                        WHERE t.link_id = ${alias}.id AND t.year = ${YEAR_ASKED}) ${alias}t ON true`;
 /**
  * A 联户 link's figure for the year asked, from the latest year's tally its own
- * row carries (migration 1763857600000; no join over 5 million links), or from
- * household_link_tallies for an earlier year.
+ * row carries (migration 1763857600000): no join over 5 million links, and no
+ * correlated subquery, which would keep the scan out of parallel workers. A
+ * link whose latest year is another reads 0 here; the figures of an earlier
+ * year are in household_link_tallies.
  */
 export const HOUSEHOLD_LINK_FIGURE = (alias: string, col: 'visits' | 'days' | 'talks') =>
-  `CASE WHEN ${alias}.tally_year = ${YEAR_ASKED} THEN ${alias}.tally_${col}
-        WHEN ${alias}.tally_year > ${YEAR_ASKED} THEN coalesce((SELECT t.${col} FROM household_link_tallies t
-                                                                WHERE t.link_id = ${alias}.id AND t.year = ${YEAR_ASKED}), 0)
-        ELSE 0 END`;
+  `CASE WHEN ${alias}.tally_year = ${YEAR_ASKED} THEN ${alias}.tally_${col} ELSE 0 END`;
 export const CADRE_TALLY = (alias: string) =>
   `LEFT JOIN cadre_tallies ${alias}t ON ${alias}t.cadre_id = ${alias}.id AND ${alias}t.year = ${YEAR_ASKED}`;
 

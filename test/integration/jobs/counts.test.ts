@@ -27,8 +27,8 @@ interface Figures {
   cadres: Record<string, [number, number]>;
   /** link:year → [visits, days, talks] */
   householdLinks: Record<string, [number, number, number]>;
-  /** the same as the province-wide reads take it: from the year tally the link row carries */
-  householdLinkRows: Record<string, [number, number, number]>;
+  /** links whose own row's latest-year tally is not their year tally, or is older than a year with acts */
+  householdLinkRowsAstray: number;
   /** the day rows: 'link:day', 'cadre:day:on:res', 'link:day:visits:talks' */
   unitLinkDays: string[];
   cadreDays: string[];
@@ -45,16 +45,20 @@ async function kept(): Promise<Figures> {
   const ct: { cadre_id: number; year: number; days_on_site: number; days_resident: number }[] = await db.query('SELECT * FROM cadre_tallies');
   const ht: { link_id: number; year: number; visits: number; days: number; talks: number }[] = await db.query('SELECT * FROM household_link_tallies');
   const list = async (sql: string) => ((await db.query(sql)) as { k: string }[]).map((r) => r.k).sort();
-  const figure = (col: string) => `CASE WHEN l.tally_year = y THEN l.tally_${col}
-    WHEN l.tally_year > y THEN coalesce((SELECT t.${col} FROM household_link_tallies t WHERE t.link_id = l.id AND t.year = y), 0) ELSE 0 END`;
-  const rows: { link_id: number; year: number; visits: number; days: number; talks: number }[] = await db.query(
-    `SELECT l.id AS link_id, y AS year, ${figure('visits')} AS visits, ${figure('days')} AS days, ${figure('talks')} AS talks
-       FROM cadre_household_links l, generate_series(2025, 2027) y`);
+  const [{ astray }] = await db.query(
+    `SELECT (SELECT count(*) FROM cadre_household_links l
+               LEFT JOIN household_link_tallies t ON t.link_id = l.id AND t.year = l.tally_year
+              WHERE l.tally_year IS NOT NULL
+                AND (coalesce(t.visits, 0), coalesce(t.days, 0), coalesce(t.talks, 0)) IS DISTINCT FROM (l.tally_visits, l.tally_days, l.tally_talks))
+          + (SELECT count(*) FROM household_link_tallies t JOIN cadre_household_links l ON l.id = t.link_id
+              WHERE (t.visits > 0 OR t.days > 0 OR t.talks > 0) AND (l.tally_year IS NULL OR l.tally_year < t.year))
+          + (SELECT count(*) FROM cadre_household_links l WHERE l.tally_year IS NULL AND (l.tally_visits, l.tally_days, l.tally_talks) <> (0, 0, 0))
+          AS astray`);
   return {
     unitLinks: nonZero(ul.map((r) => ({ key: `${r.link_id}:${r.year}`, v: [r.visits, r.days] as [number, number] }))),
     cadres: nonZero(ct.map((r) => ({ key: `${r.cadre_id}:${r.year}`, v: [r.days_on_site, r.days_resident] as [number, number] }))),
     householdLinks: nonZero(ht.map((r) => ({ key: `${r.link_id}:${r.year}`, v: [r.visits, r.days, r.talks] as [number, number, number] }))),
-    householdLinkRows: nonZero(rows.map((r) => ({ key: `${r.link_id}:${r.year}`, v: [r.visits, r.days, r.talks] as [number, number, number] }))),
+    householdLinkRowsAstray: Number(astray),
     unitLinkDays: await list(`SELECT link_id || ':' || day AS k FROM unit_link_days`),
     cadreDays: await list(`SELECT cadre_id || ':' || day || ':' || (on_site > 0) || ':' || (resident > 0) AS k FROM cadre_days`),
     householdLinkDays: await list(`SELECT link_id || ':' || day || ':' || visits || ':' || talks AS k FROM household_link_days`),
@@ -84,7 +88,7 @@ async function counted(): Promise<Figures> {
     .filter((l) => l.a === a && l.b === b && l.from <= day && (l.to === null || l.to > day))
     .sort((x, y) => (y.from.localeCompare(x.from)) || y.id - x.id)[0]?.id;
 
-  const f: Figures = { unitLinks: {}, cadres: {}, householdLinks: {}, householdLinkRows: {}, unitLinkDays: [], cadreDays: [], householdLinkDays: [] };
+  const f: Figures = { unitLinks: {}, cadres: {}, householdLinks: {}, householdLinkRowsAstray: 0, unitLinkDays: [], cadreDays: [], householdLinkDays: [] };
   const linkDays = new Map<number, Set<string>>();
   const onSite = new Map<number, Set<string>>();
   const resident = new Map<number, Set<string>>();
@@ -136,7 +140,6 @@ async function counted(): Promise<Figures> {
     f.householdLinkDays.push(`${k}:${n}:${talks}`);
   }
   for (const list of [f.unitLinkDays, f.cadreDays, f.householdLinkDays]) list.sort();
-  f.householdLinkRows = f.householdLinks;
   return f;
 }
 
