@@ -60,6 +60,10 @@ export class HouseholdLinkYearColumns1763857600000 implements MigrationInterface
         PERFORM household_link_year_columns_rebuild();
       END $$`);
     await q.query('SELECT household_link_year_columns_rebuild()');
+    // Filling the columns rewrote most links: back to village order, as migration 1763857200000
+    // left them (the console reads a county's links village by village).
+    await q.query('CLUSTER cadre_household_links USING cadre_household_links_village_idx');
+    await q.query('ANALYZE cadre_household_links');
   }
 
   async down(q: QueryRunner): Promise<void> {
