@@ -1,5 +1,5 @@
 import { DelayedError, Worker } from 'bullmq';
-import type { Clock } from '../src/lib/db';
+import { systemClock, type Clock } from '../src/lib/db';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../src/lib/logger';
 import type { Metrics } from '../src/metrics';
@@ -37,7 +37,7 @@ export interface OutboxWorkerDeps {
 export const DEFAULT_SWEEP_INTERVAL_MS = 15_000;
 
 export function startOutboxWorker(deps: OutboxWorkerDeps): { close(): Promise<void> } {
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const log = deps.logger.child({ area: 'outbox' });
   const connection = workerConnection(deps.redisUrl);
   const limiter = createRateLimiter(connection, `${deps.prefix ?? 'sl'}:`);

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Clock } from '../src/lib/db';
+import { systemClock, type Clock } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
 import { repeatEvery } from '../src/lib/interval-loop';
 import { PHOTO_QUEUE } from '../src/lib/queue-names';
@@ -28,7 +28,7 @@ export interface PhotoWorkerDeps extends PhotoFetchDeps {
 }
 
 export function startPhotoWorker(deps: PhotoWorkerDeps): { close(): Promise<void> } {
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const log = deps.logger.child({ area: 'photos' });
   const connection = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
   const producer = createPhotoQueue({ redisUrl: deps.redisUrl, prefix: deps.prefix, retry: deps.retry });

@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type Queue } from 'bullmq';
-import type { Clock } from '../src/lib/db';
+import { systemClock, type Clock } from '../src/lib/db';
 import { Redis } from 'ioredis';
 import type { JobDeps } from '../src/services/jobs/job-runs';
 import { startPhotoWorker, type PhotoWorkerDeps } from './photo-fetch';
@@ -33,7 +33,7 @@ export interface RunningWorker {
 }
 
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const log = deps.logger.child({ area: 'jobs' });
   const connection = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
   const queue = createJobsQueue({ connection, prefix: deps.prefix });

@@ -218,25 +218,7 @@ export class HistoryTrueCounts1763857500000 implements MigrationInterface {
       END $$`);
 
     // A household visit: one day of its link.
-    await q.query(`CREATE FUNCTION count_household_link_day(p_link int, p_day date, p_visits int, p_talks int) RETURNS void
-      LANGUAGE plpgsql AS $$
-      DECLARE
-        n int; n_talks int;
-      BEGIN
-        IF p_visits > 0 THEN
-          INSERT INTO household_link_days AS c (link_id, day, visits, talks) VALUES (p_link, p_day, p_visits, p_talks)
-          ON CONFLICT (link_id, day) DO UPDATE SET visits = c.visits + EXCLUDED.visits, talks = c.talks + EXCLUDED.talks
-          RETURNING visits, talks INTO n, n_talks;
-        ELSE
-          UPDATE household_link_days SET visits = visits + p_visits, talks = talks + p_talks
-           WHERE link_id = p_link AND day = p_day RETURNING visits, talks INTO STRICT n, n_talks;
-        END IF;
-        IF n = 0 THEN DELETE FROM household_link_days WHERE link_id = p_link AND day = p_day; END IF;
-        INSERT INTO household_link_tallies AS t (link_id, year, visits, days, talks)
-        VALUES (p_link, extract(year FROM p_day), p_visits, (n > 0)::int - (n - p_visits > 0)::int, p_talks)
-        ON CONFLICT (link_id, year) DO UPDATE
-          SET visits = t.visits + EXCLUDED.visits, days = t.days + EXCLUDED.days, talks = t.talks + EXCLUDED.talks;
-      END $$`);
+    await q.query(householdLinkDayFunction());
 
     // Before a check-in is stored: its cadre's unit now and that unit's link on the day (an
     // importer may pass either). An edit of its village or start finds the link again, for the
@@ -505,3 +487,27 @@ async function rebuildWithoutIndexes(q: QueryRunner, tables: string[]): Promise<
   await q.query('SELECT counts_rebuild()');
   for (const i of indexes) await q.query(i.indexdef);
 }
+
+/**
+ * A household visit's day of its link: the counters of the day and the year tally; `tail`
+ * runs after them (migration 1763857600000 adds the copy onto the link row).
+ */
+export const householdLinkDayFunction = (tail = '') => `CREATE OR REPLACE FUNCTION count_household_link_day(p_link int, p_day date, p_visits int, p_talks int) RETURNS void
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        n int; n_talks int;
+      BEGIN
+        IF p_visits > 0 THEN
+          INSERT INTO household_link_days AS c (link_id, day, visits, talks) VALUES (p_link, p_day, p_visits, p_talks)
+          ON CONFLICT (link_id, day) DO UPDATE SET visits = c.visits + EXCLUDED.visits, talks = c.talks + EXCLUDED.talks
+          RETURNING visits, talks INTO n, n_talks;
+        ELSE
+          UPDATE household_link_days SET visits = visits + p_visits, talks = talks + p_talks
+           WHERE link_id = p_link AND day = p_day RETURNING visits, talks INTO STRICT n, n_talks;
+        END IF;
+        IF n = 0 THEN DELETE FROM household_link_days WHERE link_id = p_link AND day = p_day; END IF;
+        INSERT INTO household_link_tallies AS t (link_id, year, visits, days, talks)
+        VALUES (p_link, extract(year FROM p_day), p_visits, (n > 0)::int - (n - p_visits > 0)::int, p_talks)
+        ON CONFLICT (link_id, year) DO UPDATE
+          SET visits = t.visits + EXCLUDED.visits, days = t.days + EXCLUDED.days, talks = t.talks + EXCLUDED.talks;
+${tail}      END $$`;

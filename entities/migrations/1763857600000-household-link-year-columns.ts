@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { householdLinkDayFunction } from './1763857500000-history-true-counts';
 
 /**
  * The province-wide reads of 联户 links (the weekly quota scan, every leader's
@@ -33,7 +34,7 @@ export class HouseholdLinkYearColumns1763857600000 implements MigrationInterface
          WHERE l.tally_year IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household_link_tallies t WHERE t.link_id = l.id);
       $$`);
     // The household visit's counting copies its year tally onto the link row.
-    await q.query(householdLinkDay(YEAR_COLUMNS));
+    await q.query(householdLinkDayFunction(YEAR_COLUMNS));
     await q.query('ALTER FUNCTION counts_rebuild() RENAME TO counts_rebuild_rows');
     await q.query(`CREATE FUNCTION counts_rebuild() RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
@@ -50,7 +51,7 @@ export class HouseholdLinkYearColumns1763857600000 implements MigrationInterface
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP FUNCTION counts_rebuild()');
     await q.query('ALTER FUNCTION counts_rebuild_rows() RENAME TO counts_rebuild');
-    await q.query(householdLinkDay(''));
+    await q.query(householdLinkDayFunction());
     await q.query('DROP FUNCTION household_link_year_columns_rebuild(), household_link_year_columns(int, int)');
     await q.query(`ALTER TABLE cadre_household_links DROP COLUMN tally_year, DROP COLUMN tally_visits,
       DROP COLUMN tally_days, DROP COLUMN tally_talks`);
@@ -59,23 +60,3 @@ export class HouseholdLinkYearColumns1763857600000 implements MigrationInterface
 
 const YEAR_COLUMNS = '        PERFORM household_link_year_columns(p_link, extract(year FROM p_day)::int);\n';
 
-/** A household visit's day of its link (migration 1763857500000), and `tail` after its year tally moved. */
-const householdLinkDay = (tail: string) => `CREATE OR REPLACE FUNCTION count_household_link_day(p_link int, p_day date, p_visits int, p_talks int) RETURNS void
-      LANGUAGE plpgsql AS $$
-      DECLARE
-        n int; n_talks int;
-      BEGIN
-        IF p_visits > 0 THEN
-          INSERT INTO household_link_days AS c (link_id, day, visits, talks) VALUES (p_link, p_day, p_visits, p_talks)
-          ON CONFLICT (link_id, day) DO UPDATE SET visits = c.visits + EXCLUDED.visits, talks = c.talks + EXCLUDED.talks
-          RETURNING visits, talks INTO n, n_talks;
-        ELSE
-          UPDATE household_link_days SET visits = visits + p_visits, talks = talks + p_talks
-           WHERE link_id = p_link AND day = p_day RETURNING visits, talks INTO STRICT n, n_talks;
-        END IF;
-        IF n = 0 THEN DELETE FROM household_link_days WHERE link_id = p_link AND day = p_day; END IF;
-        INSERT INTO household_link_tallies AS t (link_id, year, visits, days, talks)
-        VALUES (p_link, extract(year FROM p_day), p_visits, (n > 0)::int - (n - p_visits > 0)::int, p_talks)
-        ON CONFLICT (link_id, year) DO UPDATE
-          SET visits = t.visits + EXCLUDED.visits, days = t.days + EXCLUDED.days, talks = t.talks + EXCLUDED.talks;
-${tail}      END $$`;

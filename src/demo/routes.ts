@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { systemClock } from '../lib/db';
 import { join } from 'node:path';
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
@@ -69,7 +70,7 @@ export function registerDemoRoutes(router: Router, deps: AppDeps): void {
     if (!parsed.success) throw new AppError('bad_input', parsed.error.message, TEXT.badInput, 400);
     // The callback on this very server, reached over HTTP like WeCom would.
     const base = `http://127.0.0.1:${ctx.req.socket.localPort}`;
-    const now = (deps.clock ?? (() => new Date()))();
+    const now = (deps.clock ?? systemClock)();
     const m = parsed.data.message;
     const input: DemoInput | null = m.kind === 'image' ? storeDemoImage(sim, m.dataUrl, `${base}${SIMULATOR_MOUNT}/cgi-bin/media/get`) : m;
     if (!input) throw new AppError('bad_image', 'not a small image data URL', TEXT.badImage, 400);

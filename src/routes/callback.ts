@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { systemClock } from '../lib/db';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
@@ -64,7 +65,7 @@ export function registerCallbackRoutes(router: Router, deps: AppDeps): void {
     corpId: config.wecom.corpId,
   };
   const log = deps.logger.child({ area: 'callback' });
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const inbound = { db: deps.db, bot: deps.bot, logger: deps.logger, dispatch: deps.dispatch, queuePhotos: deps.queuePhotos, defer: deps.deferInbound, inlineLimit: config.chatInlineLimit };
 
   const reject = (ctx: Context, err: unknown): never => {

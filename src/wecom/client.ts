@@ -1,5 +1,5 @@
 import { getJsApiSignature } from '@wecom/crypto';
-import type { Clock } from '../lib/db';
+import { systemClock, type Clock } from '../lib/db';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger';
 import type { OutboundPayload } from './messages';
@@ -73,7 +73,7 @@ export function createWecomClient(deps: WecomClientDeps) {
   const { config } = deps;
   const prefix = deps.keyPrefix ?? 'sl:';
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const log = deps.logger.child({ area: 'wecom' });
   const tokens: TokenCache = createTokenCache(deps.redis, prefix);
   const limiter: RateLimiter = createRateLimiter(deps.redis, prefix);
