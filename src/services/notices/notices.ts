@@ -4,7 +4,11 @@ import { cadresLinkedUnder } from '../people/links';
 import { addToOutbox, textMessage } from '../outbox/write';
 import { subtreeLike } from '../people/regions';
 
-/** 通知: an urgent notice to every cadre linked to a village in a scope and to the scope's groups. */
+/**
+ * 通知: an urgent notice to every cadre linked to a village in a scope and to
+ * the scope's groups. The sender is never among its recipients (nor in its
+ * acknowledgement rate), even when they are linked to a village in the scope.
+ */
 
 const NOTICE_TEXT = (content: string, sender: string) => `【紧急通知】${content}\n——${sender}\n请回复“收到”确认。`;
 
@@ -23,7 +27,7 @@ export async function sendNotice(
   const notice = await repo.save(repo.create({
     senderId: sender.id, scopeRegionId: scope.id, content, createdAt: now, attendUntil: null, reportedAt: null,
   }));
-  const cadres = await cadresLinkedUnder(manager, scope.path, now);
+  const cadres = (await cadresLinkedUnder(manager, scope.path, now)).filter((c) => c.id !== sender.id);
   await manager.query(
     `INSERT INTO notice_recipients (notice_id, cadre_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING`,
     [notice.id, cadres.map((c) => c.id)],

@@ -131,6 +131,19 @@ describe('通知 and 收到', () => {
     expect(await chat.say('wangju', '通知 武山县', at('2026-11-23 20:40')))
       .toBe('请写上范围和通知内容，中间用空格隔开。正确格式：通知 范围 内容');
   });
+
+  it('never counts the sender among the recipients, even when linked to a village in the scope', async () => {
+    await q('UPDATE cadres SET unit_id = $1 WHERE id = $2', [chat.seeded.units.traffic, chat.seeded.cadres.leader]);
+    try {
+      expect(await chat.say('wangju', '通知 鸳鸯镇 今晚值班', at('2026-11-23 20:50'))).toContain('联系干部4人');
+      const [{ recipients }] = await q(
+        `SELECT array_agg(c.userid ORDER BY c.userid) AS recipients FROM notice_recipients nr JOIN cadres c ON c.id = nr.cadre_id
+          WHERE nr.notice_id = (SELECT max(id) FROM notices)`);
+      expect(recipients).toEqual(['liming', 'sunli', 'zhangwei', 'zhaoqiang']);
+    } finally {
+      await q('UPDATE cadres SET unit_id = NULL WHERE id = $1', [chat.seeded.cadres.leader]);
+    }
+  });
 });
 
 describe('帮助', () => {
