@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const encodingAesKey = randomBytes(32).toString('base64').replace(/[^A-Za-z0-9]/g, 'a').slice(0, 43);
   const config = loadConfig({
     WECOM_CORP_ID: 'wwsoak0000000001', WECOM_AGENT_ID: '1000002', WECOM_SECRET: secret, WECOM_TOKEN: token,
-    WECOM_ENCODING_AES_KEY: encodingAesKey, WECOM_API_BASE: sim.url, ADMIN_TOKEN: 'soak-admin-token', DATABASE_URL: url, REDIS_URL,
+    WECOM_ENCODING_AES_KEY: encodingAesKey, WECOM_API_BASE: sim.url, ADMIN_TOKEN: 'soak-admin-token', PUBLIC_URL: 'https://sl.example.gov.cn', DATABASE_URL: url, REDIS_URL,
   });
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
   const metrics = createMetrics();

@@ -36,7 +36,8 @@ export interface AppDeps {
 
 /** The Koa app: policy lives in middleware, errors are caught once here. */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: true });
+  // X-Forwarded-* only from a proxy the operator named (TRUST_PROXY); otherwise any client could forge them.
+  const app = new Koa({ proxy: deps.config.trustProxy });
   const log = deps.logger.child({ area: 'http' });
 
   app.use(async (ctx, next) => {
@@ -62,6 +63,21 @@ export function createApp(deps: AppDeps): Koa {
     } finally {
       end({ route: (ctx as { routerPath?: string }).routerPath ?? 'unmatched', status: String(ctx.status) });
     }
+  });
+
+  if (deps.config.secureCookies) {
+    // PUBLIC_URL is https: a TLS proxy stands in front even when it does not say so.
+    app.use(async (ctx, next) => {
+      ctx.cookies.secure = true;
+      await next();
+    });
+  }
+
+  // Errors after the answer began (a stream body failing, a client that went away) reach here,
+  // not the middleware above: into the log, never a bare stack on stdout.
+  app.on('error', (err: Error & { code?: string }, ctx?: Koa.Context) => {
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE') log.debug({ path: ctx?.path }, 'client closed the response early');
+    else log.error({ err, path: ctx?.path }, 'response failed');
   });
 
   const router = new Router();

@@ -55,9 +55,16 @@ const schema = z
       .string()
       .default('Asia/Shanghai')
       .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
+    PUBLIC_URL: optionalText.pipe(
+      z.url({ protocol: /^https?$/, error: 'must be the app\'s external http(s) URL, such as https://sl.example.gov.cn' }).optional(),
+    ),
+    TRUST_PROXY: optionalText.pipe(z.enum(['on', 'off', 'true', 'false', '1', '0'], 'must be on or off').optional()),
+    HOST: optionalText.pipe(z.string().regex(/^[A-Za-z0-9.:-]+$/, 'must be an address to listen on, such as 0.0.0.0 or 127.0.0.1').optional()),
     // Beyond docs/design.md §4: operational knobs with defaults.
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    PUBLIC_URL: optionalText.pipe(z.url().optional()),
+    // /metrics on a port of its own (for the monitoring network only); unset: /metrics on PORT behind ADMIN_TOKEN.
+    METRICS_PORT: optionalText.pipe(z.string().regex(/^\d{1,5}$/, 'must be a port number').transform(Number)
+      .pipe(z.number().int().min(1, 'must be a port number').max(65535, 'must be a port number')).optional()),
     SESSION_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     DATA_DIR: z.string().default('data'),
     // Callbacks one server process answers with the chat's reply inline; beyond that the
@@ -89,6 +96,12 @@ const schema = z
     }
     if (creds.length === WECOM_CREDENTIALS.length && !env.ADMIN_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'required outside demo mode' });
+    }
+    if (creds.length === WECOM_CREDENTIALS.length && !env.PUBLIC_URL) {
+      ctx.addIssue({
+        code: 'custom', path: ['PUBLIC_URL'],
+        message: 'required with the WECOM_* credentials: the app\'s external https URL (OAuth redirects and links are built from it)',
+      });
     }
   });
 
@@ -131,7 +144,20 @@ export interface Config {
   adminToken: string;
   timeZone: string;
   logLevel: string;
-  publicUrl?: string;
+  /**
+   * The app's external URL without a trailing slash: every external link and OAuth redirect
+   * is built from it, never from a request header. PUBLIC_URL, or in demo mode the
+   * listen address (loopback when listening on every interface).
+   */
+  publicUrl: string;
+  /** Cookies are marked Secure whatever the request says (PUBLIC_URL is https). */
+  secureCookies: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy (TRUST_PROXY). */
+  trustProxy: boolean;
+  /** The address to listen on (HOST): every interface, or loopback in demo mode. */
+  host: string;
+  /** /metrics on a port of its own; absent: on `port`, behind ADMIN_TOKEN. */
+  metricsPort?: number;
   sessionSecret: string;
   dataDir: string;
   /** Messages one server process processes inside their callbacks at once (passive replies); 0 = always the worker. */
@@ -144,6 +170,12 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.join('\n')}`);
   }
+}
+
+/** The URL this process answers on: a wildcard address is reached through loopback. */
+export function listenUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** Parses the environment; throws ConfigError listing every problem. */
@@ -166,6 +198,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         encodingAesKey: e.WECOM_ENCODING_AES_KEY!,
         apiBase: e.WECOM_API_BASE ?? 'https://qyapi.weixin.qq.com',
       };
+  const host = e.HOST ?? (demo ? '127.0.0.1' : '0.0.0.0');
+  const publicUrl = (e.PUBLIC_URL ?? listenUrl(host, e.PORT)).replace(/\/+$/, '');
   return {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -175,7 +209,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: e.ADMIN_TOKEN ?? (demo ? 'demo-admin-token' : ''),
     timeZone: e.TZ,
     logLevel: e.LOG_LEVEL,
-    publicUrl: e.PUBLIC_URL,
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https:'),
+    trustProxy: e.TRUST_PROXY === 'on' || e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    host,
+    metricsPort: e.METRICS_PORT,
     // Stable across processes without a new required variable: derived from the app secret.
     sessionSecret:
       e.SESSION_SECRET ?? createHmac('sha256', wecom.secret).update(`session:${e.ADMIN_TOKEN ?? ''}`).digest('hex'),

@@ -30,6 +30,7 @@ export function wecomEnv(c: BenchCreds): Record<string, string> {
     WECOM_TOKEN: c.token,
     WECOM_ENCODING_AES_KEY: c.encodingAesKey,
     ADMIN_TOKEN: 'bench-admin-token',
+    PUBLIC_URL: 'https://sl.example.gov.cn',
   };
 }
 

@@ -42,7 +42,7 @@ export function adminAuth(adminToken: string, log?: Logger): Middleware {
       return;
     }
     if (query !== undefined) {
-      ctx.cookies.set(COOKIE, expected.toString('hex'), { httpOnly: true, sameSite: 'strict', path: '/admin', secure: ctx.secure });
+      ctx.cookies.set(COOKIE, expected.toString('hex'), { httpOnly: true, sameSite: 'strict', path: '/admin' });
       // Drop the token from the address bar.
       if (ctx.method === 'GET' && ctx.path === ADMIN_BASE) return ctx.redirect(`${ADMIN_BASE}/`);
     }

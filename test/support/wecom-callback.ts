@@ -28,6 +28,7 @@ export function wecomEnv(c: TestCreds): Record<string, string> {
     WECOM_TOKEN: c.token,
     WECOM_ENCODING_AES_KEY: c.encodingAesKey,
     ADMIN_TOKEN: 'test-admin-token',
+    PUBLIC_URL: 'https://sl.example.gov.cn',
     LOG_LEVEL: 'silent',
   };
 }

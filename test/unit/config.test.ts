@@ -7,6 +7,7 @@ const CREDS = {
   WECOM_TOKEN: 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo',
   WECOM_ENCODING_AES_KEY: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt',
   ADMIN_TOKEN: 'admin-token-123',
+  PUBLIC_URL: 'https://sl.example.gov.cn',
 };
 
 function problems(env: Record<string, string>): string[] {
@@ -58,5 +59,42 @@ describe('loadConfig', () => {
     const p = problems({ ...CREDS, WECOM_ENCODING_AES_KEY: 'short', ADMIN_TOKEN: '' });
     expect(p.join('\n')).toMatch(/WECOM_ENCODING_AES_KEY: must be exactly 43/);
     expect(p.join('\n')).toMatch(/ADMIN_TOKEN: required outside demo mode/);
+  });
+
+  test('PUBLIC_URL is required with the WeCom credentials: one line naming it, and it must be http(s)', () => {
+    const { PUBLIC_URL: _omitted, ...withoutUrl } = CREDS;
+    const p = problems(withoutUrl);
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(/^PUBLIC_URL: required with the WECOM_\* credentials/);
+    expect(problems({ ...CREDS, PUBLIC_URL: 'javascript:alert(1)' })).toEqual([expect.stringMatching(/^PUBLIC_URL: must be/)]);
+    expect(loadConfig({ ...CREDS, PUBLIC_URL: 'https://sl.example.gov.cn/' }).publicUrl).toBe('https://sl.example.gov.cn');
+  });
+
+  test('HOST: every interface with credentials, loopback in demo mode, unless set', () => {
+    expect(loadConfig(CREDS).host).toBe('0.0.0.0');
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(problems({ HOST: 'a b' })).toEqual([expect.stringMatching(/^HOST: must be an address/)]);
+  });
+
+  test('demo mode without PUBLIC_URL builds links from the listen address', () => {
+    expect(loadConfig({ PORT: '3100' }).publicUrl).toBe('http://127.0.0.1:3100');
+    expect(loadConfig({ PORT: '3100', HOST: '0.0.0.0' }).publicUrl).toBe('http://127.0.0.1:3100');
+    expect(loadConfig({ PORT: '3100', HOST: '::' }).publicUrl).toBe('http://[::1]:3100');
+    expect(loadConfig({ PORT: '3100', PUBLIC_URL: 'https://demo.example.cn' }).publicUrl).toBe('https://demo.example.cn');
+  });
+
+  test('TRUST_PROXY is off unless set; cookies are Secure whenever PUBLIC_URL is https', () => {
+    expect(loadConfig(CREDS).trustProxy).toBe(false);
+    expect(loadConfig({ ...CREDS, TRUST_PROXY: 'on' }).trustProxy).toBe(true);
+    expect(problems({ TRUST_PROXY: 'maybe' })).toEqual([expect.stringMatching(/^TRUST_PROXY: must be on or off/)]);
+    expect(loadConfig(CREDS).secureCookies).toBe(true);
+    expect(loadConfig({}).secureCookies).toBe(false);
+  });
+
+  test('METRICS_PORT is a port or absent', () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(problems({ METRICS_PORT: '70000' })).toEqual([expect.stringMatching(/^METRICS_PORT: must be a port number/)]);
   });
 });

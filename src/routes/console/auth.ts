@@ -25,7 +25,7 @@ const targetSchema = z.enum(Object.keys(LOGIN_TARGETS) as [LoginTarget, ...Login
 
 function startSession(ctx: Context, deps: AppDeps, cadreId: number, target: LoginTarget): void {
   ctx.cookies.set(SESSION_COOKIE, createSessionToken(deps.config.sessionSecret, cadreId, clockOf(deps)()), {
-    httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: SESSION_TTL_MS, overwrite: true,
+    httpOnly: true, sameSite: 'lax', maxAge: SESSION_TTL_MS, overwrite: true,
   });
   ctx.redirect(LOGIN_TARGETS[target]);
 }

@@ -61,11 +61,10 @@ export async function sessionFrom(ctx: Context, deps: AppDeps, now: Date): Promi
 export function redirectToLogin(ctx: Context, deps: AppDeps, target: LoginTarget, now: Date): void {
   const { config } = deps;
   if (config.demo) return ctx.redirect(`/console/login?to=${target}`);
-  const base = config.publicUrl ?? ctx.origin;
   ctx.redirect(authorizeUrl({
     corpId: config.wecom.corpId,
     agentId: config.wecom.agentId,
-    redirectUri: new URL('/console/oauth', base).toString(),
+    redirectUri: `${config.publicUrl}/console/oauth`,
     state: createOAuthState(config.sessionSecret, target, now),
   }));
 }
@@ -101,12 +100,20 @@ export function cadreOf(ctx: Context): Cadre {
   return (ctx.state as ConsoleState).cadre!;
 }
 
-/** Parses a query (or body) with zod; a bad value is a 400 that names the field. */
+const BAD_INPUT = '请求参数有误，请刷新页面后重试。';
+const CHINESE = /\p{Script=Han}/u;
+
+/**
+ * Parses a query (or body) with zod; a bad value is a 400. The log detail names the
+ * field; people read only the schema's own Chinese messages (请填写整改说明), never a
+ * field name or zod's English, else a general sentence.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const r = schema.safeParse(input);
   if (!r.success) {
     const detail = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new AppError('bad_query', detail, `参数有误：${detail}`, 400);
+    const said = [...new Set(r.error.issues.map((i) => i.message).filter((m) => CHINESE.test(m)))];
+    throw new AppError('bad_query', detail, said.length > 0 ? `${said.join('；')}。` : BAD_INPUT, 400);
   }
   return r.data;
 }

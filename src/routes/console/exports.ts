@@ -7,7 +7,10 @@ import { shanghaiDate } from '../../lib/time';
 import { clockOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
 import { rangeParams, scopeParam, toRange } from './params';
 
-/** /console/api/export/{ledger,visits,standing}.xlsx?scope=&from=&to= — streamed xlsx downloads. */
+/**
+ * /console/api/export/{ledger,visits,standing}.xlsx?scope=&from=&to= — xlsx downloads, sent
+ * once the whole file is built (with its Content-Length); a failure is a clean error status.
+ */
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FILE_NAMES = { ledger: '问题台账', visits: '走访记录表', standing: '任务进度' } as const;
@@ -20,12 +23,13 @@ export function registerExportRoutes(router: Router, deps: AppDeps): void {
     const region = await requireScope(db, viewerOf(ctx), q.scope);
     const now = clockOf(deps)();
     const range = toRange(q, now);
-    const stream = kind === 'ledger' ? exportLedger(db, region, range, now, deps.config.publicUrl ?? ctx.origin)
-      : kind === 'visits' ? exportVisits(db, region, range)
-        : exportStanding(db, region, now);
+    const file = kind === 'ledger' ? await exportLedger(db, region, range, now, deps.config.publicUrl)
+      : kind === 'visits' ? await exportVisits(db, region, range)
+        : await exportStanding(db, region, now);
     const name = `${FILE_NAMES[kind]}-${region.name}-${shanghaiDate(range.from)}至${shanghaiDate(new Date(range.to.getTime() - 1))}.xlsx`;
     ctx.type = XLSX;
     ctx.attachment(name);
-    ctx.body = stream;
+    ctx.body = file.stream;
+    ctx.length = file.size;
   });
 }

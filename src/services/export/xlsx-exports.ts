@@ -1,4 +1,9 @@
-import { PassThrough, type Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Region } from '../../../entities';
 import { LEDGER_SELECT, ledgerWhere, type LedgerRow } from '../console/ledger';
@@ -9,9 +14,10 @@ import { formatDuration } from '../../lib/time';
 import type { Db } from '../../lib/db';
 
 /**
- * xlsx exports for any scope and date range, streamed: rows are read in
- * keyset batches and written through exceljs's streaming WorkbookWriter, so a
- * province-wide year never sits in memory.
+ * xlsx exports for any scope and date range: rows are read in keyset batches
+ * and written through exceljs's streaming WorkbookWriter to a temporary file,
+ * so a province-wide year never sits in memory. The file is sent only once it
+ * is complete: a failure half-way is an error status, never a truncated download.
  */
 
 /** Villages per batch query: ~250 households and a few hundred visits a year each. */
@@ -19,7 +25,7 @@ const VILLAGE_CHUNK = 20;
 /** Standing rows per page (each page re-runs the set-based standing query). */
 const STANDING_PAGE = 5000;
 
-const STATUS_TEXT: Record<string, string> = { open: '未销号', closed: '已销号' };
+const STATUS_TEXT: Record<string, string> = { open: '未销号', closed: '已销号', revoked: '已撤销' };
 const SOURCE_TEXT: Record<string, string> = { chat: '消息', location: '位置', h5: 'H5', console: '控制台' };
 const YES = '是';
 const NO = '否';
@@ -70,17 +76,36 @@ async function eachVillageChunk(db: Db, scope: Region, fn: (villageIds: number[]
   }
 }
 
-/** Starts writing in the background and hands back the stream to send; errors end the stream with an error. */
-function streamWorkbook(fill: (wb: Writer) => Promise<void>): Readable {
-  const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
-  fill(wb).then(() => wb.commit()).catch((err) => out.destroy(err));
-  return out;
+/** A finished workbook: its bytes, to be read once. */
+export interface BuiltWorkbook {
+  size: number;
+  stream: Readable;
 }
 
-/** `photoBase`: the console's origin, so the 照片 column holds links that open the pictures. */
-export function exportLedger(db: Db, scope: Region, range: ExportRange, now: Date, photoBase = ''): Readable {
-  return streamWorkbook(async (wb) => {
+/**
+ * Writes the whole workbook to a temporary file and opens it for reading; rejects if any
+ * step fails. The file is unlinked as soon as it is open (its bytes live until the stream
+ * closes), so neither a failure nor a client that goes away leaves it behind.
+ */
+export async function buildWorkbook(fill: (wb: Writer) => Promise<void>, dir = tmpdir()): Promise<BuiltWorkbook> {
+  const filename = join(dir, `sl-export-${randomUUID()}.xlsx`);
+  const out = createWriteStream(filename);
+  try {
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
+    await fill(wb);
+    await wb.commit();
+    const file = await open(filename, 'r');
+    const { size } = await file.stat();
+    return { size, stream: file.createReadStream() };
+  } finally {
+    out.destroy();
+    await rm(filename, { force: true });
+  }
+}
+
+/** `photoBase`: the console's external URL (PUBLIC_URL), so the 照片 column holds links that open the pictures. */
+export function exportLedger(db: Db, scope: Region, range: ExportRange, now: Date, photoBase: string): Promise<BuiltWorkbook> {
+  return buildWorkbook(async (wb) => {
     const ws = sheet(wb, '问题台账', LEDGER_COLUMNS);
     const { where, params } = ledgerWhere(scope, { from: range.from, to: range.to }, now);
     const sql = `${LEDGER_SELECT} WHERE ${where} AND p.village_id = ANY($${params.length + 1}) ORDER BY r.path, p.id`;
@@ -104,8 +129,8 @@ interface VisitRow {
 }
 interface HouseholdVisitRow { cadre: string; householder: string; village: string; visited_at: Date; talk: boolean; note: string }
 
-export function exportVisits(db: Db, scope: Region, range: ExportRange): Readable {
-  return streamWorkbook(async (wb) => {
+export function exportVisits(db: Db, scope: Region, range: ExportRange): Promise<BuiltWorkbook> {
+  return buildWorkbook(async (wb) => {
     const ws = sheet(wb, '走访记录表', VISIT_COLUMNS);
     await eachVillageChunk(db, scope, async (villageIds) => {
       const rows: VisitRow[] = await db.query(
@@ -143,8 +168,8 @@ export function exportVisits(db: Db, scope: Region, range: ExportRange): Readabl
 }
 
 /** Standing as of `now` (year to date); pages through the set-based standing queries. */
-export function exportStanding(db: Db, scope: Region, now: Date): Readable {
-  return streamWorkbook(async (wb) => {
+export function exportStanding(db: Db, scope: Region, now: Date): Promise<BuiltWorkbook> {
+  return buildWorkbook(async (wb) => {
     const us = sheet(wb, '单位联村', [['单位', 24], ['联系村', 30], ['进村次数', 10], ['进村天数', 10], ['是否滞后', 10]]);
     for (let offset = 0; ; offset += STANDING_PAGE) {
       const page = await unitStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset });

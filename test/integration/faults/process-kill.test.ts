@@ -55,7 +55,7 @@ test('SIGKILL mid-burst and restart: every acknowledged message once, every outb
   const port = await freePort();
   const env = {
     DATABASE_URL: t.url, REDIS_URL: redis.url, WECOM_CORP_ID: creds.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: SECRET,
-    WECOM_TOKEN: creds.token, WECOM_ENCODING_AES_KEY: creds.encodingAesKey, WECOM_API_BASE: sim.url, ADMIN_TOKEN: 'kill-test-admin',
+    WECOM_TOKEN: creds.token, WECOM_ENCODING_AES_KEY: creds.encodingAesKey, WECOM_API_BASE: sim.url, ADMIN_TOKEN: 'kill-test-admin', PUBLIC_URL: 'https://sl.example.gov.cn',
     LOG_LEVEL: 'warn', DATA_DIR: dataDir, TZ: 'Asia/Shanghai',
     // Three senders' replies through the outbox would wait on WeCom's 30/min per member;
     // the kill is about inline processing here (deferral: test/integration/inbound/inbound-deferral.test.ts).

@@ -123,7 +123,7 @@ test('an uploaded picture becomes simulator media and an image message to the ca
 test('outside demo mode /demo and the simulator do not exist', async () => {
   const real = loadConfig({
     PORT: '0', LOG_LEVEL: 'silent', WECOM_CORP_ID: 'wwreal', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 's',
-    WECOM_TOKEN: 'tok', WECOM_ENCODING_AES_KEY: 'a'.repeat(43), ADMIN_TOKEN: 'admin-token-1',
+    WECOM_TOKEN: 'tok', WECOM_ENCODING_AES_KEY: 'a'.repeat(43), ADMIN_TOKEN: 'admin-token-1', PUBLIC_URL: 'https://sl.example.gov.cn',
   });
   const app = createApp({ config: real, db: t.db, redis, logger, metrics: createMetrics(), bot: { handle: async () => null } });
   await request(app.callback()).get('/demo').expect(404);
