@@ -98,11 +98,14 @@ export async function applyCadres(q: PoolClient, report: SheetReport): Promise<v
   report.unchanged = report.rows - report.created - report.updated;
 }
 
-/** Households keyed by (village, 户主); a household now linked to another cadre moves its link. */
+/**
+ * Households keyed by (village, 户主); a household now linked to another cadre
+ * moves its link, and one listed without a 联户干部账号 is unlinked (its open link closed).
+ */
 export async function applyHouseholds(q: PoolClient, days: LinkDays, report: SheetReport): Promise<void> {
   await q.query(`CREATE TEMP TABLE hh ON COMMIT DROP AS
     SELECT vid.id AS village_id, s.householder, s.category, s.size, c.id AS cadre_id, s.valid_from
-      FROM st_households s JOIN vid USING (county, township, village) JOIN cadres c ON c.userid = s.userid;
+      FROM st_households s JOIN vid USING (county, township, village) LEFT JOIN cadres c ON c.userid = s.userid;
     ANALYZE hh`);
   const updated = await q.query(
     `UPDATE households h SET category = hh.category, size = hh.size FROM hh
@@ -126,8 +129,8 @@ export async function applyHouseholds(q: PoolClient, days: LinkDays, report: She
     table: 'cadre_household_links',
     owner: 'cadre_id',
     target: 'household_id',
-    pairs: 'hl',
+    pairs: '(SELECT * FROM hl WHERE owner_id IS NOT NULL)',
     carry: 'village_id', // the link trigger then skips looking the village up for each new link
-    closeWhere: `EXISTS (SELECT 1 FROM hl WHERE hl.target_id = l.household_id AND hl.owner_id <> l.cadre_id)`,
+    closeWhere: `EXISTS (SELECT 1 FROM hl WHERE hl.target_id = l.household_id AND hl.owner_id IS DISTINCT FROM l.cadre_id)`,
   }, report);
 }

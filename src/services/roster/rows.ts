@@ -4,7 +4,7 @@ import {
   CellError, decimal, integer, MSG, oneOf, optionalDate, pathParts, placeName, required, text,
 } from './cells';
 import {
-  CATEGORIES, ROLES, SCOPED_ROLES, VILLAGE_KINDS, WHOLE_PROVINCE, YES_NO,
+  ADMIN_ROLE, CATEGORIES, ROLES, SCOPED_ROLES, VILLAGE_KINDS, WHOLE_PROVINCE, YES_NO,
   type Cell, type SheetKind, type SheetRow,
 } from './sheets';
 
@@ -101,19 +101,22 @@ const STAGERS: Record<SheetKind, Stager> = {
     if (role !== null && SCOPED_ROLES.includes(role)) {
       const raw = text(c, '管辖范围');
       const parts = pathParts(raw);
-      if (raw === '') reasons.push(M.scopeMissing(role));
+      if (raw === '' && role === ADMIN_ROLE) scope = WHOLE_PROVINCE;
+      else if (raw === '') reasons.push(M.scopeMissing(role));
       else if (raw === WHOLE_PROVINCE || raw === PROVINCE_NAME) scope = WHOLE_PROVINCE;
       else if (parts.length > 3 || parts.some((p) => p === '')) reasons.push(M.scopeParts);
       else scope = parts.join('/');
     }
     return [userid, name, mobile.replace(/[ -]/g, ''), unit === '' ? null : unit, role, scope];
   },
-  households(c, get) {
+  households(c, get, reasons) {
     const names = ['县区', '乡镇', '村'].map((col) => get(() => placeName(c, col), text(c, col)));
     const householder = get(() => required(c, '户主', 50), text(c, '户主'));
     const category = get(() => oneOf(c, '类别', CATEGORIES), null);
     const size = get(() => integer(c, '人口', 1, 99), null);
-    const userid = get(() => required(c, '联户干部账号', 64), '');
+    // An empty 联户干部账号 imports the household unlinked: not covered (两个全覆盖).
+    const userid = text(c, '联户干部账号');
+    if (userid.length > 64) reasons.push(MSG.tooLong('联户干部账号', 64));
     return [...names, householder, category, size, userid, get(() => optionalDate(c, '联系开始日期'), null)];
   },
   groups(c, get, reasons) {

@@ -66,8 +66,9 @@ export const SHEETS: readonly SheetSpec[] = [
 export const VILLAGE_KINDS = ['村', '社区'] as const;
 export const YES_NO: Record<string, boolean> = { 是: true, 否: false };
 export { ROLES };
-/** Roles that need a 管辖范围 (scope). */
+/** Roles with a 管辖范围 (scope): required of a 领导; a 管理员 without one has the whole province. */
 export const SCOPED_ROLES: readonly string[] = LEADER_ROLES;
+export const ADMIN_ROLE = '管理员';
 export const CATEGORIES = ['贫困户', '特困户', '低保户', '五保户', '一般户'] as const;
 /** Scope text meaning the whole province. */
 export const WHOLE_PROVINCE = '全省';

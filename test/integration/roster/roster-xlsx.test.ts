@@ -65,6 +65,7 @@ describe('roster import from .xlsx', () => {
       sheets['单位'][3][2] = new Date(Date.UTC(2026, 1, 2));
       sheets['单位'][4][2] = '2026/2/30';
       sheets['农户'][9][5] = 2.5;
+      sheets['干部'][20][4] = '领导'; // a 领导 needs a 管辖范围 (a 管理员 without one has the whole province)
       sheets['干部'][20][5] = '';
       sheets['村'].splice(3, 0, []); // a blank row 4: later rows keep their spreadsheet numbers
       sheets['村'][5][7] = 200;
@@ -74,7 +75,7 @@ describe('roster import from .xlsx', () => {
     expect(report.errors.map(formatRowError)).toEqual([
       '村:6: 经度“200”应为 73–136 之间的数（GCJ-02）',
       '单位:5: 联系开始日期“2026/2/30”不是有效日期（YYYY-MM-DD 或 YYYY/M/D）',
-      '干部:21: 管理员需要填写管辖范围',
+      '干部:21: 领导需要填写管辖范围',
       '农户:10: 人口“2.5”应为 1–99 的整数',
     ]);
     expect(await rosterSnapshot(t.db)).toEqual(before);
