@@ -55,7 +55,7 @@ export function createBot(deps: BotDeps): Bot {
     const parsed = cmd.args.safeParse(argsText);
     if (!parsed.success) {
       count(cmd.name, 'bad_args');
-      return BAD_ARGS(parsed.error.issues[0]?.message ?? '格式不对', cmd.usage);
+      return BAD_ARGS(parsed.error.issues[0]?.message ?? '格式有误', cmd.usage);
     }
     try {
       const reply = await env.manager.transaction((manager) => cmd.handle(parsed.data, { ...env, manager }));

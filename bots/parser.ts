@@ -6,7 +6,7 @@ import { quote } from './text';
  * Never throws: anything unrecognisable becomes a helpful Chinese error.
  */
 
-const UNKNOWN = (q: string) => `没看懂${q}。发送“帮助”查看全部指令，例如：签到 丁门村`;
+const UNKNOWN = (q: string) => `未能识别${q}。发送“帮助”查看全部指令，例如：签到 丁门村`;
 const EMPTY = '请发送文字指令，例如：签到 丁门村。发送“帮助”查看全部指令。';
 
 export type ParseResult =

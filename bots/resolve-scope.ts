@@ -6,7 +6,7 @@ import { ChatError, NeedChoice } from './errors';
 /** A leader's 范围: empty = their own scope; otherwise a region inside it. */
 
 const NO_SCOPE = '您的账号没有设置管辖范围，请联系双联办在花名册中补充。';
-const NOT_FOUND = (s: string) => `未找到范围“${s}”。请写市、县区或乡镇名，例如：武山县、武山县/鸳鸯镇。`;
+const NOT_FOUND = (s: string) => `未找到范围“${s}”。请输入市、县区或乡镇名，例如：武山县、鸳鸯镇。`;
 const OUTSIDE = (s: string, mine: string) => `“${s}”不在您的管辖范围（${mine}）内。`;
 const AMBIGUOUS = (s: string) => `“${s}”对应多个地方，请回复序号选择：`;
 

@@ -15,7 +15,7 @@ import { quote, villageWithPlace } from './text';
 
 const NOT_FOUND = (spec: string, hint: string) => `未找到村${spec}。${hint}`;
 const SUGGEST = (names: string[]) => `您是不是要找：${names.join('、')}？`;
-const NO_SUGGESTION = '请检查村名，或写上乡镇，例如：鸳鸯镇丁门村。';
+const NO_SUGGESTION = '请核对村名，或在村名前加上乡镇名，例如：鸳鸯镇丁门村。';
 const AMBIGUOUS = (spec: string) => `“${spec}”对应多个村，请回复序号选择：`;
 const MAX_OPTIONS = 9;
 /** Longer than any county+township+village name: not looked up at all (keeps a pasted essay cheap). */

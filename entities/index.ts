@@ -13,6 +13,7 @@ import { OutboxMessage } from './outbox-message.entity';
 import { Photo } from './photo.entity';
 import { PolicyRule } from './policy-rule.entity';
 import { Problem } from './problem.entity';
+import { ProblemCategory } from './problem-category.entity';
 import { ProblemEvent } from './problem-event.entity';
 import { Region } from './region.entity';
 import { Unit } from './unit.entity';
@@ -35,6 +36,7 @@ export * from './outbox-message.entity';
 export * from './photo.entity';
 export * from './policy-rule.entity';
 export * from './problem.entity';
+export * from './problem-category.entity';
 export * from './problem-event.entity';
 export * from './region.entity';
 export * from './unit.entity';
@@ -46,5 +48,5 @@ export const ENTITIES = [
   Region, Village, Unit, UnitVillageLink, Cadre, Household, CadreHouseholdLink,
   Visit, HouseholdVisit, DiaryEntry, Problem, ProblemEvent, Notice, NoticeRecipient,
   PolicyRule, Festival, InboundMessage, OutboxMessage, Group, JobRun,
-  Photo,
+  Photo, ProblemCategory,
 ];

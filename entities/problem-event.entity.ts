@@ -8,7 +8,8 @@ export type ProblemEventKind =
   | 'reopened'
   | 'reminded'
   | 'escalated'
-  | 'revoked';
+  | 'revoked'
+  | 'categorized';
 
 /** The history of a problem, append-only. */
 @Entity({ name: 'problem_events' })

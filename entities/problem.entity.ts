@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type ProblemStatus = 'open' | 'closed';
+/** 'revoked': undone by its reporter (撤销); the row and its number stay, shown as 已撤销. */
+export type ProblemStatus = 'open' | 'closed' | 'revoked';
 
 /** 问题台账: every reported problem has a number, an owner and a deadline until 销号. */
 @Entity({ name: 'problems' })

@@ -6,11 +6,11 @@ import { ChatError } from '../errors';
 
 /** `附图 <问题编号>`: the picture just sent becomes evidence on a problem. */
 
-const NEED_CODE = '请写上问题编号';
-const BAD_CODE = (t: string) => `问题编号“${t}”格式不对，例如：附图 W2026-0001。发送“问题”可查看编号。`;
+const NEED_CODE = '请输入问题编号';
+const BAD_CODE = (t: string) => `问题编号“${t}”格式有误，例如：附图 W2026-0001。发送“问题”可查看编号。`;
 const NOT_FOUND = (c: string) => `未找到问题 ${c}。发送“问题”查看未销号的问题。`;
 const FORBIDDEN = (c: string) => `只有上报人、责任人、联系该村的干部或管辖该村的领导可以给问题 ${c} 附图。`;
-const NO_PHOTO = '没有找到可附的照片。请先发送照片（30分钟内），再发送“附图 问题编号”。';
+const NO_PHOTO = '未找到可附的照片。请先发送照片（30分钟内），再发送“附图 问题编号”。';
 const ATTACHED = (c: string, n: number, closed: boolean) =>
   `已将照片附到问题 ${c}${closed ? '（销号照片）' : ''}，该问题共有照片${n}张。${closed ? '' : `\n整改后可发送“销号 ${c} 整改说明”。`}`;
 

@@ -7,7 +7,7 @@ import { visitCountLine } from '../replies';
 import { requireVillage } from '../resolve-village';
 import { villagePath } from '../text';
 
-const NEED_VILLAGE = '请写上村名';
+const NEED_VILLAGE = '请输入村名';
 const RECORDED = (path: string, time: string) => `已签到：${path}\n时间：${time}`;
 const CLOSED_PREVIOUS = (path: string, stay: string) => `（已自动为您签退${path}，停留${stay}）`;
 const DUPLICATE = (time: string, path: string) => `您已于${time}在${path}签到，无需重复签到。离村时请发送“签退”。`;

@@ -5,7 +5,7 @@ import { formatShanghai } from '../../src/lib/time';
 import { defineCommand } from '../command';
 import { ChatError } from '../errors';
 
-const NEED_TEXT = '请写上日记内容';
+const NEED_TEXT = '请输入日记内容';
 const RECORDED = (time: string, where: string, days: number) => `已记录民情日记（${time}${where}）。今年已写日记${days}天。`;
 const MAX_CHARS = 2000;
 

@@ -1,30 +1,53 @@
 import { z } from 'zod';
-import { recordHouseholdVisit } from '../../src/services/visits/household-visits';
+import { noteMarksTalk, recordHouseholdVisit } from '../../src/services/visits/household-visits';
 import { getRules } from '../../src/services/rules/rules';
 import { formatShanghai } from '../../src/lib/time';
-import { defineCommand } from '../command';
+import { defineCommand, type Command } from '../command';
 import { requireHousehold } from '../resolve-household';
 import { villageFromCounty } from '../text';
 
-const NEED_NAME = '请写上户主姓名';
+const NEED_NAME = '请输入户主姓名';
 const RECORDED = (who: string, time: string, talk: boolean) => `已记录走访：${who}\n时间：${time}${talk ? '（谈心交流）' : ''}`;
 const COUNTS = (v: number, d: number, t: number, rv: number, rd: number, rt: number) =>
   `今年已走访该户${v}次、${d}天，谈心${t}次；年度要求≥${rv}次/≥${rd}天，谈心≥${rt}次。`;
 
-export default defineCommand({
+/**
+ * 走访 and 谈心 record the same household visit. 走访 counts it as a talk only when
+ * 谈心 comes right after the household name; 谈心 always does.
+ */
+function householdVisitCommand(c: Pick<Command, 'name' | 'aliases' | 'usage' | 'summary'> & { alwaysTalk: boolean }): Command<unknown> {
+  return defineCommand({
+    name: c.name,
+    aliases: c.aliases,
+    usage: c.usage,
+    summary: c.summary,
+    args: z.string().min(1, NEED_NAME).transform((text) => ({ text })),
+    async handle({ text }, env) {
+      const { household, note } = await requireHousehold(env, text);
+      const talk = c.alwaysTalk || noteMarksTalk(note);
+      const { visit, counts } = await recordHouseholdVisit(env.manager, { cadreId: env.cadre.id, household, note, talk, now: env.now });
+      const r = await getRules(env.manager, ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year']);
+      return [
+        RECORDED(`${household.householder}（${villageFromCounty(household.villageFullName)}）`, formatShanghai(env.now), visit.talk),
+        COUNTS(counts.visits, counts.days, counts.talks,
+          r['household.visits_per_year'], r['household.days_per_year'], r['household.talks_per_year']),
+      ].join('\n');
+    },
+  });
+}
+
+export const householdVisit = householdVisitCommand({
   name: '走访',
   aliases: ['入户'],
   usage: '走访 户主姓名 [内容]',
-  summary: '记录入户走访，内容含“谈心”计为谈心交流，例如：走访 张三 谈心了解春耕',
-  args: z.string().min(1, NEED_NAME).transform((text) => ({ text })),
-  async handle({ text }, env) {
-    const { household, note } = await requireHousehold(env, text);
-    const { visit, counts } = await recordHouseholdVisit(env.manager, { cadreId: env.cadre.id, household, note, now: env.now });
-    const r = await getRules(env.manager, ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year']);
-    return [
-      RECORDED(`${household.householder}（${villageFromCounty(household.villageFullName)}）`, formatShanghai(env.now), visit.talk),
-      COUNTS(counts.visits, counts.days, counts.talks,
-        r['household.visits_per_year'], r['household.days_per_year'], r['household.talks_per_year']),
-    ].join('\n');
-  },
+  summary: '记录入户走访；户主姓名后紧跟“谈心”计为谈心交流，例如：走访 张三 谈心 了解春耕',
+  alwaysTalk: false,
+});
+
+export const talk = householdVisitCommand({
+  name: '谈心',
+  aliases: [],
+  usage: '谈心 户主姓名 [内容]',
+  summary: '记录与联系户的谈心交流，例如：谈心 张三 了解家庭收入',
+  alwaysTalk: true,
 });

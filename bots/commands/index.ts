@@ -10,14 +10,15 @@ import { createHelp } from './help';
 import notify from './notify';
 import problems from './problems';
 import progress from './progress';
+import reopen from './reopen';
 import report from './report';
 import stats from './stats';
 import undo from './undo';
-import visit from './household-visit';
+import { householdVisit, talk } from './household-visit';
 
 /** Every chat command, in the order 帮助 lists them. Written out by hand: no folder scanning. */
 export const COMMANDS: Command<unknown>[] = [
-  checkin, checkout, visit, report, close, attach, problems, diary, progress, ack, undo,
+  checkin, checkout, householdVisit, talk, report, close, reopen, attach, problems, diary, progress, ack, undo,
   daily, stats, notify,
 ];
 COMMANDS.push(createHelp(() => COMMANDS));

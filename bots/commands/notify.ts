@@ -4,7 +4,7 @@ import { defineCommand } from '../command';
 import { ChatError } from '../errors';
 import { requireScope, scopeLabel } from '../resolve-scope';
 
-const NEED = '请写上范围和通知内容，中间用空格隔开';
+const NEED = '请输入范围和通知内容，中间用空格隔开';
 const NOBODY = (scope: string) => `${scope}没有联系干部或工作群，通知未发出。`;
 const SENT = (scope: string, people: number, groups: number) =>
   `已向${scope}发出通知：联系干部${people}人${groups ? `，工作群${groups}个` : ''}。对方回复“收到”即为确认，未确认的会自动提醒。`;

@@ -11,7 +11,7 @@ const ROW = (i: number, code: string, village: string, text: string, deadline: s
 const MORE = (n: number) => `……另有${n}个未列出，请在管理后台查看。`;
 const TAIL = '整改后发送“销号 编号 整改说明”。';
 // 问题 followed by text is most likely a report typed with the wrong verb: nothing is recorded, so say how.
-const REPORT_HINT = '如需上报新问题，请发送“上报 [村名] 问题描述”。';
+const REPORT_HINT = '如需上报新问题，请发送“上报 [村名] [类别] 问题描述”。';
 // 12 rows of ≤ 24 characters fit WeCom's 2,048 bytes with the head and tail lines
 const SHOWN = 12;
 const TEXT_CHARS = 24;
@@ -29,7 +29,7 @@ export default defineCommand({
     const { total, rows } = await openProblemsFor(env.manager, env.cadre, env.now, SHOWN);
     if (total === 0) return NONE + hint;
     const lines = [HEAD(isLeader(env.cadre), total)];
-    rows.forEach((r, i) => lines.push(ROW(i + 1, r.code, r.villageName, short(r.description), formatDate(r.deadline), r.overdue)));
+    rows.forEach((r, i) => lines.push(ROW(i + 1, r.code, r.villageName, short(r.description), formatDate(r.deadline, env.now), r.overdue)));
     if (total > rows.length) lines.push(MORE(total - rows.length));
     lines.push(TAIL);
     return lines.join('\n') + hint;

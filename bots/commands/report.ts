@@ -9,11 +9,11 @@ import { ChatError, NeedChoice } from '../errors';
 import { requireVillage, resolveVillage } from '../resolve-village';
 import { villagePath, villageWithPlace } from '../text';
 
-const NEED_TEXT = '请写上问题描述';
-const NO_VILLAGE = '请写明是哪个村的问题，例如：上报 丁门村 村道塌方需修复';
+const NEED_TEXT = '请输入问题描述';
+const NO_VILLAGE = '请注明问题所在的村，例如：上报 丁门村 村道塌方需修复';
 const WHICH_VILLAGE = '您联系多个村，请回复序号选择问题所在的村：';
-const RECORDED = (code: string, text: string, path: string, owner: string, deadline: string) =>
-  `已登记问题 ${code}：${text}\n村：${path}\n责任：${owner}\n整改期限：${deadline}\n整改后发送“销号 ${code} 整改说明”。`;
+const RECORDED = (code: string, text: string, path: string, category: string, owner: string, deadline: string) =>
+  `已登记问题 ${code}：${text}\n村：${path}\n类别：${category}\n责任人：${owner}\n整改期限：${deadline}\n整改后发送“销号 ${code} 整改说明”。`;
 const NO_OWNER = '暂无联系单位（请双联办指定）';
 const MAX_DESCRIPTION = 500;
 
@@ -42,17 +42,17 @@ async function villageFor(env: CommandEnv, text: string): Promise<{ villageId: n
 export default defineCommand({
   name: '上报',
   aliases: ['反映'],
-  usage: '上报 [村名] 问题描述',
-  summary: '登记问题台账（默认当前签到的村），例如：上报 丁门村 村道塌方需修复',
+  usage: '上报 [村名] [类别] 问题描述',
+  summary: '登记问题台账（默认当前签到的村；类别可省略，按描述自动归类），例如：上报 丁门村 饮水安全 水管冻裂',
   args: z.string().min(1, NEED_TEXT).transform((text) => ({ text })),
   async handle({ text }, env) {
     const { villageId, description } = await villageFor(env, text);
     if ([...description].length > MAX_DESCRIPTION) throw new ChatError(`问题描述请不超过${MAX_DESCRIPTION}字。`, 'too_long');
-    const p = await reportProblem(env.manager, { reporter: env.cadre, villageId, description, now: env.now });
+    const p = await reportProblem(env.manager, { reporter: env.cadre, villageId, text: description, now: env.now });
     const village = await env.manager.getRepository(Region).findOneByOrFail({ id: villageId });
     const ownerCadre = p.ownerCadreId ? await env.manager.getRepository(Cadre).findOneBy({ id: p.ownerCadreId }) : null;
     const ownerUnit = p.ownerUnitId ? await env.manager.getRepository(Unit).findOneBy({ id: p.ownerUnitId }) : null;
     const owner = [ownerCadre?.name, ownerUnit ? `（${ownerUnit.name}）` : ''].filter(Boolean).join('') || NO_OWNER;
-    return RECORDED(p.code, description, villagePath(village.fullName), owner, formatDate(p.deadline));
+    return RECORDED(p.code, p.description, villagePath(village.fullName), p.category, owner, formatDate(p.deadline, env.now));
   },
 });

@@ -5,21 +5,34 @@ import { defineCommand } from '../command';
 
 const NOTHING = (m: number) => `没有可撤销的记录（只能撤销${m}分钟内您的最近一条记录）。`;
 const DONE = (time: string, what: string) => `已撤销您${time}的${what}，不再计入统计。`;
+const ACTED_ON = (code: string, what: string) => `问题 ${code} 上报后已有处理记录（${what}），不能撤销。`;
 const WHAT: Record<RecordKind, string> = {
   visit: '签到',
   household_visit: '走访记录',
   diary: '民情日记',
   problem: '问题上报',
 };
+/** The problem event that stops an undo, as the reply names it. */
+const ACTED: Record<string, string> = {
+  closed: '已销号',
+  reopened: '已重开',
+  categorized: '已调整类别',
+  escalated: '已逾期上报',
+  reminded: '已催办',
+  assigned: '已指派',
+  deadline: '已调整期限',
+};
 
 export default defineCommand({
   name: '撤销',
   aliases: ['撤回'],
   usage: '撤销',
-  summary: '撤销您刚记的最近一条签到、走访、日记或上报',
+  summary: '撤销您刚记的最近一条签到、走访、日记或上报（他人已处理的问题不能撤销）',
   args: z.string().transform(() => ({})),
   async handle(_args, env) {
     const r = await undoLast(env.manager, env.cadre.id, env.now);
-    return r.kind === 'nothing' ? NOTHING(r.minutes) : DONE(formatShanghai(r.at), WHAT[r.record]);
+    if (r.kind === 'nothing') return NOTHING(r.minutes);
+    if (r.kind === 'acted_on') return ACTED_ON(r.code, ACTED[r.lastEvent] ?? '已处理');
+    return DONE(formatShanghai(r.at), r.code ? `${WHAT[r.record]} ${r.code}` : WHAT[r.record]);
   },
 });

@@ -19,8 +19,8 @@ const ATTACHED = {
 };
 const UNATTACHED =
   '已收到照片并暂存：30分钟内您没有签到、走访、上报或销号记录可附。如要附到问题，请发送“附图 问题编号”，例如：附图 W2026-0001。';
-const DUPLICATE = '这张照片已经收到了。';
-const NO_MEDIA = '没有收到有效的图片，请重新发送。';
+const DUPLICATE = '该照片已收到，无需重复发送。';
+const NO_MEDIA = '未收到有效的图片，请重新发送。';
 
 /** The fetch is queued after the message's transaction commits (BotReply.photoIds). */
 export const handleImage: MessageHandler = async (msg, env) => {

@@ -16,7 +16,7 @@ const DUPLICATE = (path: string, time: string) => `您已于${time}在${path}签
 const TOO_FAR = (path: string, d: string, r: string) =>
   `您离最近的联系村${path}有${d}，超出${r}范围，未签到。到村后请再发送位置，或发送“签到 村名”（未核验）。`;
 const NO_VILLAGE = '您的联系村都没有登记坐标，无法按位置签到。请发送“签到 村名”。';
-const BAD_LOCATION = '没有收到有效的位置，请重新发送位置。';
+const BAD_LOCATION = '未收到有效的位置，请重新发送位置。';
 
 export const handleLocation: MessageHandler = async (msg: IncomingMessage, env) => {
   const { latitude, longitude } = msg;

@@ -34,18 +34,19 @@ export function addDays(date: string, n: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** As chat replies show a time: 11月23日 09:05. */
-export function formatShanghai(d: Date): string {
+/** As chat replies show a time: 11月23日 09:05; with the year (2027年1月6日 09:05) when it is not the year of `now`. */
+export function formatShanghai(d: Date, now?: Date): string {
   const s = shifted(d);
   const hh = String(s.getUTCHours()).padStart(2, '0');
   const mm = String(s.getUTCMinutes()).padStart(2, '0');
-  return `${s.getUTCMonth() + 1}月${s.getUTCDate()}日 ${hh}:${mm}`;
+  return `${formatDate(shanghaiDate(d), now)} ${hh}:${mm}`;
 }
 
-/** YYYY-MM-DD as 12月23日. */
-export function formatDate(date: string): string {
-  const [, m, d] = date.split('-').map(Number);
-  return `${m}月${d}日`;
+/** YYYY-MM-DD as 12月23日; with the year (2027年1月6日) when it is not the year of `now`. */
+export function formatDate(date: string, now?: Date): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const year = now !== undefined && y !== shanghaiYear(now) ? `${y}年` : '';
+  return `${year}${m}月${d}日`;
 }
 
 /** Minutes as 2小时15分钟 / 40分钟. */

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context } from 'koa';
+import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { AppError, NotFoundError } from '../../lib/errors';
@@ -11,7 +12,8 @@ import { myRecords } from '../../services/console/mine';
 import { noticesPage } from '../../services/console/notices';
 import { requireScope, scopeTree } from '../../services/console/scope';
 import { cadreStanding, unitStanding } from '../../services/standing/console-standing';
-import { closeProblem } from '../../services/problems/ledger';
+import { closeProblem, reopenProblem, setProblemCategory } from '../../services/problems/ledger';
+import { loadCategories } from '../../services/problems/categories';
 import { clockOf, cadreOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
 import { flag, pageParams, rangeParams, scopeParam, toPage, toRange } from './params';
 
@@ -20,7 +22,17 @@ import { flag, pageParams, rangeParams, scopeParam, toPage, toRange } from './pa
  * against the viewer (403 outside it), call a service.
  */
 
-const ALREADY_CLOSED = '该问题已销号。';
+type ProblemActor = Parameters<typeof closeProblem>[1]['actor'];
+
+/** Results of a problem action that refuse it, as the console shows them. */
+const REFUSED: Record<string, { message: string; status: number }> = {
+  already_closed: { message: '该问题已销号。', status: 409 },
+  not_closed: { message: '该问题尚未销号，无需重开。', status: 409 },
+  revoked: { message: '该问题已撤销。', status: 409 },
+  need_note: { message: '请填写整改说明。', status: 400 },
+  forbidden: { message: '只有上报人、责任人或管辖该村的领导可以处理该问题。', status: 403 },
+  not_found: { message: '找不到该问题。', status: 404 },
+};
 
 export function registerConsoleApi(router: Router, deps: AppDeps): void {
   const { db } = deps;
@@ -68,7 +80,7 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
 
   router.get(api('/problems'), ...guard, async (ctx) => {
     const q = parseInput(z.object({
-      scope: scopeParam, status: z.enum(['open', 'closed']).optional(), village: z.coerce.number().int().positive().optional(),
+      scope: scopeParam, status: z.enum(['open', 'closed', 'revoked']).optional(), village: z.coerce.number().int().positive().optional(),
       overdue: flag, ...rangeParams, ...pageParams,
     }), ctx.query);
     const region = await scoped(ctx, q.scope);
@@ -86,22 +98,42 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
     ctx.body = await problemDetail(db, await scoped(ctx), id, clockOf(deps)());
   });
 
-  router.post(api('/problems/:id/close'), ...guard, bodyParser({ enableTypes: ['json'] }), async (ctx) => {
-    const id = parseInput(z.coerce.number().int().positive(), ctx.params.id);
-    const body = parseInput(z.object({ note: z.string().trim().min(1, '请填写整改说明').max(1000) }), ctx.request.body);
-    const viewer = viewerOf(ctx);
-    const found = await problemPlace(db, id);
-    if (!found) throw new NotFoundError(`problem ${id}`, '找不到该问题。');
-    const region = await scoped(ctx, found.villageId);
-    const now = clockOf(deps)();
-    const result = await db.transaction((manager) => closeProblem(manager, {
-      // A leader closes in their scope; an admin without a roster scope acts for the province.
-      actor: { ...viewer.cadre, scopeRegionId: viewer.scope!.id },
-      code: found.code, note: body.note, now,
-    }));
-    if (result.kind === 'already_closed') throw new AppError('already_closed', `problem ${id} already closed`, ALREADY_CLOSED, 409);
-    if (result.kind !== 'closed') throw new AppError('close_refused', `problem ${id}: ${result.kind}`, '无法销号该问题。', 403);
-    ctx.body = await problemDetail(db, region, id, now);
+  /**
+   * 销号, 重开 and a change of category share one path: the problem in the viewer's scope,
+   * acted on as a leader of that scope (an admin without a roster scope acts for the province).
+   */
+  const actOn = <B extends z.ZodType>(action: string, body: B,
+    act: (manager: EntityManager, actor: ProblemActor, code: string, input: z.infer<B>, now: Date) => Promise<string>) =>
+    async (ctx: Context) => {
+      const id = parseInput(z.coerce.number().int().positive(), ctx.params.id);
+      const input = parseInput(body, ctx.request.body);
+      const viewer = viewerOf(ctx);
+      const found = await problemPlace(db, id);
+      if (!found) throw new NotFoundError(`problem ${id}`, '找不到该问题。');
+      const region = await scoped(ctx, found.villageId);
+      const now = clockOf(deps)();
+      const actor = { ...viewer.cadre, scopeRegionId: viewer.scope!.id };
+      const kind = await db.transaction((manager) => act(manager, actor, found.code, input, now));
+      const refusal = REFUSED[kind];
+      if (refusal) throw new AppError(kind, `problem ${id}: ${action} ${kind}`, refusal.message, refusal.status);
+      ctx.body = await problemDetail(db, region, id, now);
+    };
+  const json = bodyParser({ enableTypes: ['json'] });
+
+  router.post(api('/problems/:id/close'), ...guard, json, actOn('close',
+    z.object({ note: z.string().trim().min(1, '请填写整改说明').max(1000, '整改说明请不超过1000字') }),
+    async (manager, actor, code, { note }, now) => (await closeProblem(manager, { actor, code, note, now })).kind));
+
+  router.post(api('/problems/:id/reopen'), ...guard, json, actOn('reopen',
+    z.object({ reason: z.string().trim().min(1, '请填写重开原因').max(1000, '重开原因请不超过1000字') }),
+    async (manager, actor, code, { reason }, now) => (await reopenProblem(manager, { actor, code, reason, now })).kind));
+
+  router.post(api('/problems/:id/category'), ...guard, json, actOn('category',
+    z.object({ category: z.string().trim().min(1, '请选择问题类别').max(20, '请选择问题类别') }),
+    (manager, actor, code, { category }, now) => setProblemCategory(manager, { actor, code, category, now })));
+
+  router.get(api('/problem-categories'), ...guard, async (ctx) => {
+    ctx.body = { categories: await loadCategories(db) };
   });
 
   router.get(api('/notices'), ...guard, async (ctx) => {

@@ -12,7 +12,8 @@ import type { Db } from '../../lib/db';
  */
 
 export interface LedgerFilter {
-  status?: 'open' | 'closed';
+  /** Every status by default: an undone (revoked, 已撤销) problem stays listed with its number. */
+  status?: 'open' | 'closed' | 'revoked';
   villageId?: number;
   overdue?: boolean;
   /** Reported in [from, to). */
@@ -34,7 +35,7 @@ export interface LedgerRow {
   owner: string | null;
   ownerUnit: string | null;
   deadline: string;
-  status: 'open' | 'closed';
+  status: 'open' | 'closed' | 'revoked';
   overdue: boolean;
   closedAt: Date | null;
   closeNote: string | null;
@@ -43,7 +44,7 @@ export interface LedgerRow {
 /** The WHERE clause and parameters shared by the page, the summary and the export. */
 export function ledgerWhere(scope: Region, f: LedgerFilter, now: Date): { where: string; params: unknown[] } {
   const params: unknown[] = [subtreeLike(scope.path), shanghaiDate(now)];
-  const cond = ['r.path LIKE $1', 'r.level = 4', 'p.revoked_at IS NULL'];
+  const cond = ['r.path LIKE $1', 'r.level = 4'];
   const add = (sql: (n: string) => string, v: unknown) => { params.push(v); cond.push(sql(`$${params.length}`)); };
   if (f.status) add((n) => `p.status = ${n}`, f.status);
   if (f.villageId !== undefined) add((n) => `p.village_id = ${n}`, f.villageId);
@@ -82,7 +83,7 @@ export interface LedgerSummary { total: number; open: number; closed: number; ov
 export async function ledgerSummary(db: Db, scope: Region, now: Date): Promise<LedgerSummary> {
   const { where, params } = ledgerWhere(scope, {}, now);
   const [s]: Omit<LedgerSummary, 'closureRate'>[] = await db.query(
-    `SELECT count(*)::int AS total, count(*) FILTER (WHERE p.status = 'open')::int AS open,
+    `SELECT count(*) FILTER (WHERE p.status <> 'revoked')::int AS total, count(*) FILTER (WHERE p.status = 'open')::int AS open,
             count(*) FILTER (WHERE p.status = 'closed')::int AS closed,
             count(*) FILTER (WHERE p.status = 'open' AND p.deadline < $2::date)::int AS overdue
        FROM regions r JOIN problems p ON p.village_id = r.id WHERE ${where}`,
@@ -109,9 +110,9 @@ export async function problemDetail(
   return { ...rows[0], events, photos: (await photosOf(db, { problemId })).photos };
 }
 
-/** A problem's code and village, unless it does not exist or was revoked. */
+/** A problem's code and village (revoked ones too: acting on them is refused with a reason), or null. */
 export async function problemPlace(db: Db, id: number): Promise<{ code: string; villageId: number } | null> {
   const rows: { code: string; villageId: number }[] = await db.query(
-    'SELECT code, village_id AS "villageId" FROM problems WHERE id = $1 AND revoked_at IS NULL', [id]);
+    'SELECT code, village_id AS "villageId" FROM problems WHERE id = $1', [id]);
   return rows[0] ?? null;
 }

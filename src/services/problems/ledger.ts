@@ -5,6 +5,8 @@ import { linkedVillages, unitForVillage } from '../people/links';
 import { subtreeLike } from '../people/regions';
 import { getRule } from '../rules/rules';
 import { assertCloseEvidence } from '../photos/policy';
+import { categorize, requireCategory } from './categories';
+import { AppError } from '../../lib/errors';
 import { addDays, shanghaiDate, shanghaiYear } from '../../lib/time';
 
 /**
@@ -13,6 +15,8 @@ import { addDays, shanghaiDate, shanghaiYear } from '../../lib/time';
  */
 
 type Actor = Pick<Cadre, 'id' | 'unitId' | 'role' | 'scopeRegionId'>;
+
+const NEED_DESCRIPTION = '请输入问题描述。正确格式：上报 [村名] [类别] 问题描述，例如：上报 丁门村 饮水安全 水管冻裂';
 
 export async function addProblemEvent(
   manager: EntityManager, problemId: number, kind: ProblemEventKind, actorId: number | null, at: Date, note = '',
@@ -48,21 +52,33 @@ async function ownerFor(manager: EntityManager, reporter: Actor, villageId: numb
   return { ownerCadreId: lead[0]?.id ?? null, ownerUnitId: unitId };
 }
 
+/** A new problem's deadline, and a reopened one's: today + 'problem.deadline_days'. */
+async function deadlineFrom(manager: EntityManager, now: Date): Promise<string> {
+  return addDays(shanghaiDate(now), await getRule(manager, 'problem.deadline_days'));
+}
+
+/**
+ * Opens a problem. `text` may start with a category name (饮水安全 水管冻裂); else the
+ * category comes from its keywords (categories.ts). Throws 'need_description' when
+ * nothing but a category is given.
+ */
 export async function reportProblem(
   manager: EntityManager,
-  input: { reporter: Actor; villageId: number; description: string; now: Date },
+  input: { reporter: Actor; villageId: number; text: string; now: Date },
 ): Promise<Problem> {
   const { reporter, villageId, now } = input;
-  const days = await getRule(manager, 'problem.deadline_days');
+  const { category, description } = await categorize(manager, input.text);
+  if (description === '') throw new AppError('need_description', 'a category without a description', NEED_DESCRIPTION, 400);
   const repo = manager.getRepository(Problem);
   const problem = await repo.save(repo.create({
     code: await nextCode(manager, shanghaiYear(now)),
     villageId,
     reporterId: reporter.id,
     ...(await ownerFor(manager, reporter, villageId, now)),
-    description: input.description,
+    description,
+    category,
     status: 'open',
-    deadline: addDays(shanghaiDate(now), days),
+    deadline: await deadlineFrom(manager, now),
     reportedAt: now,
   }));
   await addProblemEvent(manager, problem.id, 'reported', reporter.id, now);
@@ -88,35 +104,103 @@ async function leaderHolds(manager: EntityManager, actor: Actor, villageId: numb
   return rows.length > 0;
 }
 
-export type CloseResult =
+/** What 销号 and 重开 report back; `need_note` when the 整改说明 (or the reason) is missing. */
+export type LedgerActResult =
   | { kind: 'not_found' }
+  | { kind: 'revoked'; problem: Problem }
   | { kind: 'forbidden'; problem: Problem }
   | { kind: 'already_closed'; problem: Problem }
-  | { kind: 'closed'; problem: Problem };
+  | { kind: 'not_closed'; problem: Problem }
+  | { kind: 'need_note'; problem: Problem }
+  | { kind: 'closed'; problem: Problem }
+  | { kind: 'reopened'; problem: Problem };
 
-/** 销号: only the reporter, the owner (or, without an owner cadre, the owner unit's cadres), or a leader whose scope holds the village. */
+/** The reporter, the owner (or, without an owner cadre, the owner unit's cadres), or a leader whose scope holds the village. */
+async function mayAct(manager: EntityManager, actor: Actor, problem: Problem): Promise<boolean> {
+  return problem.reporterId === actor.id
+    || problem.ownerCadreId === actor.id
+    || (problem.ownerCadreId === null && problem.ownerUnitId !== null && problem.ownerUnitId === actor.unitId)
+    || leaderHolds(manager, actor, problem.villageId);
+}
+
+/** The problem by code, locked, once the actor may act on it; else why not. */
+async function lockForAct(
+  manager: EntityManager, actor: Actor, code: string,
+): Promise<{ kind: 'not_found' } | { kind: 'revoked'; problem: Problem } | { kind: 'forbidden'; problem: Problem } | { kind: 'ok'; problem: Problem }> {
+  const problem = await manager.getRepository(Problem).createQueryBuilder('p')
+    .where('p.code = :code', { code }).setLock('pessimistic_write').getOne();
+  if (!problem) return { kind: 'not_found' };
+  if (problem.status === 'revoked') return { kind: 'revoked', problem };
+  if (!(await mayAct(manager, actor, problem))) return { kind: 'forbidden', problem };
+  return { kind: 'ok', problem };
+}
+
+/** 销号 with its 整改说明 (required, in the chat and the console alike). */
 export async function closeProblem(
   manager: EntityManager,
   input: { actor: Actor; code: string; note: string; now: Date },
-): Promise<CloseResult> {
-  const problem = await manager.getRepository(Problem).createQueryBuilder('p')
-    .where('p.code = :code AND p.revoked_at IS NULL', { code: input.code }).setLock('pessimistic_write').getOne();
-  if (!problem) return { kind: 'not_found' };
-  const { actor } = input;
-  const allowed = problem.reporterId === actor.id
-    || problem.ownerCadreId === actor.id
-    || (problem.ownerCadreId === null && problem.ownerUnitId !== null && problem.ownerUnitId === actor.unitId)
-    || (await leaderHolds(manager, actor, problem.villageId));
-  if (!allowed) return { kind: 'forbidden', problem };
+): Promise<LedgerActResult> {
+  const found = await lockForAct(manager, input.actor, input.code);
+  if (found.kind !== 'ok') return found;
+  const { problem } = found;
   if (problem.status === 'closed') return { kind: 'already_closed', problem };
+  const note = input.note.trim();
+  if (note === '') return { kind: 'need_note', problem };
   await assertCloseEvidence(manager, problem); // per-category photo rule; throws a 409 shown to the user
   problem.status = 'closed';
   problem.closedAt = input.now;
-  problem.closedById = actor.id;
-  problem.closeNote = input.note;
+  problem.closedById = input.actor.id;
+  problem.closeNote = note;
   await manager.getRepository(Problem).save(problem);
-  await addProblemEvent(manager, problem.id, 'closed', actor.id, input.now, input.note);
+  await addProblemEvent(manager, problem.id, 'closed', input.actor.id, input.now, note);
   return { kind: 'closed', problem };
+}
+
+/**
+ * 重开: a closed problem is open again with a new deadline (today + 'problem.deadline_days'),
+ * recorded as a 'reopened' event with the reason and {deadline}. The same people as 销号 may.
+ */
+export async function reopenProblem(
+  manager: EntityManager,
+  input: { actor: Actor; code: string; reason: string; now: Date },
+): Promise<LedgerActResult> {
+  const found = await lockForAct(manager, input.actor, input.code);
+  if (found.kind !== 'ok') return found;
+  const { problem } = found;
+  if (problem.status !== 'closed') return { kind: 'not_closed', problem };
+  const reason = input.reason.trim();
+  if (reason === '') return { kind: 'need_note', problem };
+  problem.status = 'open';
+  problem.deadline = await deadlineFrom(manager, input.now);
+  problem.closedAt = null;
+  problem.closedById = null;
+  problem.closeNote = null;
+  await manager.getRepository(Problem).save(problem);
+  const repo = manager.getRepository(ProblemEvent);
+  await repo.save(repo.create({
+    problemId: problem.id, kind: 'reopened', actorId: input.actor.id, note: reason, data: { deadline: problem.deadline }, at: input.now,
+  }));
+  return { kind: 'reopened', problem };
+}
+
+/** The console's change of a problem's category, by the people who may close it; recorded as a 'categorized' event. */
+export async function setProblemCategory(
+  manager: EntityManager,
+  input: { actor: Actor; code: string; category: string; now: Date },
+): Promise<'not_found' | 'revoked' | 'forbidden' | 'set'> {
+  await requireCategory(manager, input.category);
+  const found = await lockForAct(manager, input.actor, input.code);
+  if (found.kind !== 'ok') return found.kind;
+  const { problem } = found;
+  if (problem.category === input.category) return 'set';
+  const from = problem.category;
+  problem.category = input.category;
+  await manager.getRepository(Problem).save(problem);
+  const repo = manager.getRepository(ProblemEvent);
+  await repo.save(repo.create({
+    problemId: problem.id, kind: 'categorized', actorId: input.actor.id, note: input.category, data: { from }, at: input.now,
+  }));
+  return 'set';
 }
 
 export interface OpenProblemRow {

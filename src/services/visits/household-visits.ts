@@ -5,8 +5,16 @@ import { shanghaiYearRange } from '../../lib/time';
 
 /** 走访/入户: a cadre's visit to one of their linked households. */
 
-/** A note mentioning 谈心 records a heart-to-heart talk (与联系户谈心交流). */
-export const TALK_MARKER = '谈心';
+/**
+ * A visit is a heart-to-heart talk (与联系户谈心交流) only when said so: its note
+ * starts with 谈心 (走访 张三 谈心 …), or it was recorded with the 谈心 verb. A note
+ * that merely mentions the word (今天没有谈心) is not a talk.
+ */
+export const TALK_KEYWORD = '谈心';
+
+export function noteMarksTalk(note: string): boolean {
+  return note.replace(/^[\s:：,，、]+/u, '').startsWith(TALK_KEYWORD);
+}
 
 export interface HouseholdCounts {
   visits: number;
@@ -16,7 +24,7 @@ export interface HouseholdCounts {
 
 export async function recordHouseholdVisit(
   manager: EntityManager,
-  input: { cadreId: number; household: { id: number; villageId: number }; note: string; now: Date },
+  input: { cadreId: number; household: { id: number; villageId: number }; note: string; talk: boolean; now: Date },
 ): Promise<{ visit: HouseholdVisit; counts: HouseholdCounts }> {
   const open = await openVisit(manager, input.cadreId);
   const repo = manager.getRepository(HouseholdVisit);
@@ -26,7 +34,7 @@ export async function recordHouseholdVisit(
     villageId: input.household.villageId,
     visitedAt: input.now,
     visitId: open && open.villageId === input.household.villageId ? open.id : null,
-    talk: input.note.includes(TALK_MARKER),
+    talk: input.talk,
     note: input.note,
     revokedAt: null,
   }));

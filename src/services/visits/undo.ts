@@ -5,13 +5,17 @@ import { getRule } from '../rules/rules';
 /**
  * 撤销: the sender's latest record (check-in, household visit, diary entry or
  * problem report) within 'chat.undo_minutes' is soft-deleted (revoked_at) and
- * drops out of every count; a problem also gets a 'revoked' event.
+ * drops out of every count. A problem keeps its row and number with the status
+ * 'revoked' (已撤销) and a 'revoked' event, unless someone has acted on it since
+ * (any event after its report: closed, reopened, recategorised, escalated):
+ * then nothing is undone.
  */
 
 export type RecordKind = 'visit' | 'household_visit' | 'diary' | 'problem';
 
 export type UndoResult =
-  | { kind: 'revoked'; record: RecordKind; id: number; at: Date; minutes: number }
+  | { kind: 'revoked'; record: RecordKind; id: number; at: Date; minutes: number; code?: string }
+  | { kind: 'acted_on'; code: string; lastEvent: string; minutes: number }
   | { kind: 'nothing'; minutes: number };
 
 const TABLES: Record<RecordKind, { table: string; at: string; who: string }> = {
@@ -34,7 +38,20 @@ export async function undoLast(manager: EntityManager, cadreId: number, now: Dat
     `SELECT * FROM (${union}) x ORDER BY at DESC, id DESC LIMIT 1`, [cadreId, since, now]);
   if (rows.length === 0) return { kind: 'nothing', minutes };
   const { kind, id, at } = rows[0];
+  if (kind === 'problem') return undoProblem(manager, cadreId, id, at, now, minutes);
   await manager.query(`UPDATE ${TABLES[kind].table} SET revoked_at = $2 WHERE id = $1`, [id, now]);
-  if (kind === 'problem') await addProblemEvent(manager, id, 'revoked', cadreId, now);
   return { kind: 'revoked', record: kind, id, at, minutes };
+}
+
+async function undoProblem(
+  manager: EntityManager, cadreId: number, id: number, at: Date, now: Date, minutes: number,
+): Promise<UndoResult> {
+  const [p]: { code: string; lastEvent: string | null }[] = await manager.query(
+    `SELECT p.code, (SELECT e.kind FROM problem_events e WHERE e.problem_id = p.id AND e.kind <> 'reported'
+                       ORDER BY e.at DESC, e.id DESC LIMIT 1) AS "lastEvent"
+       FROM problems p WHERE p.id = $1 FOR UPDATE`, [id]);
+  if (p.lastEvent !== null) return { kind: 'acted_on', code: p.code, lastEvent: p.lastEvent, minutes };
+  await manager.query(`UPDATE problems SET revoked_at = $2, status = 'revoked' WHERE id = $1`, [id, now]);
+  await addProblemEvent(manager, id, 'revoked', cadreId, now);
+  return { kind: 'revoked', record: 'problem', id, at, minutes, code: p.code };
 }

@@ -58,11 +58,11 @@ describe('签到 / 签退', () => {
   });
 
   it('says what was wrong with bad input and shows the form', async () => {
-    expect(await chat.say('zhangwei', '签到', at('2026-11-23 12:00'))).toBe('请写上村名。正确格式：签到 村名');
+    expect(await chat.say('zhangwei', '签到', at('2026-11-23 12:00'))).toBe('请输入村名。正确格式：签到 村名');
     const none = await chat.say('zhangwei', '签到 丁们村', at('2026-11-23 12:00'));
     expect(none).toBe('未找到村“丁们村”。您是不是要找：丁门村（武山县鸳鸯镇）？');
     expect(await chat.say('zhangwei', '签到 火星村', at('2026-11-23 12:00')))
-      .toBe('未找到村“火星村”。请检查村名，或写上乡镇，例如：鸳鸯镇丁门村。');
+      .toBe('未找到村“火星村”。请核对村名，或在村名前加上乡镇名，例如：鸳鸯镇丁门村。');
   });
 });
 
@@ -135,7 +135,7 @@ describe('hostile input', () => {
   it('answers a 10,000-character village name quickly, quoting only the start', async () => {
     const started = Date.now();
     const reply = await chat.say('zhangwei', `签到 ${'丁门'.repeat(5000)}`, at('2026-11-27 09:00'));
-    expect(reply).toBe(`未找到村“${'丁门'.repeat(10)}…”。请检查村名，或写上乡镇，例如：鸳鸯镇丁门村。`);
+    expect(reply).toBe(`未找到村“${'丁门'.repeat(10)}…”。请核对村名，或在村名前加上乡镇名，例如：鸳鸯镇丁门村。`);
     expect(Date.now() - started).toBeLessThan(3000);
   });
 

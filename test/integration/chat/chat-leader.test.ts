@@ -29,7 +29,7 @@ describe('permissions', () => {
     expect(await chat.say('zhangwei', '统计', at('2026-11-23 20:00'))).toBe('“统计”仅限领导使用。发送“帮助”查看您可以使用的指令。');
     expect(await chat.say('wangju', '统计 兰州市', at('2026-11-23 20:00'))).toBe('“兰州市”不在您的管辖范围（天水市武山县）内。');
     expect(await chat.say('wangju', '日报 火星县', at('2026-11-23 20:00')))
-      .toBe('未找到范围“火星县”。请写市、县区或乡镇名，例如：武山县、武山县/鸳鸯镇。');
+      .toBe('未找到范围“火星县”。请输入市、县区或乡镇名，例如：武山县、鸳鸯镇。');
     expect(await chat.say('lzlead', '通知 武山县 明早开会', at('2026-11-23 20:00'))).toBe('“武山县”不在您的管辖范围（兰州市）内。');
     expect(await q('SELECT count(*)::int AS n FROM notices')).toEqual([{ n: 0 }]);
     const counted = await chat.metrics.registry.getSingleMetricAsString('chat_commands_total');
@@ -129,7 +129,7 @@ describe('通知 and 收到', () => {
 
   it('needs both a scope and a text', async () => {
     expect(await chat.say('wangju', '通知 武山县', at('2026-11-23 20:40')))
-      .toBe('请写上范围和通知内容，中间用空格隔开。正确格式：通知 范围 内容');
+      .toBe('请输入范围和通知内容，中间用空格隔开。正确格式：通知 范围 内容');
   });
 
   it('never counts the sender among the recipients, even when linked to a village in the scope', async () => {

@@ -48,7 +48,7 @@ describe('走访', () => {
       .toBe('在您的联系户中未找到户主“张四”。您是不是要找：张三（武山县鸳鸯镇丁门村）、李四（武山县鸳鸯镇丁门村）？');
     expect(await chat.say('wangju', '走访 张三', at('2026-11-24 12:00')))
       .toBe('您目前没有联系户，无法记录走访。如有疑问请联系本单位双联办。');
-    expect(await chat.say('zhangwei', '走访', at('2026-11-24 12:00'))).toBe('请写上户主姓名。正确格式：走访 户主姓名 [内容]');
+    expect(await chat.say('zhangwei', '走访', at('2026-11-24 12:00'))).toBe('请输入户主姓名。正确格式：走访 户主姓名 [内容]');
     expect(await q('SELECT count(*)::int AS n FROM household_visits')).toEqual(before);
   });
 });
@@ -58,7 +58,7 @@ describe('日记 and 撤销', () => {
     await chat.say('zhangwei', '签到 丁门村', at('2026-11-25 09:00'));
     expect(await chat.say('zhangwei', '日记：村里自来水入户已完成八成', at('2026-11-25 09:30')))
       .toBe('已记录民情日记（11月25日 09:30，丁门村）。今年已写日记1天。');
-    expect(await chat.say('zhangwei', '日记', at('2026-11-25 09:30'))).toBe('请写上日记内容。正确格式：日记 内容');
+    expect(await chat.say('zhangwei', '日记', at('2026-11-25 09:30'))).toBe('请输入日记内容。正确格式：日记 内容');
   });
 
   it('undoes the latest record within the time limit, and only that one', async () => {
@@ -90,7 +90,8 @@ describe('上报 / 销号 / 问题', () => {
     expect(reply).toBe([
       '已登记问题 W2026-0001：村道塌方需修复',
       '村：天水市武山县鸳鸯镇丁门村',
-      '责任：张伟（天水市交通运输局）',
+      '类别：基础设施',
+      '责任人：张伟（天水市交通运输局）',
       '整改期限：12月27日',
       '整改后发送“销号 W2026-0001 整改说明”。',
     ].join('\n'));
@@ -101,10 +102,10 @@ describe('上报 / 销号 / 问题', () => {
   });
 
   it('says what is missing, recording nothing', async () => {
-    expect(await chat.say('zhangwei', '上报', at('2026-11-27 09:01'))).toBe('请写上问题描述。正确格式：上报 [村名] 问题描述');
-    expect(await chat.say('zhangwei', '销号', at('2026-11-27 09:01'))).toBe('请写上问题编号。正确格式：销号 问题编号 [整改说明]');
+    expect(await chat.say('zhangwei', '上报', at('2026-11-27 09:01'))).toBe('请输入问题描述。正确格式：上报 [村名] [类别] 问题描述');
+    expect(await chat.say('zhangwei', '销号', at('2026-11-27 09:01'))).toBe('请输入问题编号。正确格式：销号 问题编号 整改说明');
     expect(await chat.say('wangju', '上报 路灯坏了', at('2026-11-27 09:01')))
-      .toBe('请写明是哪个村的问题，例如：上报 丁门村 村道塌方需修复');
+      .toBe('请注明问题所在的村，例如：上报 丁门村 村道塌方需修复');
     expect(await q('SELECT count(*)::int AS n FROM problems')).toEqual([{ n: 1 }]);
   });
 
@@ -115,7 +116,7 @@ describe('上报 / 销号 / 问题', () => {
 
   it('someone not linked to the village reports: the unit\'s 队长 owns it', async () => {
     const reply = await chat.say('sunli', '上报 丁门村 学校围墙开裂', at('2026-11-27 09:20'));
-    expect(reply).toContain('责任：赵强（天水市交通运输局）');
+    expect(reply).toContain('责任人：赵强（天水市交通运输局）');
   });
 
   it('asks which village when the sender has several', async () => {
@@ -137,10 +138,10 @@ describe('上报 / 销号 / 问题', () => {
       '整改后发送“销号 编号 整改说明”。',
     ].join('\n'));
     expect(await chat.say('wangju', '问题', at('2027-01-05 10:00'))).toContain('您管辖范围内共有4个未销号问题');
-    expect(await chat.say('wangju', '问题', at('2027-01-05 10:00'))).toContain('（期限12月27日，已逾期）');
+    expect(await chat.say('wangju', '问题', at('2027-01-05 10:00'))).toContain('（期限2026年12月27日，已逾期）');
     expect(await chat.say('lzlead', '问题', at('2026-11-27 10:00'))).toBe('目前没有未销号的问题。');
     expect(await chat.say('lzlead', '问题：路灯坏了', at('2026-11-27 10:00')))
-      .toBe('目前没有未销号的问题。\n如需上报新问题，请发送“上报 [村名] 问题描述”。');
+      .toBe('目前没有未销号的问题。\n如需上报新问题，请发送“上报 [村名] [类别] 问题描述”。');
   });
 
   it('only the reporter, the owner or a leader over the village may close it', async () => {
@@ -157,16 +158,16 @@ describe('上报 / 销号 / 问题', () => {
     expect(await chat.say('zhangwei', '销号 W2026-0001', at('2026-11-28 11:00'))).toBe('问题 W2026-0001 已于11月28日 09:00销号，无需重复操作。');
     expect(await chat.say('zhangwei', '销号 W2026-0099', at('2026-11-28 11:00'))).toBe('未找到问题 W2026-0099。发送“问题”查看未销号的问题。');
     expect(await chat.say('zhangwei', '销号 路修好了', at('2026-11-28 11:00')))
-      .toBe('问题编号“路修好了”格式不对，例如：销号 W2026-0001 已修复。发送“问题”可查看编号。');
+      .toBe('问题编号“路修好了”格式有误，例如：销号 W2026-0001 已修复。发送“问题”可查看编号。');
     const events = await q("SELECT kind, note FROM problem_events WHERE kind = 'closed' ORDER BY id");
     expect(events).toEqual([{ kind: 'closed', note: '已铺设水泥路面' }, { kind: 'closed', note: '围墙已加固' }]);
   });
 
   it('撤销 of a report revokes the problem with an event', async () => {
     await chat.say('zhangwei', '上报 丁门村 测试误报', at('2026-11-29 09:00'));
-    expect(await chat.say('zhangwei', '撤销', at('2026-11-29 09:02'))).toBe('已撤销您11月29日 09:00的问题上报，不再计入统计。');
-    const [p] = await q("SELECT revoked_at IS NOT NULL AS revoked FROM problems WHERE description = '测试误报'");
-    expect(p.revoked).toBe(true);
+    expect(await chat.say('zhangwei', '撤销', at('2026-11-29 09:02'))).toBe('已撤销您11月29日 09:00的问题上报 W2026-0005，不再计入统计。');
+    const [p] = await q("SELECT revoked_at IS NOT NULL AS revoked, status FROM problems WHERE description = '测试误报'");
+    expect(p).toEqual({ revoked: true, status: 'revoked' });
     expect(await q("SELECT kind FROM problem_events WHERE kind = 'revoked'")).toHaveLength(1);
   });
 

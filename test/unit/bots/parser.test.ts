@@ -42,11 +42,11 @@ describe('parser', () => {
   });
 
   it('explains what it did not understand and shows an example', () => {
-    expect(parse('你好')).toEqual({ kind: 'error', message: '没看懂“你好”。发送“帮助”查看全部指令，例如：签到 丁门村' });
+    expect(parse('你好')).toEqual({ kind: 'error', message: '未能识别“你好”。发送“帮助”查看全部指令，例如：签到 丁门村' });
     expect(parse('')).toEqual({ kind: 'error', message: '请发送文字指令，例如：签到 丁门村。发送“帮助”查看全部指令。' });
     expect(parse('😀\u0000 ')).toMatchObject({ kind: 'error' });
     const long = parse('好'.repeat(10000));
-    expect(long).toEqual({ kind: 'error', message: `没看懂“${'好'.repeat(20)}…”。发送“帮助”查看全部指令，例如：签到 丁门村` });
+    expect(long).toEqual({ kind: 'error', message: `未能识别“${'好'.repeat(20)}…”。发送“帮助”查看全部指令，例如：签到 丁门村` });
   });
 
   it('turns any string into a command or a helpful error, never an exception', () => {
