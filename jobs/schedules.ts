@@ -31,6 +31,7 @@ export const SCHEDULES: Schedule[] = [
   { id: 'digest-weekly', job: 'digest', data: { period: 'week' }, ruleKey: 'schedule.digest_week', cron: '0 8 * * 1', label: '周检查' },
   { id: 'digest-monthly', job: 'digest', data: { period: 'month' }, ruleKey: 'schedule.digest_month', cron: '0 8 1 * *', label: '月小结' },
   { id: 'digest-quarterly', job: 'digest', data: { period: 'quarter' }, ruleKey: 'schedule.digest_quarter', cron: '0 8 1 1,4,7,10 *', label: '季考评' },
+  { id: 'digest-yearly', job: 'digest', data: { period: 'year' }, ruleKey: 'schedule.digest_year', cron: '0 8 2 1 *', label: '年考核' },
   { id: 'quota-reminders', job: 'quota-reminders', data: {}, ruleKey: 'schedule.quota_reminders', cron: '0 9 * * 1', label: '进度提醒' },
   { id: 'festival-reminders', job: 'festival-reminders', data: {}, ruleKey: 'schedule.festival_reminders', cron: '0 8 * * *', label: '节日走访提醒' },
   { id: 'notice-followup', job: 'notice-followup', data: {}, ruleKey: 'schedule.notice_followup', cron: '*/15 * * * *', label: '通知跟进' },

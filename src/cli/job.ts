@@ -18,6 +18,7 @@ const RUNNABLE = {
   'digest-week': { job: 'digest', period: 'week' },
   'digest-month': { job: 'digest', period: 'month' },
   'digest-quarter': { job: 'digest', period: 'quarter' },
+  'digest-year': { job: 'digest', period: 'year' },
   'quota-reminders': { job: 'quota-reminders' },
   'festival-reminders': { job: 'festival-reminders' },
   'notice-followup': { job: 'notice-followup' },

@@ -4,13 +4,13 @@ import { instants, periodWindows, type PeriodWindows } from './periods';
 import { loadFestivals, recentFestival } from '../rules/festivals';
 import { subtreeLike } from '../people/regions';
 import { standingTargets } from '../standing/cadre-standing';
-import { addDays, shanghaiYearRange, startOfShanghaiDay } from '../../lib/time';
+import { addDays, startOfShanghaiDay } from '../../lib/time';
 import type { Db } from '../../lib/db';
 
 export { renderDigestMarkdown } from './render';
 
 /**
- * Leaders' digests (日报, 周检查, 月小结, 季考评). buildDigests computes every
+ * Leaders' digests (日报, 周检查, 月小结, 季考评, 年考核). buildDigests computes every
  * requested scope from one set of per-village statements (digest-sql.ts),
  * rolled up along each village's path, so 1,400 leader scopes cost what one does.
  */
@@ -92,18 +92,19 @@ export async function buildDigests(
   if (scopes.length === 0) return out;
   const prefix = scopes.length === 1 ? subtreeLike(scopes[0].path) : '%';
   const pw = periodWindows(now, period);
-  const festival = recentFestival(await loadFestivals(db), pw.today);
-  const year = shanghaiYearRange(now);
+  // Year-to-date figures stand at the end of the period's last day in its own year (periods.ts).
+  const asOf = new Date(Math.min(now.getTime(), startOfShanghaiDay(addDays(pw.asOf, 1)).getTime()));
+  const festival = recentFestival(await loadFestivals(db), pw.asOf);
   const w: Windows = {
-    now, today: pw.today,
+    now: asOf, today: pw.asOf,
     ranges: [instants(pw.current), instants(pw.previous), pw.lastWeek ? instants(pw.lastWeek) : [now, now]],
-    coverage: instants(pw.coverage), year: [year.from, year.to],
+    coverage: instants(pw.coverage), year: [startOfShanghaiDay(`${pw.year}-01-01`), startOfShanghaiDay(`${pw.year + 1}-01-01`)],
     festival: festival ? [startOfShanghaiDay(festival.remindOn), startOfShanghaiDay(addDays(festival.date, 1))] : null,
   };
   const targets = await standingTargets(db);
   const needCadres = scopes.some((s) => s.level === 3);
   const villages = await villageFigures(db, prefix, w, targets);
-  const unacked = await unackedByScope(db, prefix, now);
+  const unacked = await unackedByScope(db, prefix, w.now);
   const pace = await paceByVillageCadre(db, prefix, w, targets);
   const byVillage = new Map(villages.map((v) => [v.id, v]));
   for (const p of pace) {

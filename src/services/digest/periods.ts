@@ -1,15 +1,20 @@
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time';
 
-/** The periods a digest covers (周检查、月小结、季考评 beside the daily one). */
-export const DIGEST_PERIODS = ['day', 'week', 'month', 'quarter'] as const;
+/** The periods a digest covers (周检查、月小结、季考评、年考核 beside the daily one). */
+export const DIGEST_PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 export type DigestPeriod = (typeof DIGEST_PERIODS)[number];
 
 /**
  * The windows a digest reports on (Asia/Shanghai dates, [from, to) exclusive):
  * 'day' is today (so far), compared with yesterday and the same weekday last
- * week; 'week', 'month' and 'quarter' are the last COMPLETE period before
- * today (the Monday 08:00 周检查 reports the week just ended), compared with
- * the period before it.
+ * week; 'week', 'month', 'quarter' and 'year' are the last COMPLETE period
+ * before today (the Monday 08:00 周检查 reports the week just ended, the
+ * January 年考核 the year just ended), compared with the period before it.
+ *
+ * Year-to-date figures (households visited, the closure rate, pace) are those
+ * of the period's own year, the year it began, as they stood at the end of its
+ * last day in that year (`asOf`): a digest sent on 1 January describes the
+ * year that ended, and a week from 28 December to 3 January stands at 31 December.
  */
 
 export interface DateRange {
@@ -19,7 +24,7 @@ export interface DateRange {
 
 export interface PeriodWindows {
   period: DigestPeriod;
-  /** Idempotency key of the period: 2026-11-23, 2026-W2026-11-16, 2026-10, 2026-Q3. */
+  /** Idempotency key of the period: 2026-11-23, week-2026-11-16, 2026-10, 2026-Q3, 2026. */
   key: string;
   current: DateRange;
   previous: DateRange;
@@ -28,6 +33,10 @@ export interface PeriodWindows {
   /** Villages count as visited when a check-in started in this range (this week so far, for 'day'). */
   coverage: DateRange;
   today: string;
+  /** The year whose year-to-date figures the digest shows. */
+  year: number;
+  /** The last day those figures cover (today, for 'day'). */
+  asOf: string;
 }
 
 const monthStart = (y: number, m: number) => {
@@ -42,6 +51,14 @@ export function weekStart(date: string): string {
 }
 
 export function periodWindows(now: Date, period: DigestPeriod): PeriodWindows {
+  const w = windowsOf(now, period);
+  if (period === 'day') return { ...w, year: Number(w.today.slice(0, 4)), asOf: w.today };
+  const year = Number(w.current.from.slice(0, 4));
+  const lastDay = addDays(w.current.to, -1);
+  return { ...w, year, asOf: lastDay.startsWith(String(year)) ? lastDay : `${year}-12-31` };
+}
+
+function windowsOf(now: Date, period: DigestPeriod): Omit<PeriodWindows, 'year' | 'asOf'> {
   const today = shanghaiDate(now);
   const y = Number(today.slice(0, 4));
   const m = Number(today.slice(5, 7));
@@ -78,6 +95,13 @@ export function periodWindows(now: Date, period: DigestPeriod): PeriodWindows {
       return {
         period, key: `${qy}-Q${qn}`, current, today, lastWeek: null, coverage: current,
         previous: { from: monthStart(y, q0 - 6), to: current.from },
+      };
+    }
+    case 'year': {
+      const current = { from: monthStart(y - 1, 1), to: monthStart(y, 1) };
+      return {
+        period, key: String(y - 1), current, today, lastWeek: null, coverage: current,
+        previous: { from: monthStart(y - 2, 1), to: current.from },
       };
     }
   }

@@ -8,9 +8,11 @@ import { addDays, formatDate } from '../../lib/time';
 
 export const MARKDOWN_MAX_BYTES = 2048;
 
-const TITLES = { day: '双联日报', week: '双联周检查', month: '双联月小结', quarter: '双联季考评' } as const;
-const PREV = { day: '昨日', week: '上周', month: '上月', quarter: '上季度' } as const;
-const COVERAGE = { day: '本周到村', week: '本周到村', month: '本月到村', quarter: '本季度到村' } as const;
+const TITLES = { day: '双联日报', week: '双联周检查', month: '双联月小结', quarter: '双联季考评', year: '双联年考核' } as const;
+const PREV = { day: '昨日', week: '上周', month: '上月', quarter: '上季度', year: '上年' } as const;
+const COVERAGE = { day: '本周到村', week: '本周到村', month: '本月到村', quarter: '本季度到村', year: '全年到村' } as const;
+const THIS_YEAR = '今年';
+const YEAR = (year: number) => `${year}年`;
 
 const pct = (n: number, d: number) => (d === 0 ? '—' : `${Math.round((100 * n) / d)}%`);
 const warn = (n: number) => (n > 0 ? `<font color="warning">${n}</font>` : '0');
@@ -20,6 +22,7 @@ function periodLabel(d: DigestData): string {
   if (w.period === 'day') return formatDate(w.current.from);
   if (w.period === 'month') return `${Number(w.current.from.slice(5, 7))}月`;
   if (w.period === 'quarter') return `${w.key.slice(0, 4)}年第${w.key.slice(-1)}季度`;
+  if (w.period === 'year') return YEAR(w.year);
   return `${formatDate(w.current.from)}—${formatDate(addDays(w.current.to, -1))}`;
 }
 
@@ -28,16 +31,22 @@ function compare(label: string, c: DigestData['checkins'], prev: string): string
   return `> ${label} **${c.current}** 次（${prev} ${c.previous}${extra}）`;
 }
 
+/** 今年, or the year by name when the digest describes another year than the one it is sent in. */
+function yearLabel(d: DigestData): string {
+  return d.windows.year === Number(d.windows.today.slice(0, 4)) ? THIS_YEAR : YEAR(d.windows.year);
+}
+
 export function renderDigestMarkdown(d: DigestData): string {
   const p = d.windows.period;
+  const y = yearLabel(d);
   const head = [
     `## ${d.scope.name} ${TITLES[p]} ${periodLabel(d)}`,
     compare('签到', d.checkins, PREV[p]),
     compare('入户走访', d.householdVisits, PREV[p]),
     `> ${COVERAGE[p]} **${d.villagesVisited}**/${d.villages} 个村`,
-    `> 今年已走访农户 **${d.householdsVisitedYear}**/${d.householdsLinked} 户（${pct(d.householdsVisitedYear, d.householdsLinked)}）`,
+    `> ${y}已走访农户 **${d.householdsVisitedYear}**/${d.householdsLinked} 户（${pct(d.householdsVisitedYear, d.householdsLinked)}）`,
     `> 问题：新增 ${d.problems.new}，销号 ${d.problems.closed}，逾期未销号 ${warn(d.problems.overdue)}；` +
-      `今年销号率 ${pct(d.problems.closedYear, d.problems.reportedYear)}（${d.problems.closedYear}/${d.problems.reportedYear}）`,
+      `${y}销号率 ${pct(d.problems.closedYear, d.problems.reportedYear)}（${d.problems.closedYear}/${d.problems.reportedYear}）`,
     `> 近7天通知未回复“收到”：${warn(d.unacknowledged)} 人次`,
   ];
   if (d.festival) {

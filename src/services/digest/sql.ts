@@ -29,11 +29,14 @@ export interface VillageFigures {
 }
 
 export interface Windows {
+  /** The instant year-to-date figures stand at (the end of a period's last day in its year; periods.ts). */
   now: Date;
+  /** Its Shanghai date. */
   today: string;
   /** current, previous, last week's same day (or an empty range): [from, to) instants. */
   ranges: [[Date, Date], [Date, Date], [Date, Date]];
   coverage: [Date, Date];
+  /** The whole year whose year-to-date figures are shown: [1 January, next 1 January). */
   year: [Date, Date];
   festival: [Date, Date] | null;
 }
@@ -87,12 +90,12 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
               count(*) FILTER (WHERE p.reported_at >= $3 AND p.reported_at < $4) AS new,
               count(*) FILTER (WHERE p.status = 'closed' AND p.closed_at >= $3 AND p.closed_at < $4) AS closed,
               count(*) FILTER (WHERE p.status = 'open' AND p.deadline < $2::date) AS overdue,
-              count(*) FILTER (WHERE p.reported_at >= $5) AS reported_year,
-              count(*) FILTER (WHERE p.reported_at >= $5 AND p.status = 'closed') AS closed_year
+              count(*) FILTER (WHERE p.reported_at >= $5 AND p.reported_at < $6) AS reported_year,
+              count(*) FILTER (WHERE p.reported_at >= $5 AND p.reported_at < $6 AND p.closed_at < $6) AS closed_year
          FROM problems p
         WHERE p.village_id IN (SELECT id FROM regions WHERE level = 4 AND path LIKE $1) AND p.revoked_at IS NULL
         GROUP BY p.village_id`,
-      [prefix, w.today, ...r0, w.year[0]],
+      [prefix, w.today, ...r0, w.year[0], w.now], // the year to date: from 1 January to w.now
   );
   const byId = (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [num(r.id), r]));
   const [vi, hv, hh, fe, pr] = [visits, hvs, households, festival, problems].map(byId);

@@ -6,7 +6,8 @@ import type { Db } from '../../lib/db';
  * the township's leaders, after 2N to the county's, after 3N to the city's (a
  * level without a leader passes to the next one up). Each escalation is
  * recorded once as a problem_events 'escalated' row with data {level, regionId},
- * which is how the next run knows the level already reached.
+ * which is how the next run knows the level already reached. A reopened problem
+ * starts afresh from its new deadline: only escalations after its last 'reopened' count.
  */
 
 export interface OverdueProblem {
@@ -45,7 +46,9 @@ export async function overdueProblems(db: Db, today: string): Promise<OverduePro
   return db.query(
     `SELECT p.id, p.code, p.description, r.name AS village, r.path, ($1::date - p.deadline) AS days, o.userid AS owner,
             coalesce((SELECT max((e.data->>'level')::int) FROM problem_events e
-                       WHERE e.problem_id = p.id AND e.kind = 'escalated'), 0) AS escalated
+                       WHERE e.problem_id = p.id AND e.kind = 'escalated'
+                         AND e.at > coalesce((SELECT max(ro.at) FROM problem_events ro
+                                               WHERE ro.problem_id = p.id AND ro.kind = 'reopened'), '-infinity')), 0) AS escalated
        FROM problems p JOIN regions r ON r.id = p.village_id
        LEFT JOIN cadres o ON o.id = p.owner_cadre_id AND o.active
       WHERE p.status = 'open' AND p.revoked_at IS NULL AND p.deadline < $1::date

@@ -1,4 +1,5 @@
 import { at, startChat, type Chat } from '../../support/chat-harness';
+import { overdueProblems } from '../../../src/services/problems/overdue';
 
 /** The problem ledger as a county runs it: 重开, 撤销 of a problem, 销号 with its note, categories; 谈心 made explicit. */
 
@@ -90,6 +91,13 @@ describe('重开', () => {
       .toBe('只有上报人、责任人或管辖该村的领导可以重开 W2026-0001。');
     expect(await chat.say('wangju', '重开 w2026-1 督查发现仍漏水', at('2026-12-12 09:00'))).toContain('已重开问题 W2026-0001');
     expect(await chat.say('wangju', '重开 W2026-0001 再次', at('2026-12-12 09:01'))).toBe('问题 W2026-0001 尚未销号，无需重开。');
+  });
+
+  it('a reopened problem is escalated afresh from its new deadline', async () => {
+    await q(`INSERT INTO problem_events (problem_id, kind, data, at)
+             SELECT id, 'escalated', '{"level": 3}', '2026-12-01 02:00Z' FROM problems WHERE code = 'W2026-0001'`);
+    const [p] = (await overdueProblems(chat.tdb.db, '2027-02-01')).filter((x) => x.code === 'W2026-0001');
+    expect(p).toMatchObject({ escalated: 0 });
   });
 
   it('says what is missing', async () => {

@@ -1,8 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { createTestDb, type TestDb } from '../../support/db';
-import { IDS } from '../../support/scenarios/jobs';
+import { IDS, addProblem } from '../../support/scenarios/jobs';
 import { DIGEST_NOW, seedDigestDataset } from '../../support/scenarios/digest';
 import { buildDigest, buildDigests, renderDigestMarkdown } from '../../../src/services/digest/build';
+import { createLogger } from '../../../src/lib/logger';
+import { parseJobArgs } from '../../../src/cli/job';
+import { runDigest } from '../../../jobs/digest';
+import { SCHEDULES } from '../../../jobs/schedules';
 
 let t: TestDb;
 let db: DataSource;
@@ -80,4 +84,67 @@ it('renders WeCom markdown within 2048 bytes', async () => {
     '2. 洛门镇 达进度 0/1（0%）',
   ]);
   expect(Buffer.byteLength(md)).toBeLessThanOrEqual(2048);
+});
+
+describe('at year end', () => {
+  // Sent on 1 January 2027 (and Monday 4 January for the week 2026-12-28 … 2027-01-03): the figures are 2026's.
+  beforeAll(async () => {
+    await addProblem(db, { code: 'W2027-0001', villageId: IDS.dingmen, reporterId: IDS.zhangwei, ownerId: IDS.zhangwei,
+      deadline: '2027-01-31', reportedAt: '2027-01-01T07:00:00+08:00' });
+    await db.query(`UPDATE problems SET status = 'closed', closed_at = '2027-01-01T07:30:00+08:00' WHERE code = 'W2026-0002'`);
+  });
+  afterAll(async () => {
+    await db.query(`DELETE FROM problems WHERE code = 'W2027-0001'`);
+    await db.query(`UPDATE problems SET status = 'open', closed_at = NULL WHERE code = 'W2026-0002'`);
+  });
+
+  it.each([
+    ['month', '2027-01-01T08:00:00+08:00'],
+    ['quarter', '2027-01-01T08:00:00+08:00'],
+    ['week', '2027-01-04T08:00:00+08:00'],
+  ] as const)('the %s digest reports the year it covers to date', async (period, now) => {
+    const d = await buildDigest(db.manager, IDS.county, new Date(now), period);
+    expect([d.householdsVisitedYear, d.householdsLinked]).toEqual([3, 4]);
+    expect([d.problems.reportedYear, d.problems.closedYear]).toEqual([3, 1]);
+    const md = renderDigestMarkdown(d);
+    expect(md).toContain('> 2026年已走访农户 **3**/4 户（75%）');
+    expect(md).toContain('2026年销号率 33%（1/3）');
+  });
+});
+
+describe('the annual digest (年考核)', () => {
+  const JAN2 = new Date('2027-01-02T08:00:00+08:00');
+
+  it('covers the year that ended, against the year before', async () => {
+    const d = await buildDigest(db.manager, IDS.county, JAN2, 'year');
+    expect(d.windows.current).toEqual({ from: '2026-01-01', to: '2027-01-01' });
+    expect(d.checkins).toEqual({ current: 6, previous: 0, lastWeek: null });
+    expect(d.householdVisits).toEqual({ current: 4, previous: 0, lastWeek: null });
+    expect([d.villagesVisited, d.villages, d.householdsVisitedYear, d.householdsLinked]).toEqual([3, 3, 3, 4]);
+    expect(d.problems).toMatchObject({ new: 3, closed: 2, reportedYear: 3, closedYear: 1 });
+    // By 31 December every link owes its whole quota: none is on pace.
+    expect(d.behindRegions).toEqual([{ name: '鸳鸯镇', onPace: 0, links: 3 }, { name: '洛门镇', onPace: 0, links: 1 }]);
+    expect(renderDigestMarkdown(d).split('\n').slice(0, 5)).toEqual([
+      '## 武山县 双联年考核 2026年',
+      '> 签到 **6** 次（上年 0）',
+      '> 入户走访 **4** 次（上年 0）',
+      '> 全年到村 **3**/3 个村',
+      '> 2026年已走访农户 **3**/4 户（75%）',
+    ]);
+  });
+
+  it('is a job of its own, once per year: npm run job -- digest-year', async () => {
+    const deps = { db, logger: createLogger('silent') };
+    expect(parseJobArgs(['digest-year', '--now', '2027-01-02T08:00:00+08:00'])).toEqual({ name: 'digest-year', now: JAN2 });
+    expect(await runDigest(deps, JAN2, 'year')).toMatchObject({ period: 'year', leaders: 4, queued: 4 });
+    expect(await runDigest(deps, new Date('2027-01-03T08:00:00+08:00'), 'year')).toEqual({ skipped: true });
+    const rows = await db.query(`SELECT idempotency_key FROM outbox_messages WHERE idempotency_key LIKE 'digest:2026:%'`);
+    expect(rows).toHaveLength(4);
+    expect(await db.query(`SELECT job, period_key FROM job_runs WHERE job = 'digest-year'`)).toEqual([{ job: 'digest-year', period_key: '2026' }]);
+    expect(SCHEDULES.find((s) => s.id === 'digest-yearly')).toMatchObject({
+      job: 'digest', data: { period: 'year' }, ruleKey: 'schedule.digest_year', cron: '0 8 2 1 *', label: '年考核',
+    });
+    const [rule] = await db.query(`SELECT value FROM policy_rules WHERE key = 'schedule.digest_year'`);
+    expect(rule).toEqual({ value: '0 8 2 1 *' });
+  });
 });

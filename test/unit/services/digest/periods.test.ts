@@ -28,6 +28,24 @@ describe('digest periods (Asia/Shanghai)', () => {
     expect(periodWindows(at('2026-07-01T08:00:00+08:00'), 'quarter').key).toBe('2026-Q2');
   });
 
+  it('year: the last complete year, sent in the first days of January', () => {
+    expect(periodWindows(at('2027-01-02T08:00:00+08:00'), 'year')).toMatchObject({
+      key: '2026', current: { from: '2026-01-01', to: '2027-01-01' }, previous: { from: '2025-01-01', to: '2026-01-01' },
+      coverage: { from: '2026-01-01', to: '2027-01-01' }, year: 2026, asOf: '2026-12-31',
+    });
+  });
+
+  it('a period describes its own year to date: the year it began, up to its last day in that year', () => {
+    expect(periodWindows(at('2027-01-01T08:00:00+08:00'), 'month')).toMatchObject({ year: 2026, asOf: '2026-12-31' });
+    expect(periodWindows(at('2027-01-01T08:00:00+08:00'), 'quarter')).toMatchObject({ year: 2026, asOf: '2026-12-31' });
+    // Monday 2027-01-04: the week 2026-12-28 … 2027-01-03 began in 2026.
+    expect(periodWindows(at('2027-01-04T08:00:00+08:00'), 'week')).toMatchObject({
+      current: { from: '2026-12-28', to: '2027-01-04' }, year: 2026, asOf: '2026-12-31',
+    });
+    expect(periodWindows(at('2026-11-23T08:00:00+08:00'), 'week')).toMatchObject({ year: 2026, asOf: '2026-11-22' });
+    expect(periodWindows(at('2027-01-01T20:00:00+08:00'), 'day')).toMatchObject({ year: 2027, asOf: '2027-01-01' });
+  });
+
   it('finds the Monday of a week', () => {
     expect(['2026-11-22', '2026-11-23', '2026-11-29'].map(weekStart)).toEqual(['2026-11-16', '2026-11-23', '2026-11-23']);
   });
