@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { createTestDb, type TestDb } from '../../support/db';
 import { IDS, addHouseholdVisit, addVisit, seedJobsRoster } from '../../support/scenarios/jobs';
+import { Region } from '../../../entities';
+import { activitySeries, type ActivityBucket, type ActivityPoint } from '../../../src/services/console/activity';
+import { startOfShanghaiDay } from '../../../src/lib/time';
 
 /**
  * The counts the triggers keep per act (migration 1763857500000): check-ins
@@ -33,6 +36,10 @@ interface Figures {
   unitLinkDays: string[];
   cadreDays: string[];
   householdLinkDays: string[];
+  /** region rollups (migration 1763857700000): 'd:region:day:checkins:visits:cadres', 'w|m:region:start:cadres' */
+  activity: string[];
+  /** 'village:covered since:households', 'h:household:covered since', 'v:village:linked since' */
+  coverage: string[];
 }
 
 const nonZero = <T extends number[]>(rows: { key: string; v: T }[]) =>
@@ -62,6 +69,13 @@ async function kept(): Promise<Figures> {
     unitLinkDays: await list(`SELECT link_id || ':' || day AS k FROM unit_link_days`),
     cadreDays: await list(`SELECT cadre_id || ':' || day || ':' || (on_site > 0) || ':' || (resident > 0) AS k FROM cadre_days`),
     householdLinkDays: await list(`SELECT link_id || ':' || day || ':' || visits || ':' || talks AS k FROM household_link_days`),
+    activity: await list(`SELECT concat_ws(':', bucket, region_id, start, CASE WHEN bucket = 'd' THEN sum(checkins) || ':' || sum(household_visits) END,
+                                           sum(cadres)) AS k
+                            FROM region_activity GROUP BY bucket, region_id, start
+                          HAVING sum(checkins) <> 0 OR sum(household_visits) <> 0 OR sum(cadres) <> 0`),
+    coverage: await list(`SELECT village_id || ':' || covered_since || ':' || households AS k FROM village_households WHERE households <> 0
+                          UNION ALL SELECT 'h:' || id || ':' || covered_since FROM households
+                          UNION ALL SELECT 'v:' || id || ':' || unit_linked_since FROM villages`),
   };
 }
 
@@ -77,8 +91,8 @@ const datesBetween = (from: string, to: string) => {
 async function counted(): Promise<Figures> {
   const visits: { cadre_id: number; village_id: number; unit_id: number | null; s: Date; e: Date | null; auto: boolean }[] = await db.query(
     `SELECT cadre_id, village_id, unit_id, started_at AS s, ended_at AS e, auto_closed AS auto FROM visits WHERE revoked_at IS NULL`);
-  const hvs: { cadre_id: number; household_id: number; at: Date; talk: boolean }[] = await db.query(
-    'SELECT cadre_id, household_id, visited_at AS at, talk FROM household_visits WHERE revoked_at IS NULL');
+  const hvs: { cadre_id: number; household_id: number; village_id: number; at: Date; talk: boolean }[] = await db.query(
+    'SELECT cadre_id, household_id, village_id, visited_at AS at, talk FROM household_visits WHERE revoked_at IS NULL');
   type Link = { id: number; a: number; b: number; from: string; to: string | null };
   const unitLinks: Link[] = await db.query(
     `SELECT id, unit_id AS a, village_id AS b, to_char(valid_from, 'YYYY-MM-DD') AS from, to_char(valid_to, 'YYYY-MM-DD') AS to FROM unit_village_links`);
@@ -88,7 +102,12 @@ async function counted(): Promise<Figures> {
     .filter((l) => l.a === a && l.b === b && l.from <= day && (l.to === null || l.to > day))
     .sort((x, y) => (y.from.localeCompare(x.from)) || y.id - x.id)[0]?.id;
 
-  const f: Figures = { unitLinks: {}, cadres: {}, householdLinks: {}, householdLinkRowsAstray: 0, unitLinkDays: [], cadreDays: [], householdLinkDays: [] };
+  const f: Figures = {
+    unitLinks: {}, cadres: {}, householdLinks: {}, householdLinkRowsAstray: 0, unitLinkDays: [], cadreDays: [], householdLinkDays: [],
+    activity: await regionActivity(visits.map((v) => ({ cadre: v.cadre_id, village: v.village_id, at: v.s, checkin: true }))
+      .concat(hvs.map((h) => ({ cadre: h.cadre_id, village: h.village_id, at: h.at, checkin: false })))),
+    coverage: await coverage(unitLinks, hhLinks),
+  };
   const linkDays = new Map<number, Set<string>>();
   const onSite = new Map<number, Set<string>>();
   const resident = new Map<number, Set<string>>();
@@ -141,6 +160,45 @@ async function counted(): Promise<Figures> {
   }
   for (const list of [f.unitLinkDays, f.cadreDays, f.householdLinkDays]) list.sort();
   return f;
+}
+
+/** Region rollups from the acts: per day, ISO week and month, the province down to the township. */
+async function regionActivity(acts: { cadre: number; village: number; at: Date; checkin: boolean }[]): Promise<string[]> {
+  const paths = new Map<number, number[]>(((await db.query('SELECT id, path FROM regions')) as { id: number; path: string }[])
+    .map((r) => [r.id, r.path.split('/').filter(Boolean).map(Number).slice(0, 4)]));
+  const days = new Map<string, { checkins: number; visits: number; cadres: Set<number> }>();
+  const periods = new Map<string, Set<number>>();
+  for (const a of acts) {
+    const day = ymd(a.at.getTime());
+    const dow = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
+    const week = ymd(Date.parse(`${day}T00:00:00Z`) - dow * DAY - 8 * 3_600_000);
+    for (const region of paths.get(a.village)!) {
+      const d = days.get(`${region}:${day}`) ?? days.set(`${region}:${day}`, { checkins: 0, visits: 0, cadres: new Set() }).get(`${region}:${day}`)!;
+      if (a.checkin) d.checkins += 1; else d.visits += 1;
+      d.cadres.add(a.cadre);
+      for (const k of [`w:${region}:${week}`, `m:${region}:${day.slice(0, 8)}01`]) (periods.get(k) ?? periods.set(k, new Set()).get(k)!).add(a.cadre);
+    }
+  }
+  return [...[...days].map(([k, d]) => `d:${k}:${d.checkins}:${d.visits}:${d.cadres.size}`),
+    ...[...periods].map(([k, c]) => `${k}:${c.size}`)].sort();
+}
+
+/** 两个全覆盖 from the links not ended: each household's and village's first covered day, households by village and day. */
+async function coverage(unitLinks: { b: number; from: string; to: string | null }[], hhLinks: { b: number; from: string; to: string | null }[]): Promise<string[]> {
+  const since = (links: { b: number; from: string; to: string | null }[], id: number) =>
+    links.filter((l) => l.b === id && l.to === null).map((l) => l.from).sort()[0] ?? 'infinity';
+  const households: { id: number; village_id: number }[] = await db.query('SELECT id, village_id FROM households');
+  const villages: { id: number }[] = await db.query('SELECT id FROM villages');
+  const byVillage = new Map<string, number>();
+  const out: string[] = [];
+  for (const h of households) {
+    const s = since(hhLinks, h.id);
+    out.push(`h:${h.id}:${s}`);
+    byVillage.set(`${h.village_id}:${s}`, (byVillage.get(`${h.village_id}:${s}`) ?? 0) + 1);
+  }
+  for (const v of villages) out.push(`v:${v.id}:${since(unitLinks, v.id)}`);
+  for (const [k, n] of byVillage) out.push(`${k}:${n}`);
+  return out.sort();
 }
 
 async function reset(): Promise<void> {
@@ -350,7 +408,54 @@ test('after every act of any sequence every kept figure is what the rules count 
     await db.query('UPDATE unit_link_tallies SET visits = 99');
     await db.query('DELETE FROM cadre_days');
     await db.query('UPDATE visits SET unit_link_id = NULL');
+    await db.query('DELETE FROM region_activity WHERE stripe > 3');
+    await db.query("UPDATE households SET covered_since = 'infinity'");
     await db.query('SELECT counts_rebuild()');
     expect(await kept()).toEqual(want);
   }), { numRuns: 40, seed: 20261207 });
+}, 300_000);
+
+/** The series of docs/console.md counted here from the live acts of the scope's villages in [from, to). */
+async function seriesFromActs(scope: Region, from: Date, to: Date, bucket: ActivityBucket): Promise<ActivityPoint[]> {
+  const acts: { cadre_id: number; at: Date; checkin: boolean }[] = await db.query(
+    `SELECT a.cadre_id, a.at, a.checkin FROM (
+       SELECT cadre_id, village_id, started_at AS at, true AS checkin FROM visits WHERE revoked_at IS NULL
+       UNION ALL SELECT cadre_id, village_id, visited_at, false FROM household_visits WHERE revoked_at IS NULL) a
+       JOIN regions r ON r.id = a.village_id WHERE r.path LIKE $1 AND a.at >= $2 AND a.at < $3`,
+    [`${scope.path}%`, from, to]);
+  const points = new Map<string, ActivityPoint & { who: Set<number> }>();
+  for (const a of acts) {
+    const day = ymd(a.at.getTime());
+    const dow = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
+    const key = bucket === 'day' ? day : bucket === 'month' ? `${day.slice(0, 8)}01`
+      : new Date(Date.parse(`${day}T00:00:00Z`) - dow * DAY).toISOString().slice(0, 10);
+    const p = points.get(key) ?? points.set(key, { date: key, checkins: 0, householdVisits: 0, cadres: 0, who: new Set() }).get(key)!;
+    if (a.checkin) p.checkins += 1; else p.householdVisits += 1;
+    p.who.add(a.cadre_id);
+  }
+  return [...points.values()].sort((a, b) => a.date.localeCompare(b.date))
+    .map(({ who, ...p }) => ({ ...p, cadres: who.size }));
+}
+
+test("the console's activity from the region rollups is the series counted from the acts, for any range and bucket", async () => {
+  const scopes = await db.getRepository(Region).findBy([{ id: IDS.province }, { id: IDS.county }, { id: IDS.yuanyang }]);
+  await fc.assert(fc.asyncProperty(
+    // acts within six weeks around the new year, so ranges cut weeks and months that hold acts
+    fc.array(fc.oneof(
+      fc.record({ kind: fc.constant('household-visit' as const), cadre, household, day: fc.integer({ min: 0, max: 41 }),
+        hour: fc.integer({ min: 0, max: 23 }), talk: fc.constant(false) }),
+      fc.record({ kind: fc.constant('checkin' as const), cadre, village: fc.constantFrom(IDS.dingmen, IDS.xiping, IDS.wangmen),
+        day: fc.integer({ min: 0, max: 41 }), hour: fc.integer({ min: 0, max: 23 }), hours: fc.constant(1) }),
+      op), { minLength: 5, maxLength: 30 }),
+    fc.integer({ min: -3, max: 30 }), fc.integer({ min: 1, max: 45 }),
+    fc.constantFrom<ActivityBucket>('day', 'week', 'month'),
+    async (ops, start, length, bucket) => {
+      await reset();
+      for (const o of ops) await apply(o);
+      const from = startOfShanghaiDay(ymd(instant(start, 12).getTime()));
+      const to = startOfShanghaiDay(ymd(instant(start + length, 12).getTime()));
+      for (const scope of scopes) {
+        expect(await activitySeries(db, scope, { from, to }, bucket)).toEqual(await seriesFromActs(scope, from, to, bucket));
+      }
+    }), { numRuns: 60, seed: 20261207 });
 }, 300_000);
