@@ -9,7 +9,9 @@ import { AppError } from '../lib/errors';
 import { h5CheckIn, nearbyVillages } from '../services/visits/h5-checkin';
 import { jsapiSignature } from '../wecom/client';
 import { formatShanghai } from '../lib/time';
+import { placeName } from '../lib/place';
 import { PUBLIC_DIR, VENDOR, serveDir, serveFile } from './console/assets';
+import { idParam } from './console/params';
 import { clockOf, cadreOf, parseInput, requireApiSession, requirePageSession, secureHeaders, wecomOf } from './console/context';
 
 /**
@@ -63,24 +65,24 @@ export function registerH5Routes(router: Router, deps: AppDeps): void {
   });
 
   router.post('/h5/api/checkin', ...api, bodyParser({ enableTypes: ['json'] }), async (ctx) => {
-    const body = parseInput(z.object({ villageId: z.number().int().positive(), ...coords }), ctx.request.body);
+    const body = parseInput(z.object({ villageId: idParam, ...coords }), ctx.request.body);
     const now = clockOf(deps)();
     const r = await db.transaction((manager) => h5CheckIn(manager, { cadre: cadreOf(ctx), ...body, now }));
     switch (r.kind) {
       case 'not_linked':
         throw new AppError('not_linked', `village ${body.villageId} not linked`, TEXT.notLinked, 403);
       case 'no_coordinates':
-        throw new AppError('no_coordinates', `village ${body.villageId} has no coordinates`, TEXT.noCoordinates(r.village.fullName), 422);
+        throw new AppError('no_coordinates', `village ${body.villageId} has no coordinates`, TEXT.noCoordinates(placeName(r.village.fullName)), 422);
       case 'too_far':
         throw new AppError('too_far', `check-in ${r.village.distanceM} m from village ${r.village.id}`,
           TEXT.tooFar(r.village.name, r.village.distanceM!, r.village.radiusM), 422);
       case 'duplicate':
-        ctx.body = { kind: r.kind, visitId: r.result.visit.id, message: TEXT.duplicate(r.village.fullName) };
+        ctx.body = { kind: r.kind, visitId: r.result.visit.id, message: TEXT.duplicate(placeName(r.village.fullName)) };
         return;
       case 'recorded':
         ctx.body = {
           kind: r.kind, visitId: r.result.visit.id, distanceM: r.village.distanceM,
-          message: TEXT.recorded(r.village.fullName, r.village.distanceM!, formatShanghai(now)),
+          message: TEXT.recorded(placeName(r.village.fullName), r.village.distanceM!, formatShanghai(now)),
         };
     }
   });

@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { AppError, NotFoundError } from '../../lib/errors';
+import { placeName } from '../../lib/place';
 import { activitySeries } from '../../services/console/activity';
 import { coverage } from '../../services/console/coverage';
 import { ledgerPage, ledgerSummary, problemDetail, problemPlace } from '../../services/console/ledger';
@@ -15,7 +16,7 @@ import { cadreStanding, unitStanding } from '../../services/standing/console-sta
 import { closeProblem, reopenProblem, setProblemCategory } from '../../services/problems/ledger';
 import { loadCategories } from '../../services/problems/categories';
 import { clockOf, cadreOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
-import { flag, pageParams, rangeParams, scopeParam, toPage, toRange } from './params';
+import { flag, idParam, pageParams, rangeParams, scopeParam, toPage, toRange } from './params';
 
 /**
  * The console's JSON APIs. Thin: parse the query with zod, check the scope
@@ -59,7 +60,12 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
 
   router.get(api('/coverage'), ...guard, async (ctx) => {
     const q = parseInput(z.object({ scope: scopeParam }), ctx.query);
-    ctx.body = await coverage(db, await scoped(ctx, q.scope), clockOf(deps)());
+    const cov = await coverage(db, await scoped(ctx, q.scope), clockOf(deps)());
+    ctx.body = {
+      ...cov,
+      villageGaps: cov.villageGaps.map((v) => ({ ...v, place: placeName(v.fullName) })),
+      householdGaps: cov.householdGaps.map((h) => ({ ...h, place: placeName(h.villageFullName) })),
+    };
   });
 
   router.get(api('/activity'), ...guard, async (ctx) => {
@@ -75,12 +81,17 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
     }), ctx.query);
     const region = await scoped(ctx, q.scope);
     const page = { sort: q.sort, behindOnly: q.behind, ...toPage(q) };
-    ctx.body = q.by === 'unit' ? await unitStanding(db, region, clockOf(deps)(), page) : await cadreStanding(db, region, clockOf(deps)(), page);
+    if (q.by === 'unit') {
+      const units = await unitStanding(db, region, clockOf(deps)(), page);
+      ctx.body = { ...units, rows: units.rows.map((u) => ({ ...u, place: placeName(u.villageFullName) })) };
+    } else {
+      ctx.body = await cadreStanding(db, region, clockOf(deps)(), page);
+    }
   });
 
   router.get(api('/problems'), ...guard, async (ctx) => {
     const q = parseInput(z.object({
-      scope: scopeParam, status: z.enum(['open', 'closed', 'revoked']).optional(), village: z.coerce.number().int().positive().optional(),
+      scope: scopeParam, status: z.enum(['open', 'closed', 'revoked']).optional(), village: idParam.optional(),
       overdue: flag, ...rangeParams, ...pageParams,
     }), ctx.query);
     const region = await scoped(ctx, q.scope);
@@ -94,7 +105,7 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
   });
 
   router.get(api('/problems/:id'), ...guard, async (ctx) => {
-    const id = parseInput(z.coerce.number().int().positive(), ctx.params.id);
+    const id = parseInput(idParam, ctx.params.id);
     ctx.body = await problemDetail(db, await scoped(ctx), id, clockOf(deps)());
   });
 
@@ -105,7 +116,7 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
   const actOn = <B extends z.ZodType>(action: string, body: B,
     act: (manager: EntityManager, actor: ProblemActor, code: string, input: z.infer<B>, now: Date) => Promise<string>) =>
     async (ctx: Context) => {
-      const id = parseInput(z.coerce.number().int().positive(), ctx.params.id);
+      const id = parseInput(idParam, ctx.params.id);
       const input = parseInput(body, ctx.request.body);
       const viewer = viewerOf(ctx);
       const found = await problemPlace(db, id);

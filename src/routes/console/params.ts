@@ -3,9 +3,28 @@ import { addDays, shanghaiDate, shanghaiYear, startOfShanghaiDay } from '../../l
 
 /** Query pieces shared by the console APIs and exports. Dates are Shanghai calendar dates; `to` is inclusive. */
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'not a date');
+/** A real calendar day of 2000–2099 (the campaign's records; day series over centuries are no query). */
+const date = z.string().regex(/^20\d{2}-\d{2}-\d{2}$/, 'YYYY-MM-DD, 2000–2099')
+  .refine(isCalendarDay, 'not a date');
 
-export const scopeParam = z.coerce.number().int().positive().optional();
+function isCalendarDay(d: string): boolean {
+  const t = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
+}
+
+/** PostgreSQL `integer`: every row id is one. */
+export const MAX_ID = 2147483647;
+
+/**
+ * A row id in a path, query or body: digits only (no sign, exponent, fraction or blanks),
+ * 1 to 2,147,483,647, so nothing past PostgreSQL's integer ever reaches a query (400, never 500).
+ */
+export const idParam = z.union([z.string(), z.number().transform(String)])
+  .pipe(z.string().regex(/^[1-9]\d{0,9}$/, 'must be a positive integer id'))
+  .transform(Number)
+  .pipe(z.number().max(MAX_ID, 'must be a positive integer id'));
+
+export const scopeParam = idParam.optional();
 
 export const rangeParams = {
   from: date.optional(),

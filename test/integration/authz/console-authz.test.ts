@@ -96,7 +96,9 @@ const table = (): [string, Expect][] => {
     ...scoped('/console/api/export/ledger.xlsx'),
     ...scoped('/console/api/export/visits.xlsx'),
     ...scoped('/console/api/export/standing.xlsx'),
-    [`/console/api/photos?problem=${ids.pGangu}`, { ...IN_GANGU, cadre: 200, member: 200, teamLeader: 200 }],
+    // Another county's record answers like a missing one (2147483647: the largest id, never used here).
+    [`/console/api/photos?problem=${ids.pGangu}`, { ...ROW_IN_GANGU, cadre: 200, member: 200, teamLeader: 200 }],
+    ['/console/api/photos?problem=2147483647', { ...ALL_SESSIONS, cadre: 404, member: 404, teamLeader: 404, township: 404, county: 404, otherCounty: 404, admin: 404 }],
     ['/h5/api/villages?latitude=34.72&longitude=104.89', ALL_SESSIONS],
   ];
 };

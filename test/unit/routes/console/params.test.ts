@@ -1,4 +1,5 @@
-import { toPage, toRange } from '../../../../src/routes/console/params';
+import { z } from 'zod';
+import { idParam, MAX_ID, rangeParams, toPage, toRange } from '../../../../src/routes/console/params';
 
 describe('console query parameters', () => {
   const now = new Date('2026-03-01T17:30:00Z'); // 2 March 01:30 in Shanghai
@@ -17,5 +18,30 @@ describe('console query parameters', () => {
 
   test('pages', () => {
     expect(toPage({ page: 3, size: 20 })).toEqual({ limit: 20, offset: 40 });
+  });
+});
+
+describe('dates', () => {
+  const range = z.object(rangeParams);
+  test('a real day of 2000–2099', () => {
+    expect(range.safeParse({ from: '2024-02-29', to: '2099-12-31' }).success).toBe(true);
+    for (const bad of ['2026-02-30', '2026-13-01', '0000-01-01', '1999-12-31', '2100-01-01', '2026-1-1', 'today']) {
+      expect([bad, range.safeParse({ from: bad }).success]).toEqual([bad, false]);
+    }
+  });
+});
+
+describe('ids', () => {
+  test('a positive 32-bit integer, as digits or a JSON number', () => {
+    expect(idParam.parse('1')).toBe(1);
+    expect(idParam.parse(String(MAX_ID))).toBe(MAX_ID);
+    expect(idParam.parse(42)).toBe(42);
+  });
+
+  test('anything PostgreSQL\'s integer cannot hold, or that is not plainly an id, is refused', () => {
+    for (const bad of ['2147483648', '99999999999999999999', '0', '-1', '1.5', '1e3', '0x10', ' 1', '1 ', '', 'abc', '01', '１',
+      'NaN', 'Infinity', 2147483648, 1.5, -3, ['1', '2'], {}, null, true]) {
+      expect([bad, idParam.safeParse(bad).success]).toEqual([bad, false]);
+    }
   });
 });
