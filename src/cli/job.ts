@@ -5,12 +5,17 @@ import { createLogger } from '../lib/logger';
 import { openDatabase } from '../../entities/data-source';
 import { PROCESSORS } from '../../jobs/processors';
 import type { DigestPeriod } from '../services/digest/periods';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../lib/logger';
+import { createOutboxDispatcher } from '../services/outbox/dispatch';
+import type { JobDeps, JobSummary } from '../services/jobs/job-runs';
 
 /**
  * `npm run job -- <name> [--now 2026-11-23T20:00:00+08:00]` runs one scheduled
  * job now, in this process (docs/design.md §4). Jobs are idempotent per period, so
- * running one that already ran reports "skipped". Messages go to the outbox;
- * the worker's sweeper delivers them. Exit 0 done, 1 failed, 2 bad usage.
+ * running one that already ran reports "skipped". Messages go to the outbox and
+ * are handed to delivery when the job commits, as in the worker; the worker's
+ * sweeper delivers them if Redis cannot be reached. Exit 0 done, 1 failed, 2 bad usage.
  */
 
 const RUNNABLE = {
@@ -57,13 +62,26 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const db = await openDatabase({ url: config.databaseUrl, applicationName: 'shuanglian-job' });
   try {
-    const spec: { job: keyof typeof PROCESSORS; period?: DigestPeriod } = RUNNABLE[args.name];
-    const run = PROCESSORS[spec.job] as (d: unknown, n: Date, data: object) => Promise<unknown>;
-    const summary = await run({ db, logger }, args.now, spec.period ? { period: spec.period } : {});
+    const summary = await runJobCommand(args, { db, logger, redisUrl: config.redisUrl });
     process.stdout.write(`${args.name} @ ${args.now.toISOString()}: ${JSON.stringify(summary)}\n`);
     return 0;
   } finally {
     await db.destroy();
+  }
+}
+
+/** Runs the named job with an outbox dispatcher of its own, so its messages leave when it commits. */
+export async function runJobCommand(
+  args: { name: keyof typeof RUNNABLE; now: Date },
+  deps: { db: DataSource; logger: Logger; redisUrl: string; prefix?: string },
+): Promise<JobSummary> {
+  const outbox = createOutboxDispatcher(deps);
+  try {
+    const spec: { job: keyof typeof PROCESSORS; period?: DigestPeriod } = RUNNABLE[args.name];
+    const run = PROCESSORS[spec.job] as (d: JobDeps, n: Date, data: object) => Promise<JobSummary>;
+    return await run({ db: deps.db, logger: deps.logger, dispatch: outbox.dispatch }, args.now, spec.period ? { period: spec.period } : {});
+  } finally {
+    await outbox.close();
   }
 }
 

@@ -3,7 +3,7 @@ import { poolOf } from '../../../entities/data-source';
 import type { Bot } from './bot-port';
 import type { Logger } from '../../lib/logger';
 import { parseMessageXml, type ParsedMessage } from '../../wecom/envelope';
-import { addToOutbox, textMessage } from '../outbox/write';
+import { addToOutbox, outboxWrittenIn, textMessage } from '../outbox/write';
 
 /**
  * Inbound WeCom messages: stored first (unique dedup key, so WeCom's retries
@@ -21,8 +21,9 @@ export interface InboundDeps {
   bot: Bot;
   logger: Logger;
   /**
-   * Hands committed outbox rows to delivery at once (OutboxDispatcher.dispatch);
-   * without it the outbox sweeper picks them up on its next run.
+   * Hands committed outbox rows to delivery at once (OutboxDispatcher.dispatch):
+   * the reply and every other row the message wrote. Without it the outbox
+   * sweeper picks them up on its next run.
    */
   dispatch?: (outboxIds: number[]) => Promise<void>;
   /**
@@ -165,7 +166,9 @@ export async function processOne(
 
       // Which events may be answered passively is not documented: their replies take the outbox.
       const via: Route = text === null ? 'none' : msg.msgType === 'event' ? 'outbox' : opts.decide();
-      if (via === 'outbox') outboxIds = await addToOutbox(manager, [textMessage(`reply:${id}`, msg.fromUser, text!)]);
+      if (via === 'outbox') await addToOutbox(manager, [textMessage(`reply:${id}`, msg.fromUser, text!)]);
+      // The reply row and whatever the command sent (a 通知's rows): all handed to delivery after commit.
+      outboxIds = outboxWrittenIn(manager);
       await manager.query(
         `UPDATE inbound_messages SET status = 'done', reply = $2, processed_at = $3, attempts = attempts + 1, error = NULL
          WHERE id = $1`,

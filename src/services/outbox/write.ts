@@ -5,7 +5,9 @@ import type { OutboxChannel } from '../../../entities';
 /**
  * Writing to the outbox: the one way any part of the product sends something
  * to WeCom. Rows are inserted in the caller's transaction; delivery (BullMQ
- * worker, sweeper, rate limits) lives in jobs/ and starts after commit.
+ * worker, sweeper, rate limits) lives in jobs/ and starts after commit. The
+ * rows a transaction wrote, wherever in it, are noted on it (outboxWrittenIn),
+ * so whoever commits it hands every one of them to delivery at once.
  */
 
 export type { OutboundPayload };
@@ -61,7 +63,26 @@ export async function addToOutbox(manager: EntityManager, messages: OutboundMess
     );
     for (const r of inserted) ids.push(r.id);
   }
+  noteWritten(manager, ids);
   return ids;
+}
+
+/** Where a transaction keeps the ids of the outbox rows written in it (QueryRunner.data is TypeORM's place for such notes). */
+const WRITTEN = 'outboxIds';
+
+function noteWritten(manager: EntityManager, ids: number[]): void {
+  const data = manager.queryRunner?.isTransactionActive ? manager.queryRunner.data : undefined;
+  if (!data || ids.length === 0) return;
+  data[WRITTEN] = [...(data[WRITTEN] as number[] | undefined ?? []), ...ids];
+}
+
+/**
+ * Ids of every outbox row written so far in the manager's transaction, savepoints
+ * included, for the hand-off to delivery after it commits. A row of a savepoint
+ * rolled back since is listed too; delivery finds no such row and skips it.
+ */
+export function outboxWrittenIn(manager: EntityManager): number[] {
+  return [...(manager.queryRunner?.data?.[WRITTEN] as number[] | undefined ?? [])];
 }
 
 /** Text for one person or a list, the common case. */

@@ -11,6 +11,7 @@ import { MAX_ATTEMPTS, storeInbound } from '../../../src/services/inbound/messag
 import { handleInbound } from '../../../src/services/inbound/callback-path';
 import { processPending, startInboundRetryLoop } from '../../../src/services/inbound/retry';
 import { parseMessageXml } from '../../../src/wecom/envelope';
+import type { Bot } from '../../../src/services/inbound/bot-port';
 import { createTestDb, type TestDb } from '../../support/db';
 import { ADMIN_URL, REDIS_URL } from '../../support/urls';
 import { generateCreds, recordingBot, signedPost, textXml, wecomEnv } from '../../support/wecom-callback';
@@ -53,6 +54,22 @@ test('over budget: empty answer at once, the reply is committed to the outbox wh
   expect(out).toEqual([{ id: out[0].id, idempotency_key: `reply:${r.inboundId}`, recipient: 'zhangsan' }]);
   expect(dispatched).toEqual([out[0].id]); // handed to delivery after commit
   expect(calls).toHaveLength(1);
+});
+
+test('every outbox row the message wrote (a 通知, not only the reply) is handed to delivery when it commits', async () => {
+  const bot: Bot = {
+    async handle(_msg, { manager }) {
+      await addToOutbox(manager, [textMessage('notice:test', ['lisi', 'wangwu'], '【紧急通知】明早8点前到村排查汛情')]);
+      return { text: '已发出通知' };
+    },
+  };
+  const dispatched: number[] = [];
+  const dispatch = async (ids: number[]) => void dispatched.push(...ids);
+  const { xml, msg } = nextMsg('zhaolei');
+  const r = await handleInbound({ db: t.db, bot, logger, dispatch }, msg, xml, { now: new Date(), budgetMs: 2000 });
+  expect(r.passiveReply).toBe('已发出通知'); // the reply goes back passively; the notice by the outbox
+  const out = await t.db.query(`SELECT id FROM outbox_messages WHERE idempotency_key = 'notice:test'`);
+  expect(dispatched).toEqual([out[0].id]);
 });
 
 test('what the bot wrote before throwing is rolled back; the fifth failure marks the row failed', async () => {

@@ -1,10 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { createTestDb, type TestDb } from '../../support/db';
+import { createTestDb, testPrefix, type TestDb } from '../../support/db';
 import { IDS, addProblem } from '../../support/scenarios/jobs';
 import { DIGEST_NOW, seedDigestDataset } from '../../support/scenarios/digest';
 import { buildDigest, buildDigests, renderDigestMarkdown } from '../../../src/services/digest/build';
 import { createLogger } from '../../../src/lib/logger';
-import { parseJobArgs } from '../../../src/cli/job';
+import { parseJobArgs, runJobCommand } from '../../../src/cli/job';
+import { createOutboxQueue } from '../../../src/services/outbox/queue';
+import { REDIS_URL } from '../../support/urls';
 import { runDigest } from '../../../jobs/digest';
 import { SCHEDULES } from '../../../jobs/schedules';
 
@@ -38,8 +40,8 @@ it('builds a township digest with the cadres furthest behind', async () => {
   expect([d.villagesVisited, d.villages, d.householdsVisitedYear, d.householdsLinked]).toEqual([2, 2, 2, 3]);
   expect(d.problems).toEqual({ new: 1, closed: 0, overdue: 1, reportedYear: 2, closedYear: 0 });
   expect(d.behindCadres).toEqual([
-    { name: '张伟', behindHouseholds: 2, owed: 1 },
-    { name: '李娜', behindHouseholds: 1, owed: 2 },
+    { name: '张伟', behindHouseholds: 2, owed: 0 },
+    { name: '李娜', behindHouseholds: 1, owed: 1 },
   ]);
 });
 
@@ -146,5 +148,23 @@ describe('the annual digest (年考核)', () => {
     });
     const [rule] = await db.query(`SELECT value FROM policy_rules WHERE key = 'schedule.digest_year'`);
     expect(rule).toEqual({ value: '0 8 2 1 *' });
+  });
+});
+
+describe('npm run job', () => {
+  it('hands the messages to delivery when the job commits, without waiting for the sweeper', async () => {
+    const prefix = testPrefix();
+    const logger = createLogger('silent');
+    const summary = await runJobCommand({ name: 'digest', now: DIGEST_NOW }, { db, logger, redisUrl: REDIS_URL, prefix });
+    expect(summary).toMatchObject({ period: 'day', queued: 4 });
+    const rows = await db.query(`SELECT status FROM outbox_messages WHERE idempotency_key LIKE 'digest:2026-11-23:%'`);
+    expect(rows).toEqual(Array(4).fill({ status: 'queued' }));
+    const { queue, close } = createOutboxQueue({ redisUrl: REDIS_URL, prefix });
+    try {
+      expect(await queue.getJobCountByTypes('waiting')).toBe(4);
+      await queue.obliterate({ force: true });
+    } finally {
+      await close();
+    }
   });
 });
