@@ -59,10 +59,11 @@ function routes(): Route[] {
   registerRoutes(router, deps);
   const out: Route[] = [];
   for (const layer of router.stack) {
+    if (typeof layer.path !== 'string') continue;
     // The callback has its own fuzz test (callback-fuzz.test.ts); the dashboard is bull-board's.
     if (layer.path.startsWith('/wecom/') || layer.path.startsWith('/admin/')) continue;
     for (const method of layer.methods.filter((m) => m === 'GET' || m === 'POST')) {
-      out.push({ method, path: layer.path, params: layer.paramNames.map((p) => String(p.name)) });
+      out.push({ method, path: layer.path as string, params: layer.paramNames.map((p) => String(p.name)) });
     }
   }
   return out;
