@@ -3,11 +3,14 @@ import { subtreeLike } from '../people/regions';
 import { getRules } from '../rules/rules';
 import { shanghaiDate, shanghaiYearRange, startOfShanghaiDay, addDays } from '../../lib/time';
 import { VALID_ON } from '../people/links';
+import { HOUSEHOLD_LINK_FIGURE, UNIT_LINK_TALLY } from './pace-sql';
 
 /**
  * Figures for a leader's scope (统计 and the fallback 日报): 两个全覆盖
  * coverage, quota attainment this year, the problem ledger, and today's
- * activity. Each is one set-based query over the subtree's path range.
+ * activity. Each is one set-based query over the subtree's path range, reading
+ * the kept tallies and rollups (history-true: an act counts for the link valid
+ * when it happened), not the year's acts.
  */
 
 export interface ScopeStats {
@@ -30,32 +33,32 @@ export async function scopeStats(manager: EntityManager, scopePath: string, now:
     'village.visits_per_year', 'village.days_per_year', 'household.visits_per_year', 'household.talks_per_year']);
   const { from, to } = shanghaiYearRange(now);
   const params = [subtreeLike(scopePath), shanghaiDate(now), from, to];
+  // Each village's 联村 links valid today with their year tallies (each act counted for the link
+  // valid when it happened); a village meets the rule when every unit linked to it does.
   const [v]: Record<string, number>[] = await manager.query(
     `WITH vs AS (SELECT id FROM regions WHERE path LIKE $1 AND level = 4),
-     links AS (SELECT DISTINCT l.village_id, l.unit_id FROM unit_village_links l JOIN vs ON vs.id = l.village_id WHERE ${VALID_ON('l')}),
-     vv AS (SELECT v.village_id, v.started_at, coalesce(v.ended_at, v.started_at) AS ended_at
-              FROM visits v JOIN links ON links.village_id = v.village_id JOIN cadres c ON c.id = v.cadre_id AND c.unit_id = links.unit_id
-             WHERE v.revoked_at IS NULL AND v.started_at >= $3 AND v.started_at < $4),
-     per AS (SELECT village_id, count(*) AS visits FROM vv GROUP BY village_id),
-     per_days AS (SELECT village_id, count(DISTINCT d) AS days FROM vv,
-                    generate_series((started_at AT TIME ZONE 'Asia/Shanghai')::date, (ended_at AT TIME ZONE 'Asia/Shanghai')::date, interval '1 day') d
-                   GROUP BY village_id)
-     SELECT (SELECT count(*) FROM vs)::int AS villages,
-            (SELECT count(DISTINCT village_id) FROM links)::int AS linked,
-            (SELECT count(*) FROM per JOIN per_days USING (village_id) WHERE visits >= $5 AND days >= $6)::int AS met`,
+     per AS (SELECT l.village_id, bool_and(coalesce(lt.visits, 0) >= $5 AND coalesce(lt.days, 0) >= $6) AS met
+               FROM unit_village_links l ${UNIT_LINK_TALLY('l')}
+              WHERE l.village_id IN (SELECT id FROM vs) AND ${VALID_ON('l')} AND $4::timestamptz IS NOT NULL
+              GROUP BY l.village_id)
+     SELECT (SELECT count(*) FROM vs)::int AS villages, (SELECT count(*) FROM per)::int AS linked,
+            (SELECT count(*) FROM per WHERE met)::int AS met`,
     [...params, rules['village.visits_per_year'], rules['village.days_per_year']],
   );
+  // Households from the coverage rollup; their visits and talks from the year tallies of their
+  // 联户 links valid today.
   const [h]: Record<string, number>[] = await manager.query(
     `WITH vs AS (SELECT id FROM regions WHERE path LIKE $1 AND level = 4),
-     hh AS (SELECT h.id FROM households h JOIN vs ON vs.id = h.village_id),
-     hl AS (SELECT DISTINCT chl.household_id, chl.cadre_id FROM cadre_household_links chl JOIN hh ON hh.id = chl.household_id WHERE ${VALID_ON('chl')}),
-     hv AS (SELECT hv.household_id, count(*) AS visits, count(*) FILTER (WHERE hv.talk) AS talks
-              FROM household_visits hv JOIN hl ON hl.household_id = hv.household_id AND hl.cadre_id = hv.cadre_id
-             WHERE hv.revoked_at IS NULL AND hv.visited_at >= $3 AND hv.visited_at < $4 GROUP BY hv.household_id)
-     SELECT (SELECT count(*) FROM hh)::int AS households,
-            (SELECT count(DISTINCT household_id) FROM hl)::int AS linked,
-            (SELECT count(*) FROM hv WHERE visits >= $5)::int AS visits_met,
-            (SELECT count(*) FROM hv WHERE talks >= $6)::int AS talks_met`,
+     hl AS (SELECT chl.household_id, sum(${HOUSEHOLD_LINK_FIGURE('chl', 'visits')}) AS visits,
+                   sum(${HOUSEHOLD_LINK_FIGURE('chl', 'talks')}) AS talks
+              FROM cadre_household_links chl
+             WHERE chl.village_id IN (SELECT id FROM vs) AND ${VALID_ON('chl')} AND $4::timestamptz IS NOT NULL
+             GROUP BY chl.household_id)
+     SELECT coalesce((SELECT sum(households) FROM village_households WHERE village_id IN (SELECT id FROM vs)), 0)::int AS households,
+            coalesce((SELECT sum(households) FROM village_households
+                       WHERE village_id IN (SELECT id FROM vs) AND covered_since <= $2::date), 0)::int AS linked,
+            (SELECT count(*) FROM hl WHERE visits >= $5)::int AS visits_met,
+            (SELECT count(*) FROM hl WHERE talks >= $6)::int AS talks_met`,
     [...params, rules['household.visits_per_year'], rules['household.talks_per_year']],
   );
   const [p]: Record<string, number>[] = await manager.query(

@@ -5,6 +5,7 @@ import { IDS, addHouseholdVisit, addVisit, seedJobsRoster } from '../../support/
 import { Region } from '../../../entities';
 import { activitySeries, type ActivityBucket, type ActivityPoint } from '../../../src/services/console/activity';
 import { startOfShanghaiDay } from '../../../src/lib/time';
+import { scopeStats } from '../../../src/services/standing/scope-stats';
 
 /**
  * The counts the triggers keep per act (migration 1763857500000): check-ins
@@ -252,6 +253,24 @@ describe('kept per act', () => {
     expect(await linkFigures(IDS.unitAgri, IDS.dingmen)).toEqual([2, 3]);
     const [{ unit_id }] = await db.query('SELECT unit_id FROM visits ORDER BY id LIMIT 1');
     expect(unit_id).toBe(IDS.unitAgri);
+  });
+
+  test("统计's quota figures stay with the old unit when its cadre moves to another", async () => {
+    const rules = { 'village.visits_per_year': 1, 'village.days_per_year': 1, 'household.visits_per_year': 1 };
+    const saved: { key: string; value: unknown }[] = await db.query('SELECT key, value FROM policy_rules WHERE key = ANY($1)', [Object.keys(rules)]);
+    try {
+      for (const [key, value] of Object.entries(rules)) await db.query('UPDATE policy_rules SET value = $2 WHERE key = $1', [key, JSON.stringify(value)]);
+      await addVisit(db, IDS.zhangwei, IDS.dingmen, '2026-03-10T09:00:00+08:00', '2026-03-10T12:00:00+08:00');
+      await addHouseholdVisit(db, IDS.zhangwei, IDS.zhangsan, '2026-03-10T10:00:00+08:00');
+      const [county] = await db.query('SELECT path FROM regions WHERE id = $1', [IDS.county]);
+      const now = new Date('2026-06-01T12:00:00+08:00');
+      const before = await scopeStats(db.manager, county.path, now);
+      expect(before).toMatchObject({ villagesMet: 1, householdsVisitsMet: 1 });
+      await db.query('UPDATE cadres SET unit_id = $2 WHERE id = $1', [IDS.zhangwei, IDS.unitEdu]);
+      expect(await scopeStats(db.manager, county.path, now)).toEqual(before);
+    } finally {
+      for (const r of saved) await db.query('UPDATE policy_rules SET value = $2 WHERE key = $1', [r.key, JSON.stringify(r.value)]);
+    }
   });
 
   test("a link's later change of start recounts that link only; a link opened later takes the acts in its time", async () => {
