@@ -75,11 +75,13 @@ export function registerCallbackRoutes(router: Router, deps: AppDeps): void {
     throw e;
   };
 
-  // URL verification: reply the decrypted echostr and nothing else (§1).
+  // URL verification: reply the decrypted echostr and nothing else (§1). The timestamp window is
+  // POST's: otherwise a captured message's Encrypt, sent back as echostr, would come back decrypted.
   router.get(CALLBACK_PATH, async (ctx) => {
     let plain: string;
     try {
       const q = queryParams(ctx, ['msg_signature', 'timestamp', 'nonce', 'echostr']);
+      assertFresh(q.timestamp, clock());
       plain = parsed(() =>
         openEncrypted(creds, { signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce }, q.echostr),
       );

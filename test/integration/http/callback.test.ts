@@ -66,6 +66,16 @@ describe('GET /wecom/callback (URL verification)', () => {
     expect((await request(app.callback()).get(echo({ corpId: 'wwother' }))).status).toBe(403);
     expect((await request(app.callback()).get('/wecom/callback?msg_signature=a&timestamp=1&nonce=2')).status).toBe(400);
   });
+
+  test('the same freshness window as POST: a message captured an hour ago is not decrypted back as an echostr', async () => {
+    const captured = signedPost(creds, textXml('zhangsan', SECRET_TEXT, '7001000000000000099'), { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    const q = new URL(captured.url, 'http://x').searchParams;
+    q.set('echostr', /<Encrypt><!\[CDATA\[([^\]]+)\]\]>/.exec(captured.body)![1]);
+    const res = await request(app.callback()).get(`/wecom/callback?${q}`);
+    expect(res.status).toBe(403);
+    expect(res.text).not.toContain(SECRET_TEXT);
+    expect(res.body).toMatchObject({ error: 'stale_timestamp' });
+  });
 });
 
 describe('POST /wecom/callback', () => {
