@@ -55,10 +55,16 @@ export function occurrences(festivals: FestivalRule[], years: number[]): Festiva
   return out.sort((a, b) => a.date.localeCompare(b.date) || a.id - b.id);
 }
 
-/** Festivals whose reminder day is `today` (covers next January's festivals from late December). */
+/**
+ * Festivals whose reminder window holds `today`: from the first reminder day
+ * to the day before the festival (the festival day itself when reminders start
+ * on it), so a run later in the window catches up on a missed one. Covers next
+ * January's festivals from late December.
+ */
 export function remindingOn(festivals: FestivalRule[], today: string): FestivalOn[] {
   const y = Number(today.slice(0, 4));
-  return occurrences(festivals, [y, y + 1]).filter((f) => f.remindOn === today);
+  return occurrences(festivals, [y, y + 1])
+    .filter((f) => f.remindOn <= today && (today < f.date || today === f.remindOn));
 }
 
 /**

@@ -7,6 +7,7 @@ import type { JobDeps } from '../../../src/services/jobs/job-runs';
 import { runDigest } from '../../../jobs/digest';
 import { runQuotaReminders } from '../../../jobs/quota-reminders';
 import { runFestivalReminders } from '../../../jobs/festival-reminders';
+import { buildCadre } from '../../support/factories';
 import { runAutoCheckout } from '../../../jobs/auto-checkout';
 
 let t: TestDb;
@@ -90,18 +91,33 @@ describe('quota reminders', () => {
 });
 
 describe('festival reminders', () => {
-  it('reminds linked cadres and groups remind_days_before days ahead, once', async () => {
+  it('reminds every cadre linked to a village or a household, and every group, from remind_days_before days ahead', async () => {
     expect(await runFestivalReminders(deps, new Date('2026-09-21T08:00:00+08:00'))).toEqual({ festivals: [] });
     const s = await runFestivalReminders(deps, new Date('2026-09-22T08:00:00+08:00'));
-    expect(s).toMatchObject({ festivals: ['中秋节'], 中秋节: { date: '2026-09-25', cadres: 3, groups: 1, queued: 2 } });
+    // 钱局长 (领导 of 县农业局) is linked to 丁门村 through his unit.
+    expect(s).toMatchObject({ festivals: ['中秋节'], 中秋节: { date: '2026-09-25', cadres: 4, queued: 2 } });
     const rows = await outbox('festival:%');
-    expect(rows.map((r) => [r.idempotency_key, r.channel, r.recipient])).toEqual([
-      ['festival:2026-09-25:中秋节', 'app', 'zhangwei|lina|wanggang'],
-      ['festival:2026-09-25:中秋节:group:1', 'robot', '1'],
-    ]);
+    expect(rows.map((r) => [r.channel, r.recipient])).toEqual([['app', 'zhangwei|lina|wanggang|qianjz'], ['robot', '1']]);
     expect(rows[0].payload.text!.content).toContain('中秋节（9月25日）将至');
+    // A run later the same day reminds nobody twice.
     expect(await runFestivalReminders(deps, new Date('2026-09-22T09:00:00+08:00')))
-      .toMatchObject({ 中秋节: { skipped: true } });
+      .toMatchObject({ 中秋节: { cadres: 0, queued: 0 } });
+  });
+
+  it('reaches a cadre linked only through their unit (联村), and one linked since, once, later in the window', async () => {
+    await buildCadre(db, { id: 60, userid: 'unitonly', name: '单位干部', unitId: IDS.unitAgri, role: '干部' });
+    const s = await runFestivalReminders(deps, new Date('2026-09-23T08:00:00+08:00'));
+    expect(s).toMatchObject({ 中秋节: { cadres: 1, queued: 1 } });
+    const rows = await outbox('festival:%');
+    expect(rows.map((r) => r.recipient)).toEqual(['zhangwei|lina|wanggang|qianjz', '1', 'unitonly']);
+    expect(await runFestivalReminders(deps, new Date('2026-09-24T08:00:00+08:00'))).toMatchObject({ 中秋节: { cadres: 0 } });
+    expect(await runFestivalReminders(deps, new Date('2026-09-25T08:00:00+08:00'))).toEqual({ festivals: [] });
+  });
+
+  it('catches up when the first reminder day was missed', async () => {
+    // 国庆节 2026-10-01, reminders from 09-28: the 08:00 runs of 09-28 and 09-29 never happened.
+    const s = await runFestivalReminders(deps, new Date('2026-09-30T08:00:00+08:00'));
+    expect(s).toMatchObject({ festivals: ['国庆节'], 国庆节: { date: '2026-10-01', cadres: 5, queued: 2 } });
   });
 });
 

@@ -28,9 +28,11 @@ describe('festival dates vs the published calendar', () => {
 });
 
 describe('reminder days', () => {
-  it('reminds remind_days_before days ahead', () => {
+  it('reminds from remind_days_before days ahead until the day before, so a later run catches up', () => {
+    expect(remindingOn(FESTIVALS, '2026-09-21')).toEqual([]);
     expect(remindingOn(FESTIVALS, '2026-09-22').map((f) => f.name)).toEqual(['中秋节']);
-    expect(remindingOn(FESTIVALS, '2026-09-23')).toEqual([]);
+    expect(remindingOn(FESTIVALS, '2026-09-24').map((f) => f.name)).toEqual(['中秋节']);
+    expect(remindingOn(FESTIVALS, '2026-09-25')).toEqual([]);
   });
 
   it('reminds in December of next January’s festival', () => {
