@@ -1,4 +1,5 @@
 import { Region } from '../entities';
+import { placeName } from '../src/lib/place';
 import { contains, findRegionsByScope } from '../src/services/people/regions';
 import type { CommandEnv } from './command';
 import { ChatError, NeedChoice } from './errors';
@@ -12,7 +13,7 @@ const AMBIGUOUS = (s: string) => `“${s}”对应多个地方，请回复序号
 
 /** 甘肃省/天水市/武山县 → 天水市武山县 (全省 for the province itself). */
 export function scopeLabel(r: Pick<Region, 'fullName' | 'parentId'>): string {
-  return r.parentId === null ? '全省' : r.fullName.split('/').slice(1).join('');
+  return r.parentId === null ? '全省' : placeName(r.fullName);
 }
 
 /** Suffixes people leave off: 武山 → 武山县, 鸳鸯 → 鸳鸯镇. */

@@ -1,3 +1,5 @@
+import { placeName } from '../src/lib/place';
+
 /** Shaping chat replies: WeCom text messages carry at most 2048 bytes of UTF-8. */
 
 export const MAX_REPLY_BYTES = 2048;
@@ -29,7 +31,7 @@ export function fitReply(text: string, max = MAX_REPLY_BYTES): string {
 
 /** 甘肃省/天水市/武山县/鸳鸯镇/丁门村 → 天水市武山县鸳鸯镇丁门村 (the province is implied). */
 export function villagePath(fullName: string): string {
-  return fullName.split('/').slice(1).join('');
+  return placeName(fullName);
 }
 
 /** 甘肃省/天水市/武山县/鸳鸯镇/丁门村 → 丁门村（武山县鸳鸯镇）, to tell namesakes apart. */
@@ -42,7 +44,7 @@ export function villageWithPlace(fullName: string): string {
 
 /** 甘肃省/天水市/武山县/鸳鸯镇/丁门村 → 武山县鸳鸯镇丁门村 (county down: enough to tell villages apart in a list). */
 export function villageFromCounty(fullName: string): string {
-  return fullName.split('/').slice(2).join('');
+  return placeName(fullName, 'county');
 }
 
 /** Metres as 850米 / 1.2公里. */

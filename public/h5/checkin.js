@@ -83,7 +83,7 @@ async function locate() {
         const button = el('button', { disabled: !v.inside, 'data-village': v.id }, v.inside ? '签到' : '超出范围');
         button.addEventListener('click', () => checkIn(v, fix, button));
         return el('li', { class: v.inside ? 'inside' : '' },
-          el('div', {}, el('div', { class: 'name' }, v.name), el('div', { class: 'path' }, v.fullName.split('/').slice(2, 4).join(' · ')),
+          el('div', {}, el('div', { class: 'name' }, v.name), el('div', { class: 'path' }, v.place),
             el('div', { class: 'dist' }, `距离 ${metres(v.distanceM)} · 签到范围 ${metres(v.radiusM)}`)),
           button);
       })));

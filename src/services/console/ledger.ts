@@ -2,6 +2,7 @@ import type { Region } from '../../../entities';
 import { NotFoundError } from '../../lib/errors';
 import { subtreeLike } from '../people/regions';
 import { shanghaiDate } from '../../lib/time';
+import { placeName } from '../../lib/place';
 import { photosOf, type PhotoView } from '../photos/query';
 import type { Db } from '../../lib/db';
 
@@ -67,7 +68,7 @@ export const LEDGER_SELECT = `
 
 export async function ledgerPage(
   db: Db, scope: Region, f: LedgerFilter, now: Date, page: { limit: number; offset: number },
-): Promise<{ total: number; rows: LedgerRow[] }> {
+): Promise<{ total: number; rows: (LedgerRow & { place: string })[] }> {
   const { where, params } = ledgerWhere(scope, f, now);
   const n = params.length;
   const rows: (LedgerRow & { total: number })[] = await db.query(
@@ -75,8 +76,11 @@ export async function ledgerPage(
       WHERE ${where} ORDER BY (p.status = 'open') DESC, p.deadline, p.id LIMIT $${n + 1} OFFSET $${n + 2}`,
     [...params, page.limit, page.offset],
   );
-  return { total: rows[0]?.total ?? 0, rows: rows.map(({ total: _t, ...r }) => r) };
+  return { total: rows[0]?.total ?? 0, rows: rows.map(({ total: _t, ...r }) => withPlace(r)) };
 }
+
+/** The village as people read it (天水市武山县鸳鸯镇丁门村), beside the stored path. */
+const withPlace = <R extends { villageFullName: string }>(r: R): R & { place: string } => ({ ...r, place: placeName(r.villageFullName) });
 
 export interface LedgerSummary { total: number; open: number; closed: number; overdue: number; closureRate: number }
 
@@ -97,7 +101,7 @@ export interface ProblemEventRow { kind: string; actor: string | null; note: str
 /** One problem with its history, only when it lies in the scope (else not found: no probing other counties). */
 export async function problemDetail(
   db: Db, scope: Region, problemId: number, now: Date,
-): Promise<LedgerRow & { events: ProblemEventRow[]; photos: PhotoView[] }> {
+): Promise<LedgerRow & { place: string; events: ProblemEventRow[]; photos: PhotoView[] }> {
   const { where, params } = ledgerWhere(scope, {}, now);
   const rows: LedgerRow[] = await db.query(
     `${LEDGER_SELECT} WHERE ${where} AND p.id = $${params.length + 1}`, [...params, problemId]);
@@ -107,7 +111,7 @@ export async function problemDetail(
       WHERE e.problem_id = $1 ORDER BY e.at, e.id`,
     [problemId],
   );
-  return { ...rows[0], events, photos: (await photosOf(db, { problemId })).photos };
+  return { ...withPlace(rows[0]), events, photos: (await photosOf(db, { problemId })).photos };
 }
 
 /** A problem's code and village (revoked ones too: acting on them is refused with a reason), or null. */

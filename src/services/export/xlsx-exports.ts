@@ -11,6 +11,7 @@ import { photoLinks } from '../photos/query';
 import { cadreStanding, unitStanding } from '../standing/console-standing';
 import { subtreeLike } from '../people/regions';
 import { formatDuration } from '../../lib/time';
+import { placeName } from '../../lib/place';
 import type { Db } from '../../lib/db';
 
 /**
@@ -143,7 +144,7 @@ export function exportVisits(db: Db, scope: Region, range: ExportRange): Promise
       );
       for (const v of rows) {
         ws.addRow([
-          stamp(v.started_at).slice(0, 10), v.cadre, v.unit ?? '', v.village, stamp(v.started_at), stamp(v.ended_at),
+          stamp(v.started_at).slice(0, 10), v.cadre, v.unit ?? '', placeName(v.village), stamp(v.started_at), stamp(v.ended_at),
           v.duration_minutes === null ? '未签退' : formatDuration(v.duration_minutes), v.verified ? YES : NO,
           v.distance_m ?? '', SOURCE_TEXT[v.source] ?? v.source, v.auto_closed ? YES : NO,
         ]).commit();
@@ -161,7 +162,7 @@ export function exportVisits(db: Db, scope: Region, range: ExportRange): Promise
         [range.from, range.to, villageIds],
       );
       for (const h of rows) {
-        hs.addRow([stamp(h.visited_at).slice(0, 10), h.cadre, h.householder, h.village, h.talk ? YES : NO, h.note]).commit();
+        hs.addRow([stamp(h.visited_at).slice(0, 10), h.cadre, h.householder, placeName(h.village), h.talk ? YES : NO, h.note]).commit();
       }
     });
   });
@@ -173,7 +174,7 @@ export function exportStanding(db: Db, scope: Region, now: Date): Promise<BuiltW
     const us = sheet(wb, '单位联村', [['单位', 24], ['联系村', 30], ['进村次数', 10], ['进村天数', 10], ['是否滞后', 10]]);
     for (let offset = 0; ; offset += STANDING_PAGE) {
       const page = await unitStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset });
-      for (const u of page.rows) us.addRow([u.unitName, u.villageFullName, u.visits, u.days, u.behind ? '滞后' : '达标']).commit();
+      for (const u of page.rows) us.addRow([u.unitName, placeName(u.villageFullName), u.visits, u.days, u.behind ? '滞后' : '达标']).commit();
       if (page.rows.length < STANDING_PAGE) break;
     }
     us.commit();

@@ -3,6 +3,7 @@ import { checkIn, type CheckinCadre, type CheckinResult } from './village-checki
 import { distanceMeters } from '../../lib/geo';
 import { linkedVillages } from '../people/links';
 import type { Db } from '../../lib/db';
+import { placeName } from '../../lib/place';
 
 /**
  * The H5 check-in page's server side: the cadre's linked villages by distance
@@ -15,6 +16,8 @@ export interface NearbyVillage {
   id: number;
   name: string;
   fullName: string;
+  /** As people read it: 武山县鸳鸯镇丁门村. */
+  place: string;
   radiusM: number;
   /** Metres from the fix; null when the village has no coordinates on the roster. */
   distanceM: number | null;
@@ -25,7 +28,7 @@ export async function nearbyVillages(db: Db, cadre: CheckinCadre, latitude: numb
   return (await linkedVillages(db, cadre, now))
     .map((v) => {
       const d = v.latitude === null || v.longitude === null ? null : Math.round(distanceMeters(latitude, longitude, v.latitude, v.longitude));
-      return { id: v.id, name: v.name, fullName: v.fullName, radiusM: v.radiusM, distanceM: d, inside: d !== null && d <= v.radiusM };
+      return { id: v.id, name: v.name, fullName: v.fullName, place: placeName(v.fullName, 'county'), radiusM: v.radiusM, distanceM: d, inside: d !== null && d <= v.radiusM };
     })
     .sort((a, b) => (a.distanceM ?? Infinity) - (b.distanceM ?? Infinity));
 }

@@ -176,7 +176,7 @@ test('a cadre checks in through the H5 page with a mocked location; the server c
   expect(await button.isEnabled()).toBe(true);
   await button.click();
   await page.waitForSelector('#result.ok');
-  expect(await page.textContent('#result')).toContain('已签到：甘肃省/天水市/武山县/鸳鸯镇/丁门村');
+  expect(await page.textContent('#result')).toContain('已签到：天水市武山县鸳鸯镇丁门村');
   await page.screenshot({ path: join(DOCS, 'h5-checkin.png') });
   const visits = await t.db.query(`SELECT village_id, verified, distance_m FROM visits WHERE cadre_id = $1 AND source = 'h5' AND started_at > now() - interval '5 minutes'`, [seed.ids.zhangsan]);
   expect(visits).toHaveLength(1);

@@ -92,3 +92,14 @@ describe('an undone problem', () => {
     expect(res.body.message).toBe('该问题已撤销。');
   });
 });
+
+describe('place names', () => {
+  test('the console shows villages as officials write them, never as slash paths', async () => {
+    const detail = await get(`/console/api/problems/${seed.ids.pOpen}`, 'wsLeader');
+    expect(detail.body.place).toBe('天水市武山县洛门镇西坪村');
+    const page = await get('/console/api/problems', 'wsLeader');
+    expect(page.body.rows.every((r: { place: string }) => !r.place.includes('/'))).toBe(true);
+    const units = await get('/console/api/standing?by=unit', 'wsLeader');
+    expect(units.body.rows.map((u: { place: string }) => u.place).sort()).toEqual(['天水市武山县洛门镇西坪村', '天水市武山县鸳鸯镇丁门村']);
+  });
+});
