@@ -23,7 +23,11 @@ export class Notice {
   @Column({ name: 'attend_until', type: 'timestamptz', nullable: true })
   attendUntil!: Date | null;
 
-  /** When the sender got the list of cadres who have not acknowledged. */
+  /** When the sender last got the receipt: who has not acknowledged, who checked in since. */
   @Column({ name: 'reported_at', type: 'timestamptz', nullable: true })
   reportedAt!: Date | null;
+
+  /** Follow-up rounds done so far (jobs/notice-followup.ts). */
+  @Column({ name: 'followups_sent', type: 'smallint', default: 0 })
+  followupsSent!: number;
 }

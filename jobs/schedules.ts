@@ -36,7 +36,7 @@ export const SCHEDULES: Schedule[] = [
   { id: 'festival-reminders', job: 'festival-reminders', data: {}, ruleKey: 'schedule.festival_reminders', cron: '0 8 * * *', label: '节日走访提醒' },
   { id: 'notice-followup', job: 'notice-followup', data: {}, ruleKey: 'schedule.notice_followup', cron: '*/15 * * * *', label: '通知跟进' },
   { id: 'overdue-problems', job: 'overdue-problems', data: {}, ruleKey: 'schedule.overdue_problems', cron: '0 9 * * *', label: '逾期问题提醒' },
-  { id: 'auto-checkout', job: 'auto-checkout', data: {}, ruleKey: 'schedule.auto_checkout', cron: '59 23 * * *', label: '自动签退' },
+  { id: 'auto-checkout', job: 'auto-checkout', data: {}, ruleKey: 'schedule.auto_checkout', cron: '0 * * * *', label: '自动签退' },
 ];
 
 /** The schedules with crons from policy_rules (a missing or malformed rule keeps the default). */

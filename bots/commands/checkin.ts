@@ -10,6 +10,7 @@ import { villagePath } from '../text';
 const NEED_VILLAGE = '请输入村名';
 const RECORDED = (path: string, time: string) => `已签到：${path}\n时间：${time}`;
 const CLOSED_PREVIOUS = (path: string, stay: string) => `（已自动为您签退${path}，停留${stay}）`;
+const CLOSED_PREVIOUS_CAPPED = (path: string, cap: number) => `（已自动为您签退${path}，停留超过${cap}小时，按${cap}小时计入）`;
 const DUPLICATE = (time: string, path: string) => `您已于${time}在${path}签到，无需重复签到。离村时请发送“签退”。`;
 const TIP = '发送位置（＋ → 位置）可核验签到；离村时发送“签退”。';
 
@@ -27,8 +28,11 @@ export default defineCommand({
     }
     const lines = [RECORDED(villagePath(v.fullName), formatShanghai(env.now)), await visitCountLine(env, env.cadre, v.id, v.viaUnit)];
     if (result.closed) {
-      const prev = await env.manager.getRepository(Region).findOneByOrFail({ id: result.closed.villageId });
-      lines.push(CLOSED_PREVIOUS(villagePath(prev.fullName), formatDuration(result.closed.durationMinutes ?? 0)));
+      const { visit: closed, capHours } = result.closed;
+      const prev = villagePath((await env.manager.getRepository(Region).findOneByOrFail({ id: closed.villageId })).fullName);
+      lines.push(capHours === null
+        ? CLOSED_PREVIOUS(prev, formatDuration(closed.durationMinutes ?? 0))
+        : CLOSED_PREVIOUS_CAPPED(prev, capHours));
     }
     lines.push(TIP);
     return lines.join('\n');

@@ -17,6 +17,7 @@ import { ProblemLedger1763857900000 } from './1763857900000-problem-ledger';
 import { NoticeSenderNotRecipient1763858000000 } from './1763858000000-notice-sender-not-recipient';
 import { DigestYear1763858010000 } from './1763858010000-digest-year';
 import { FestivalReminders1763858020000 } from './1763858020000-festival-reminders';
+import { NoticeFollowupRhythm1763858030000 } from './1763858030000-notice-followup-rhythm';
 
 /** Every migration, oldest first. A new migration is added here by hand. */
 export const MIGRATIONS = [InitialSchema1763856000000, ChatLookups1763856400000, JobSchedules1763856500000, ConsoleIndexes1763856600000, ConsoleCoveringIndexes1763856600001, Photos1763856800000, PhotoLookups1763856800001,
@@ -24,4 +25,5 @@ export const MIGRATIONS = [InitialSchema1763856000000, ChatLookups1763856400000,
   SweepsAsLoops1763857400000, HistoryTrueCounts1763857500000, HouseholdLinkYearColumns1763857600000, RegionRollups1763857700000,
   ProblemLedger1763857900000, NoticeSenderNotRecipient1763858000000,
   DigestYear1763858010000,
-  FestivalReminders1763858020000];
+  FestivalReminders1763858020000,
+  NoticeFollowupRhythm1763858030000];

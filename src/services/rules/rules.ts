@@ -25,6 +25,8 @@ export const RULE_DEFAULTS = {
   'checkin.auto_checkout_cap_hours': 8,
   'chat.undo_minutes': 10,
   'notice.followup_hours': 2,
+  'notice.followup_daily_hour': 8,
+  'notice.followup_days': 3,
   'notice.report_hours': 24,
 };
 

@@ -232,7 +232,7 @@ export const TEAM_LINE = (t: TeamStanding) =>
   `驻村 已到村${t.daysOnSite}天、驻村${t.daysResident}天，按进度应≥${t.requiredOnSite}天/≥${t.requiredResident}天`;
 const HOUSEHOLDS_OK = (n: number, ok: number) => `【联户】${n}户，${ok}户达到进度`;
 const NOTHING = '您目前没有联系村或联系户，暂无需要完成的指标。';
-const RESIDENT_NOTE = '（驻村天数：当天签到满8小时或在村过夜计1天）';
+const RESIDENT_NOTE = '（驻村天数：在村过夜、次日签退计1天）';
 const MAX_HOUSEHOLD_LINES = 8;
 
 /** The 进度 reply: one line per rule, ✓ when on pace. */

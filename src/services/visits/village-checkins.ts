@@ -8,8 +8,11 @@ import type { Db } from '../../lib/db';
 
 /**
  * Village check-ins (签到 … 签退): at most one open visit per cadre; a
- * check-in elsewhere closes the open one; a repeat at the same village within
- * 'checkin.duplicate_minutes' is reported instead of recorded.
+ * check-in elsewhere closes the open one. A repeat at the village of the open
+ * visit within 'checkin.duplicate_minutes' of its start is reported instead of
+ * recorded; a later one closes it and starts a new visit, and so does a 签到
+ * after 签退 (docs/chat.md). A visit ended by its cadre counts up to
+ * 'checkin.stay_cap_hours' (docs/design.md §2 time on site).
  */
 
 export interface CheckinCadre {
@@ -31,9 +34,15 @@ export interface LocationFix {
   verified: boolean;
 }
 
+/** A visit ended by its cadre; `capHours` is set when it was open longer and counts up to that cap. */
+export interface EndedVisit {
+  visit: Visit;
+  capHours: number | null;
+}
+
 export type CheckinResult =
   | { kind: 'duplicate'; visit: Visit }
-  | { kind: 'recorded'; visit: Visit; closed: Visit | null };
+  | { kind: 'recorded'; visit: Visit; closed: EndedVisit | null };
 
 export async function openVisit(manager: EntityManager, cadreId: number): Promise<Visit | null> {
   return manager.getRepository(Visit).createQueryBuilder('v')
@@ -41,11 +50,16 @@ export async function openVisit(manager: EntityManager, cadreId: number): Promis
     .setLock('pessimistic_write').getOne();
 }
 
-/** Ends a visit at `now`; its duration counts toward the days totals. */
-export async function closeVisit(manager: EntityManager, visit: Visit, now: Date): Promise<Visit> {
-  visit.endedAt = now < visit.startedAt ? visit.startedAt : now;
+/**
+ * Ends a visit at `now`, or at the stay cap when it was open longer; the time it
+ * counts is its end: its duration and the dates it covers.
+ */
+export async function closeVisit(manager: EntityManager, visit: Visit, now: Date): Promise<EndedVisit> {
+  const capHours = await getRule(manager, 'checkin.stay_cap_hours');
+  const cap = new Date(visit.startedAt.getTime() + capHours * 3_600_000);
+  visit.endedAt = now < visit.startedAt ? visit.startedAt : now > cap ? cap : now;
   visit.durationMinutes = Math.floor((visit.endedAt.getTime() - visit.startedAt.getTime()) / 60000);
-  return manager.getRepository(Visit).save(visit);
+  return { visit: await manager.getRepository(Visit).save(visit), capHours: now > cap ? capHours : null };
 }
 
 export async function checkIn(
@@ -58,17 +72,10 @@ export async function checkIn(
   // UPDATE still lets other rows reference the cadre meanwhile.
   await manager.query('SELECT 1 FROM cadres WHERE id = $1 FOR NO KEY UPDATE', [cadre.id]);
   const duplicateMinutes = await getRule(manager, 'checkin.duplicate_minutes');
-  const since = new Date(now.getTime() - duplicateMinutes * 60000);
-  // The open visit (to close, or a duplicate when it is here) and recent ones here, in one locked read.
-  const mine = await manager.getRepository(Visit).createQueryBuilder('v')
-    .where(`v.cadre_id = :id AND v.revoked_at IS NULL
-            AND (v.ended_at IS NULL OR (v.village_id = :villageId AND v.started_at > :since))`,
-      { id: cadre.id, villageId, since })
-    .orderBy('v.started_at', 'DESC').setLock('pessimistic_write').getMany();
-  const open = mine.find((v) => v.endedAt === null) ?? null;
-  if (open && open.villageId === villageId) return { kind: 'duplicate', visit: open };
-  const recent = mine.find((v) => v.villageId === villageId && v.startedAt > since);
-  if (recent) return { kind: 'duplicate', visit: recent };
+  const open = await openVisit(manager, cadre.id);
+  if (open && open.villageId === villageId && now.getTime() - open.startedAt.getTime() < duplicateMinutes * 60000) {
+    return { kind: 'duplicate', visit: open };
+  }
   const closed = open ? await closeVisit(manager, open, now) : null;
   const loc = input.location;
   const visit = await manager.getRepository(Visit).save(manager.getRepository(Visit).create({
@@ -79,7 +86,7 @@ export async function checkIn(
   return { kind: 'recorded', visit, closed };
 }
 
-export async function checkOut(manager: EntityManager, cadreId: number, now: Date): Promise<Visit | null> {
+export async function checkOut(manager: EntityManager, cadreId: number, now: Date): Promise<EndedVisit | null> {
   const open = await openVisit(manager, cadreId);
   return open ? closeVisit(manager, open, now) : null;
 }

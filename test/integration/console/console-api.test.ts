@@ -6,7 +6,7 @@ import type { AppDeps } from '../../../src/app';
 import { createTestDb, type TestDb } from '../../support/db';
 import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
 import { consoleApp, sessionCookie, WECOM_ENV } from '../../support/console-app';
-import { SESSION_COOKIE, createOAuthState } from '../../../src/auth/session';
+import { OAUTH_COOKIE, SESSION_COOKIE } from '../../../src/auth/session';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/lib/logger';
@@ -32,6 +32,9 @@ afterAll(async () => {
 });
 
 const as = (key: string) => ({ Cookie: sessionCookie(deps, seed.ids[key]) });
+/** The OAuth state cookie a login's 302 set, as the browser sends it back to /console/oauth. */
+const stateCookie = (res: request.Response) =>
+  ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${OAUTH_COOKIE}=`))!.split(';')[0];
 const get = (path: string, who: string) => request(app.callback()).get(path).set(as(who));
 
 describe('login', () => {
@@ -98,7 +101,7 @@ describe('login', () => {
       expect(url.searchParams.get('response_type')).toBe('code');
       expect(res.headers.location.indexOf('appid=')).toBeLessThan(res.headers.location.indexOf('redirect_uri='));
       const state = url.searchParams.get('state')!;
-      const ok = await request(prod.app.callback()).get(`/console/oauth?code=good&state=${encodeURIComponent(state)}`);
+      const ok = await request(prod.app.callback()).get(`/console/oauth?code=good&state=${encodeURIComponent(state)}`).set('Cookie', stateCookie(res));
       expect(ok.status).toBe(302);
       expect(ok.headers.location).toBe('/console');
       expect(String(ok.headers['set-cookie'])).toContain(SESSION_COOKIE);
@@ -109,22 +112,25 @@ describe('login', () => {
       expect(res.status).toBe(302);
       const state = new URL(res.headers.location).searchParams.get('state')!;
       sim.state.oauthCodes.set('h5code', 'zhangsan');
-      const ok = await request(prod.app.callback()).get(`/console/oauth?code=h5code&state=${encodeURIComponent(state)}`);
+      const ok = await request(prod.app.callback()).get(`/console/oauth?code=h5code&state=${encodeURIComponent(state)}`).set('Cookie', stateCookie(res));
       expect(ok.headers.location).toBe('/h5/checkin');
     });
 
     test('a forged state or a userid not on the roster gets no session', async () => {
       const forged = await request(prod.app.callback()).get('/console/oauth?code=good&state=c.abc.def.xyz');
       expect(forged.status).toBe(400);
-      expect(forged.headers['set-cookie']).toBeUndefined();
-      const state = createOAuthState(prod.deps.config.sessionSecret, 'h', new Date());
-      const stranger = await request(prod.app.callback()).get(`/console/oauth?code=bad&state=${encodeURIComponent(state)}`);
+      expect(String(forged.headers['set-cookie'])).not.toContain(`${SESSION_COOKIE}=`);
+      const start = await request(prod.app.callback()).get('/h5/checkin');
+      const state = new URL(start.headers.location).searchParams.get('state')!;
+      const stranger = await request(prod.app.callback()).get(`/console/oauth?code=bad&state=${encodeURIComponent(state)}`).set('Cookie', stateCookie(start));
       expect(stranger.status).toBe(403);
-      expect(stranger.headers['set-cookie']).toBeUndefined();
+      expect(String(stranger.headers['set-cookie'])).not.toContain(`${SESSION_COOKIE}=`);
       // A code used once already (a reload of the callback URL) is refused by WeCom with 40029.
-      const reused = await request(prod.app.callback()).get(`/console/oauth?code=good&state=${encodeURIComponent(state)}`);
+      const again = await request(prod.app.callback()).get('/h5/checkin');
+      const fresh = new URL(again.headers.location).searchParams.get('state')!;
+      const reused = await request(prod.app.callback()).get(`/console/oauth?code=good&state=${encodeURIComponent(fresh)}`).set('Cookie', stateCookie(again));
       expect(reused.status).toBe(400);
-      expect(reused.headers['set-cookie']).toBeUndefined();
+      expect(String(reused.headers['set-cookie'])).not.toContain(`${SESSION_COOKIE}=`);
       expect(sim.state.oauthCodes.size).toBe(0); // every code was spent once
     });
 
@@ -275,9 +281,15 @@ describe('H5 check-in API', () => {
     expect(first.body.kind).toBe('recorded');
     const again = await post({ villageId: seed.ids.dingmen, ...near() });
     expect(again.body.kind).toBe('duplicate');
+    expect(again.body.message).toMatch(/^您已在.*丁门村签到，无需重复签到。$/);
     const rows = await t.db.query(`SELECT verified, source, distance_m FROM visits WHERE id = $1`, [first.body.visitId]);
     expect(rows[0]).toMatchObject({ verified: true, source: 'h5' });
     expect(rows[0].distance_m).toBe(list.body.villages[0].distanceM);
+    // after 签退, coming back within the duplicate window is a new visit
+    await t.db.query('UPDATE visits SET ended_at = started_at, duration_minutes = 0 WHERE id = $1', [first.body.visitId]);
+    const back = await post({ villageId: seed.ids.dingmen, ...near() });
+    expect(back.body).toMatchObject({ kind: 'recorded' });
+    expect(back.body.visitId).not.toBe(first.body.visitId);
     const far = await post({ villageId: seed.ids.dingmen, latitude: seed.dingmen.latitude + 0.05, longitude: seed.dingmen.longitude });
     expect(far.status).toBe(422);
     const bad = await post({ villageId: 'x', latitude: 91, longitude: 0 });

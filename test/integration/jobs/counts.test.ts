@@ -6,6 +6,7 @@ import { Region } from '../../../entities';
 import { activitySeries, type ActivityBucket, type ActivityPoint } from '../../../src/services/console/activity';
 import { startOfShanghaiDay } from '../../../src/lib/time';
 import { scopeStats } from '../../../src/services/standing/scope-stats';
+import { OvernightStays1763857800000 } from '../../../entities/migrations/1763857800000-overnight-stays';
 
 /**
  * The counts the triggers keep per act (migration 1763857500000): check-ins
@@ -123,10 +124,8 @@ async function counted(): Promise<Figures> {
       for (const d of days) add(linkDays, link, d);
     }
     for (const d of days) add(onSite, v.cadre_id, d);
-    if (!v.auto && v.e) {
-      const long = v.e.getTime() - v.s.getTime() >= 8 * 3_600_000;
-      for (const d of days) if ((d === start && long) || d < days[days.length - 1]) add(resident, v.cadre_id, d);
-    }
+    // a night at the village: every date before the end date of a check-in its cadre closed
+    if (!v.auto && v.e) for (const d of days.slice(0, -1)) add(resident, v.cadre_id, d);
   }
   for (const [link, ds] of linkDays) {
     for (const d of ds) {
@@ -229,7 +228,7 @@ describe('kept per act', () => {
     expect(await cadreFigures(IDS.lina)).toEqual([1, 0]);
     await db.query(`UPDATE visits SET ended_at = '2026-03-03T10:00:00+08:00' WHERE id = $1`, [open]);
     expect(await linkFigures(IDS.unitAgri, IDS.dingmen)).toEqual([1, 2]);
-    // one night at the village; 20 hours, so its first day is resident too
+    // one night at the village: its first day is a resident day
     expect(await cadreFigures(IDS.lina)).toEqual([2, 1]);
     const zw = await addVisit(db, IDS.zhangwei, IDS.dingmen, '2026-03-03T09:00:00+08:00', '2026-03-03T12:00:00+08:00');
     expect(await linkFigures(IDS.unitAgri, IDS.dingmen)).toEqual([2, 2]);
@@ -239,6 +238,31 @@ describe('kept per act', () => {
     await db.query('DELETE FROM visits WHERE id = $1', [open]);
     expect(await kept()).toEqual(await counted());
     expect(await linkFigures(IDS.unitAgri, IDS.dingmen)).toEqual([0, 0]);
+  });
+
+  test('a long day without a night is no resident day; a night is, unless the check-in was closed automatically', async () => {
+    await addVisit(db, IDS.lina, IDS.dingmen, '2026-03-02T07:00:00+08:00', '2026-03-02T19:00:00+08:00');
+    expect(await cadreFigures(IDS.lina)).toEqual([1, 0]);
+    const night = await addVisit(db, IDS.lina, IDS.dingmen, '2026-03-03T18:00:00+08:00', '2026-03-04T08:00:00+08:00');
+    expect(await cadreFigures(IDS.lina)).toEqual([3, 1]);
+    await db.query('UPDATE visits SET auto_closed = true WHERE id = $1', [night]);
+    expect(await cadreFigures(IDS.lina)).toEqual([3, 0]);
+    expect(await kept()).toEqual(await counted());
+  });
+
+  test('migration 1763857800000 takes the long days without a night out of the resident days kept before', async () => {
+    await addVisit(db, IDS.lina, IDS.dingmen, '2026-03-02T07:00:00+08:00', '2026-03-02T19:00:00+08:00');
+    await addVisit(db, IDS.lina, IDS.dingmen, '2026-03-03T18:00:00+08:00', '2026-03-04T08:00:00+08:00');
+    const runner = db.createQueryRunner();
+    try {
+      await new OvernightStays1763857800000().down(runner);
+      expect(await cadreFigures(IDS.lina)).toEqual([3, 2]); // before: a stay of 8 hours was a resident day
+      await new OvernightStays1763857800000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await cadreFigures(IDS.lina)).toEqual([3, 1]);
+    expect(await kept()).toEqual(await counted());
   });
 
   test("a cadre's change of unit leaves the old unit's counts as they were; later check-ins count for the new unit", async () => {

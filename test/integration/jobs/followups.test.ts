@@ -38,26 +38,45 @@ describe('notice follow-up', () => {
     expect(await outbox('notice-%')).toEqual([]);
   });
 
-  it('follows up the non-acknowledgers once', async () => {
+  it('follows up after 2 h, and gives the sender who has not acknowledged', async () => {
     await runNoticeFollowup(deps, new Date('2026-11-23T11:00:00+08:00'));
     await runNoticeFollowup(deps, new Date('2026-11-23T11:15:00+08:00'));
-    const rows = await outbox('notice-followup:%');
-    expect(rows.map((r) => r.recipient)).toEqual(['lina|wanggang']);
+    const rows = await outbox('notice-%');
+    expect(rows.map((r) => [r.idempotency_key, r.recipient])).toEqual([
+      ['notice-followup:1:1', 'lina|wanggang'], ['notice-report:1:1', 'zhaoxz']]);
     expect(rows[0].payload.text.content).toContain('【通知提醒】11月23日 09:00的紧急通知您还没有回复“收到”');
-  });
-
-  it('reports non-acknowledgers and attendance to the sender after notice.report_hours (24 h), once', async () => {
-    await runNoticeFollowup(deps, new Date('2026-11-24T08:59:00+08:00'));
-    expect(await outbox('notice-report:%')).toEqual([]);
-    await runNoticeFollowup(deps, new Date('2026-11-24T09:00:00+08:00'));
-    await runNoticeFollowup(deps, new Date('2026-11-24T09:15:00+08:00'));
-    const rows = await outbox('notice-report:%');
-    expect(rows).toHaveLength(1);
-    expect(rows[0].recipient).toBe('zhaoxz');
-    expect(rows[0].payload.text.content.split('\n')).toEqual([
+    expect(rows[1].payload.text.content.split('\n')).toEqual([
       '【通知回执】您11月23日 09:00发出的通知“今晚有暴雨，请各村做好防汛准备”：共3人，已回复“收到”1人。',
       '未回复（2人）：李娜、王刚',
+    ]);
+  });
+
+  it('follows up again each morning at 08:00 until the notice\'s third day, with who checked in since', async () => {
+    await db.query(`UPDATE notice_recipients SET acked_at = '2026-11-23T16:00:00+08:00' WHERE notice_id = 1 AND cadre_id = $1`, [IDS.wanggang]);
+    await runNoticeFollowup(deps, new Date('2026-11-24T07:59:00+08:00'));
+    expect(await outbox('notice-%')).toHaveLength(2);
+    await runNoticeFollowup(deps, new Date('2026-11-24T08:00:00+08:00'));
+    await runNoticeFollowup(deps, new Date('2026-11-24T09:00:00+08:00'));
+    const day2 = (await outbox('notice-%')).slice(2);
+    expect(day2.map((r) => [r.idempotency_key, r.recipient])).toEqual([
+      ['notice-followup:1:2', 'lina'], ['notice-report:1:2', 'zhaoxz']]);
+    expect(day2[1].payload.text.content.split('\n')).toEqual([
+      '【通知回执】您11月23日 09:00发出的通知“今晚有暴雨，请各村做好防汛准备”：共3人，已回复“收到”2人。',
+      '未回复（1人）：李娜',
       '期间到村签到（1人）：李娜',
+    ]);
+    await runNoticeFollowup(deps, new Date('2026-11-25T08:15:00+08:00'));
+    await runNoticeFollowup(deps, new Date('2026-11-26T08:00:00+08:00'));
+    const later = (await outbox('notice-%')).slice(4);
+    expect(later.map((r) => [r.idempotency_key, r.recipient])).toEqual([
+      ['notice-followup:1:3', 'lina'], ['notice-report:1:3', 'zhaoxz']]);
+  });
+
+  it('keeps the rhythm as rules (first after hours, daily hour, days)', async () => {
+    const rows = await db.query(`SELECT key, value FROM policy_rules WHERE key LIKE 'notice.followup%' ORDER BY key`);
+    expect(rows).toEqual([
+      { key: 'notice.followup_daily_hour', value: 8 }, { key: 'notice.followup_days', value: 3 },
+      { key: 'notice.followup_hours', value: 2 },
     ]);
   });
 });

@@ -67,7 +67,8 @@ describe('quota reminders', () => {
     // 李娜 (队长): the unit's village, her household and resident days.
     expect(byTo.lina).toContain('· 丁门村 今年已进村3次/累计3天，按进度应≥4次/≥27天');
     expect(byTo.lina).toContain('· 王五 已走访0次');
-    expect(byTo.lina).toContain('· 驻村 已到村2天、驻村1天，按进度应≥197天/≥144天');
+    // her 8 hours at 王门村 on 23 November were a day on site, not a night
+    expect(byTo.lina).toContain('· 驻村 已到村2天、驻村0天，按进度应≥197天/≥144天');
     // Unit 1 has its own leader; unit 2 has none, so 洛门镇's leader hears of 西坪村.
     expect(byTo.qianjz).toContain('县农业局 联系丁门村 今年已进村3次/累计3天');
     expect(byTo.zhouzz).toContain('县教育局 联系西坪村 今年已进村2次/累计2天，按进度应≥2次/≥12天');
@@ -122,23 +123,26 @@ describe('festival reminders', () => {
 });
 
 describe('auto-checkout', () => {
-  it('closes open check-ins at the end of their day with the duration capped, and tells the cadre', async () => {
+  it('closes only check-ins open past the 24-hour cap, each counted as start + 8 h, and tells the cadre', async () => {
     const early = await addVisit(db, IDS.zhangwei, IDS.wangmen, '2026-11-24T07:00:00+08:00', null);
     const late = await addVisit(db, IDS.wanggang, IDS.xiping, '2026-11-24T20:00:00+08:00', null);
     const tomorrow = await addVisit(db, IDS.lina, IDS.dingmen, '2026-11-25T08:00:00+08:00', null);
-    const s = await runAutoCheckout(deps, new Date('2026-11-24T23:59:00+08:00'));
+    // an evening's check-in may be an overnight stay: nothing is closed at the end of the day
+    expect(await runAutoCheckout(deps, new Date('2026-11-24T23:59:00+08:00'))).toMatchObject({ closed: 0 });
+    const s = await runAutoCheckout(deps, new Date('2026-11-25T21:00:00+08:00'));
     expect(s).toMatchObject({ closed: 2, queued: 2 });
     const rows: { id: number; ended_at: Date; duration_minutes: number | null; auto_closed: boolean }[] = await db.query(
       'SELECT id, ended_at, duration_minutes, auto_closed FROM visits WHERE id = ANY($1) ORDER BY id', [[early, late, tomorrow]]);
     expect(rows.map((r) => [r.ended_at?.toISOString() ?? null, r.duration_minutes, r.auto_closed])).toEqual([
-      ['2026-11-24T07:00:00.000Z', 480, true], // 07:00 + 8 h cap
-      ['2026-11-24T15:59:00.000Z', 239, true], // 20:00 until the run at 23:59
+      ['2026-11-24T07:00:00.000Z', 480, true], // 07:00 + 8 h
+      ['2026-11-24T20:00:00.000Z', 480, true], // 20:00 + 8 h, whenever the job ran
       [null, null, false],
     ]);
     const msgs = await outbox('auto-checkout:%');
     expect(msgs.map((m) => m.recipient)).toEqual(['zhangwei', 'wanggang']);
-    expect(msgs[0].payload.text!.content).toContain('计入8小时（未签退时最多计8小时）');
-    expect(await runAutoCheckout(deps, new Date('2026-11-24T23:59:30+08:00'))).toMatchObject({ closed: 0 });
+    expect(msgs[0].payload.text!.content).toBe(
+      '【自动签退】您11月24日 07:00在王门村的签到超过24小时未签退，系统已自动签退，按11月24日 15:00签退计入8小时。下次离村请回复“签退”。');
+    expect(await runAutoCheckout(deps, new Date('2026-11-25T21:00:30+08:00'))).toMatchObject({ closed: 0 });
     await db.query('DELETE FROM visits WHERE id = $1', [tomorrow]);
   });
 });

@@ -46,10 +46,10 @@ it('computes cadre→household standing: visits, days and talks', async () => {
     .toEqual([['张三', 3, 2, 2, 1, 4, 1], ['李四', 0, 0, 0, 1, 4, 1]]);
 });
 
-it('counts team on-site and resident days (≥ 8 h or overnight, auto-closed excluded)', async () => {
+it('counts team on-site and resident days (nights at the village, auto-closed excluded)', async () => {
   const [lina] = await teamStanding(db, NOW, await standingTargets(db), { cadreId: IDS.lina });
-  // On site: 3/2, 3/3, 4/10, 5/5. Resident: the night of 3/2 and the 9-hour day 5/5.
-  expect(lina).toEqual({ cadreId: IDS.lina, daysOnSite: 4, daysResident: 2, requiredOnSite: 110, requiredResident: 80 });
+  // On site: 3/2, 3/3, 4/10, 5/5. Resident: the night of 3/2 only (5/5 was a 9-hour day).
+  expect(lina).toEqual({ cadreId: IDS.lina, daysOnSite: 4, daysResident: 1, requiredOnSite: 110, requiredResident: 80 });
 });
 
 it('gives one cadre the same figures and a Chinese summary', async () => {
@@ -59,7 +59,7 @@ it('gives one cadre the same figures and a Chinese summary', async () => {
   const text = formatStanding(s);
   expect(text).toContain('李娜的双联进度（截至7月2日');
   expect(text).toContain('丁门村 今年已进村3次/累计3天，按进度应≥2次/≥15天 ✗');
-  expect(text).toContain('驻村 已到村4天、驻村2天，按进度应≥110天/≥80天');
+  expect(text).toContain('驻村 已到村4天、驻村1天，按进度应≥110天/≥80天');
   const none = await standingForCadre(db.manager, IDS.countyLeader, NOW);
   expect(formatStanding(none)).toBe('您目前没有联系村或联系户，暂无需要完成的指标。');
 });

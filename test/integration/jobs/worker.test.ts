@@ -36,7 +36,7 @@ it('upserts every schedule with stable ids in Asia/Shanghai, from policy_rules',
     expect(found.map((s) => s.key).sort()).toEqual(SCHEDULES.map((s) => s.id).sort());
     const byId = Object.fromEntries(found.map((s) => [s.key, s]));
     expect(byId['digest-daily']).toMatchObject({ name: 'digest', pattern: '30 19 * * *', tz: SCHEDULE_TZ });
-    expect(byId['auto-checkout']).toMatchObject({ pattern: '59 23 * * *' });
+    expect(byId['auto-checkout']).toMatchObject({ pattern: '0 * * * *' });
     expect(byId['digest-quarterly']).toMatchObject({ pattern: '0 8 1 1,4,7,10 *' });
     // The next daily digest fires at 19:30 Shanghai = 11:30 UTC.
     expect(new Date(byId['digest-daily'].next!).getUTCHours()).toBe(11);
