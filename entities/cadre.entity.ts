@@ -31,4 +31,8 @@ export class Cadre {
   /** False once a later roster marks the person gone; history stays. */
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  /** Session cookies carry it; logout and a change of role or scope bump it (migration 1763858100000), ending every session. */
+  @Column({ name: 'session_version', type: 'int', default: 0 })
+  sessionVersion!: number;
 }

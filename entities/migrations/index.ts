@@ -18,6 +18,7 @@ import { NoticeSenderNotRecipient1763858000000 } from './1763858000000-notice-se
 import { DigestYear1763858010000 } from './1763858010000-digest-year';
 import { FestivalReminders1763858020000 } from './1763858020000-festival-reminders';
 import { NoticeFollowupRhythm1763858030000 } from './1763858030000-notice-followup-rhythm';
+import { SessionVersion1763858100000 } from './1763858100000-session-version';
 
 /** Every migration, oldest first. A new migration is added here by hand. */
 export const MIGRATIONS = [InitialSchema1763856000000, ChatLookups1763856400000, JobSchedules1763856500000, ConsoleIndexes1763856600000, ConsoleCoveringIndexes1763856600001, Photos1763856800000, PhotoLookups1763856800001,
@@ -26,4 +27,4 @@ export const MIGRATIONS = [InitialSchema1763856000000, ChatLookups1763856400000,
   ProblemLedger1763857900000, NoticeSenderNotRecipient1763858000000,
   DigestYear1763858010000,
   FestivalReminders1763858020000,
-  NoticeFollowupRhythm1763858030000];
+  NoticeFollowupRhythm1763858030000, SessionVersion1763858100000];

@@ -6,7 +6,8 @@ import type { Cadre } from '../../../entities';
 import { AppError } from '../../lib/errors';
 import { resolveViewer, type Viewer } from '../../services/console/scope';
 import {
-  SESSION_COOKIE, authorizeUrl, createOAuthState, readSessionToken, sessionCadre, type LoginTarget,
+  OAUTH_CALLBACK_PATH, OAUTH_COOKIE, SESSION_COOKIE, STATE_TTL_MS, authorizeUrl, createOAuthState, readSessionToken, sessionCadre,
+  type LoginTarget,
 } from '../../auth/session';
 
 /**
@@ -50,22 +51,26 @@ export interface ConsoleState { cadre?: Cadre; viewer?: Viewer }
 
 /** The active roster person behind the session cookie, or null. */
 export async function sessionFrom(ctx: Context, deps: AppDeps, now: Date): Promise<Cadre | null> {
-  const id = readSessionToken(deps.config.sessionSecret, ctx.cookies.get(SESSION_COOKIE), now);
-  return id === null ? null : sessionCadre(deps.db, id);
+  const claim = readSessionToken(deps.config.sessionSecret, ctx.cookies.get(SESSION_COOKIE), now);
+  return claim === null ? null : sessionCadre(deps.db, claim);
 }
 
 /**
  * Sends a person without a session to log in: WeCom's OAuth authorize URL
- * (docs/wecom.md §4) with a signed state, or the demo login page in demo mode.
+ * (docs/wecom.md §4) with a signed state, also kept in a short-lived cookie
+ * for the callback to match, or the demo login page in demo mode.
  */
 export function redirectToLogin(ctx: Context, deps: AppDeps, target: LoginTarget, now: Date): void {
   const { config } = deps;
   if (config.demo) return ctx.redirect(`/console/login?to=${target}`);
+  const state = createOAuthState(config.sessionSecret, target, now);
+  // Lax: WeCom's redirect back is a top-level GET, which carries it.
+  ctx.cookies.set(OAUTH_COOKIE, state, { httpOnly: true, sameSite: 'lax', path: OAUTH_CALLBACK_PATH, maxAge: STATE_TTL_MS, overwrite: true });
   ctx.redirect(authorizeUrl({
     corpId: config.wecom.corpId,
     agentId: config.wecom.agentId,
-    redirectUri: `${config.publicUrl}/console/oauth`,
-    state: createOAuthState(config.sessionSecret, target, now),
+    redirectUri: `${config.publicUrl}${OAUTH_CALLBACK_PATH}`,
+    state,
   }));
 }
 

@@ -1,15 +1,15 @@
 import {
-  authorizeUrl, createOAuthState, createSessionToken, readOAuthState, readSessionToken, SESSION_TTL_MS, STATE_TTL_MS,
+  authorizeUrl, createOAuthState, createSessionToken, readOAuthState, readSessionToken, SESSION_TTL_MS, STATE_TTL_MS, stateMatchesCookie,
 } from '../../../src/auth/session';
 
 const SECRET = 'a-session-secret-for-tests';
 const now = new Date('2026-11-23T02:00:00Z');
 
 describe('session token', () => {
-  test('round-trips the cadre id until it expires', () => {
-    const token = createSessionToken(SECRET, 42, now);
-    expect(readSessionToken(SECRET, token, now)).toBe(42);
-    expect(readSessionToken(SECRET, token, new Date(now.getTime() + SESSION_TTL_MS - 1))).toBe(42);
+  test('round-trips the cadre id and session version until it expires', () => {
+    const token = createSessionToken(SECRET, 42, now, 3);
+    expect(readSessionToken(SECRET, token, now)).toEqual({ cadreId: 42, sessionVersion: 3 });
+    expect(readSessionToken(SECRET, token, new Date(now.getTime() + SESSION_TTL_MS - 1))).toEqual({ cadreId: 42, sessionVersion: 3 });
     expect(readSessionToken(SECRET, token, new Date(now.getTime() + SESSION_TTL_MS))).toBeNull();
   });
 
@@ -17,6 +17,7 @@ describe('session token', () => {
     const token = createSessionToken(SECRET, 42, now);
     expect(readSessionToken('another-secret-value', token, now)).toBeNull();
     expect(readSessionToken(SECRET, token.replace(/^42\./, '43.'), now)).toBeNull();
+    expect(readSessionToken(SECRET, token.replace(/^42\.0\./, '42.1.'), now)).toBeNull();
     expect(readSessionToken(SECRET, 'x', now)).toBeNull();
     expect(readSessionToken(SECRET, undefined, now)).toBeNull();
   });
@@ -33,6 +34,14 @@ describe('OAuth state', () => {
 
   test('two states differ (nonce)', () => {
     expect(createOAuthState(SECRET, 'c', now)).not.toBe(createOAuthState(SECRET, 'c', now));
+  });
+
+  test('matches only the state its browser\'s cookie holds', () => {
+    const state = createOAuthState(SECRET, 'c', now);
+    expect(stateMatchesCookie(state, state)).toBe(true);
+    expect(stateMatchesCookie(state, createOAuthState(SECRET, 'c', now))).toBe(false);
+    expect(stateMatchesCookie(state, undefined)).toBe(false);
+    expect(stateMatchesCookie(state, '')).toBe(false);
   });
 });
 
