@@ -9,6 +9,7 @@ import type { AppDeps } from '../app';
 import { ForbiddenError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { QUEUE_NAMES } from '../lib/queue-names';
+import { secureHeaders } from './console/context';
 
 /**
  * /admin/queues: the bull-board job dashboard, behind ADMIN_TOKEN. Scripts send
@@ -66,5 +67,5 @@ export function registerAdminRoutes(router: Router, deps: AppDeps): void {
     }
     return board(ctx, next);
   };
-  router.all(['/admin/queues', '/admin/queues/{*rest}'], adminAuth(deps.config.adminToken, deps.logger), dashboard);
+  router.all(['/admin/queues', '/admin/queues/{*rest}'], secureHeaders, adminAuth(deps.config.adminToken, deps.logger), dashboard);
 }

@@ -177,6 +177,22 @@ describe('headers', () => {
     expect((await request(app.callback()).get('/console/api/me').set(headers('county'))).headers['cache-control']).toBe('no-store');
   });
 
+  test('a console, H5 or photo path no route answers, and the job dashboard, carry the same headers', async () => {
+    const admin = { Authorization: `Bearer ${deps.config.adminToken}` };
+    for (const [method, path, extra] of [
+      ['get', '/console/api/nope', headers('county')], ['get', '/console/api/nope', {}], ['post', '/console/api/me', headers('county')],
+      ['get', '/console/assets/missing.js', {}], ['get', '/h5/api/nope', {}], ['get', '/photos/1/nope', {}],
+      ['get', '/admin/queues/', admin], ['get', '/admin/queues/api/queues', admin],
+    ] as ['get' | 'post', string, Record<string, string>][]) {
+      const res = await request(app.callback())[method](path).set(extra);
+      const tag = `${method} ${path}`;
+      expect([tag, res.status]).toEqual([tag, path.startsWith('/admin') ? 200 : 404]);
+      expect([tag, res.headers['x-content-type-options']]).toEqual([tag, 'nosniff']);
+      expect([tag, res.headers['x-frame-options']]).toEqual([tag, 'SAMEORIGIN']);
+      expect([tag, String(res.headers['content-security-policy'])]).toEqual([tag, expect.stringContaining("default-src 'self'")]);
+    }
+  });
+
   test('the session cookie is signed, httpOnly and SameSite, and a changed id is refused', async () => {
     const res = await request(app.callback()).post('/console/login').type('form').send({ userid: 'zhangsan', to: 'c' });
     const cookie = String(res.headers['set-cookie']);
