@@ -28,6 +28,16 @@ export class Cadre {
   @Column({ name: 'scope_region_id', type: 'int', nullable: true })
   scopeRegionId!: number | null;
 
+  /** Resident team members: the village of their stay (驻村村) and its first and last day; their quotas are pro-rated to it. */
+  @Column({ name: 'resident_village_id', type: 'int', nullable: true })
+  residentVillageId!: number | null;
+
+  @Column({ name: 'resident_from', type: 'date', nullable: true })
+  residentFrom!: string | null;
+
+  @Column({ name: 'resident_to', type: 'date', nullable: true })
+  residentTo!: string | null;
+
   /** False once a later roster marks the person gone; history stays. */
   @Column({ type: 'boolean', default: true })
   active!: boolean;

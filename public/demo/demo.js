@@ -1,6 +1,6 @@
 // The demo chat page: plain ES module, no build step. The server encrypts and
 // POSTs each message to /wecom/callback exactly as WeCom would.
-const ROLE_ORDER = ['领导', '干部', '队员', '队长', '管理员'];
+const ROLE_ORDER = ['领导', '干部', '队员', '队长', '第一书记', '管理员'];
 const SHORTCUTS = ['帮助', '进度', '问题', '签退', '日报', '统计'];
 const POLL_MS = 2000;
 

@@ -168,7 +168,7 @@ export async function buildUnit(db: Db, overrides: { id?: number; name?: string 
   return insert<UnitRow>(db, 'units', { id: overrides.id, name: overrides.name ?? `测试单位${next()}` });
 }
 
-export type Role = '干部' | '队员' | '队长' | '领导' | '管理员';
+export type Role = '干部' | '队员' | '队长' | '第一书记' | '领导' | '管理员';
 
 export interface CadreRow {
   id: number;

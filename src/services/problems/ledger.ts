@@ -8,6 +8,7 @@ import { assertCloseEvidence } from '../photos/policy';
 import { categorize, requireCategory } from './categories';
 import { AppError } from '../../lib/errors';
 import { addDays, shanghaiDate, shanghaiYear } from '../../lib/time';
+import { TEAM_LEADER_ROLES } from '../../lib/roles';
 
 /**
  * 问题台账: report → numbered problem with an owner and a deadline → 销号.
@@ -38,8 +39,8 @@ async function nextCode(manager: EntityManager, year: number): Promise<string> {
 }
 
 /**
- * Owner: the reporter when linked to the village, else the 队长 of the
- * village's linked unit; the unit is always the linked unit.
+ * Owner: the reporter when linked to the village, else a team leader (队长 or
+ * 第一书记) of the village's linked unit; the unit is always the linked unit.
  */
 async function ownerFor(manager: EntityManager, reporter: Actor, villageId: number, now: Date) {
   const unitId = await unitForVillage(manager, villageId, now);
@@ -48,7 +49,7 @@ async function ownerFor(manager: EntityManager, reporter: Actor, villageId: numb
   }
   if (unitId === null) return { ownerCadreId: null, ownerUnitId: null };
   const lead: { id: number }[] = await manager.query(
-    "SELECT id FROM cadres WHERE unit_id = $1 AND active AND role = '队长' ORDER BY id LIMIT 1", [unitId]);
+    'SELECT id FROM cadres WHERE unit_id = $1 AND active AND role = ANY($2::text[]) ORDER BY id LIMIT 1', [unitId, TEAM_LEADER_ROLES]);
   return { ownerCadreId: lead[0]?.id ?? null, ownerUnitId: unitId };
 }
 

@@ -74,23 +74,26 @@ export async function applyUnits(q: PoolClient, days: LinkDays, report: SheetRep
   }, report);
 }
 
-/** Cadres named in the file: name, mobile, unit, role and scope follow the file. */
+/** Cadres named in the file: name, mobile, unit, role, scope and a team member's 驻村 stay follow the file. */
 export async function applyCadres(q: PoolClient, report: SheetReport): Promise<void> {
   await q.query(`CREATE TEMP TABLE sc ON COMMIT DROP AS
-    SELECT s.userid, s.name, s.mobile, u.id AS unit_id, s.role, r.id AS scope_id
+    SELECT s.userid, s.name, s.mobile, u.id AS unit_id, s.role, r.id AS scope_id,
+           rv.id AS resident_village_id, s.res_from AS resident_from, s.res_to AS resident_to
       FROM st_cadres s LEFT JOIN units u ON u.name = s.unit
-      LEFT JOIN regions r ON s.scope IS NOT NULL AND r.full_name = ${scopeFullName('s.scope')};
+      LEFT JOIN regions r ON s.scope IS NOT NULL AND r.full_name = ${scopeFullName('s.scope')}
+      LEFT JOIN vid rv ON rv.county = s.res_county AND rv.township = s.res_township AND rv.village = s.res_village;
     ANALYZE sc`);
   const updated = await q.query(
     `UPDATE cadres c SET name = sc.name, mobile = sc.mobile, unit_id = sc.unit_id, role = sc.role,
-            scope_region_id = sc.scope_id, active = true
+            scope_region_id = sc.scope_id, active = true, resident_village_id = sc.resident_village_id,
+            resident_from = sc.resident_from, resident_to = sc.resident_to
        FROM sc WHERE c.userid = sc.userid
-        AND (c.name, c.mobile, c.unit_id, c.role, c.scope_region_id, c.active)
-            IS DISTINCT FROM (sc.name, sc.mobile, sc.unit_id, sc.role, sc.scope_id, true)`,
+        AND (c.name, c.mobile, c.unit_id, c.role, c.scope_region_id, c.active, c.resident_village_id, c.resident_from, c.resident_to)
+            IS DISTINCT FROM (sc.name, sc.mobile, sc.unit_id, sc.role, sc.scope_id, true, sc.resident_village_id, sc.resident_from, sc.resident_to)`,
   );
   const created = await q.query(
-    `INSERT INTO cadres (userid, name, mobile, unit_id, role, scope_region_id)
-     SELECT userid, name, mobile, unit_id, role, scope_id FROM sc
+    `INSERT INTO cadres (userid, name, mobile, unit_id, role, scope_region_id, resident_village_id, resident_from, resident_to)
+     SELECT userid, name, mobile, unit_id, role, scope_id, resident_village_id, resident_from, resident_to FROM sc
       WHERE NOT EXISTS (SELECT 1 FROM cadres c WHERE c.userid = sc.userid)`,
   );
   report.created = created.rowCount ?? 0;

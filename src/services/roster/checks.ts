@@ -16,6 +16,7 @@ const M = {
   duplicateHouseholder: (name: string, first: number) => `户主 ${name} 在该村重复（与第 ${first} 行相同）`,
   duplicateGroup: (first: number) => `群重复（与第 ${first} 行相同）`,
   unknownVillage: (path: string) => `村 ${path} 不在花名册中`,
+  unknownResidentVillage: (path: string) => `驻村村 ${path} 不在花名册中`,
   ambiguousVillage: (path: string) => `村 ${path} 不唯一（多个市有同名县区），请分开导入`,
   unknownUnit: (unit: string) => `单位 ${unit} 不在花名册中`,
   unknownUserid: (userid: string) => `联户干部账号 ${userid} 不在花名册中`,
@@ -60,16 +61,19 @@ function duplicates(table: string, keys: string, where = 'true', extra = ''): st
     SELECT s.row, d.first ${extra} FROM src s JOIN d USING (${keys}) WHERE s.row <> d.first`;
 }
 
-/** Rows whose county/township/village does not name exactly one village. */
-function villageRefs(table: string): string {
+/** Rows whose county/township/village (the columns `prefix`county, …) do not name exactly one village. */
+function villageRefs(table: string, prefix = ''): string {
+  const [county, township, village] = ['county', 'township', 'village'].map((c) => `s.${prefix}${c}`);
   return `
-    SELECT s.row, s.county || '/' || s.township || '/' || s.village AS path, k.cities
-      FROM ${table} s LEFT JOIN chk_vkeys k USING (county, township, village)
-     WHERE s.county <> '' AND s.township <> '' AND s.village <> '' AND (k.cities IS NULL OR k.cities > 1)`;
+    SELECT s.row, ${county} || '/' || ${township} || '/' || ${village} AS path, k.cities
+      FROM ${table} s LEFT JOIN chk_vkeys k ON k.county = ${county} AND k.township = ${township} AND k.village = ${village}
+     WHERE ${county} <> '' AND ${township} <> '' AND ${village} <> '' AND (k.cities IS NULL OR k.cities > 1)`;
 }
 
 const villageRefMessage = (r: Record<string, string>) =>
   r.cities ? M.ambiguousVillage(r.path) : M.unknownVillage(r.path);
+const residentVillageMessage = (r: Record<string, string>) =>
+  r.cities ? M.ambiguousVillage(r.path) : M.unknownResidentVillage(r.path);
 
 const CHECKS: Check[] = [
   {
@@ -99,6 +103,7 @@ const CHECKS: Check[] = [
             AND NOT EXISTS (SELECT 1 FROM chk_regions g WHERE g.full = s.scope)`,
     message: (r) => M.unknownScope(r.scope),
   },
+  { kind: 'cadres', sql: villageRefs('st_cadres', 'res_'), message: residentVillageMessage },
   {
     kind: 'households',
     sql: duplicates('st_households', 'county, township, village, householder', "householder <> ''", ', s.householder'),

@@ -4,7 +4,7 @@ import {
   CellError, decimal, integer, MSG, oneOf, optionalDate, pathParts, placeName, required, text,
 } from './cells';
 import {
-  ADMIN_ROLE, CATEGORIES, ROLES, SCOPED_ROLES, VILLAGE_KINDS, WHOLE_PROVINCE, YES_NO,
+  ADMIN_ROLE, CATEGORIES, RESIDENT_ROLES, ROLES, SCOPED_ROLES, VILLAGE_KINDS, WHOLE_PROVINCE, YES_NO,
   type Cell, type SheetKind, type SheetRow,
 } from './sheets';
 
@@ -23,6 +23,9 @@ export interface StagedRow {
 
 const M = {
   linkPath: '联系村应写成“县区/乡镇/村”',
+  residentPath: '驻村村应写成“县区/乡镇/村”',
+  residentRole: (role: string) => `${role}不是驻村工作队员，不填驻村村和驻村日期（队员、队长、第一书记才填）`,
+  residentDates: '驻村结束日期不能早于驻村开始日期',
   scopeParts: '管辖范围应为 全省、市、市/县区 或 市/县区/乡镇',
   scopeMissing: (role: string) => `${role}需要填写管辖范围`,
   unitMissing: (role: string) => `${role}需要填写单位`,
@@ -39,7 +42,8 @@ export const STAGE_COLUMNS: Record<SheetKind, [string, string][]> = {
   units: [['row', 'int'], ['unit', 'text'], ['county', 'text'], ['township', 'text'], ['village', 'text'],
     ['valid_from', 'date'], ['ok', 'boolean']],
   cadres: [['row', 'int'], ['userid', 'text'], ['name', 'text'], ['mobile', 'text'], ['unit', 'text'],
-    ['role', 'text'], ['scope', 'text'], ['ok', 'boolean']],
+    ['role', 'text'], ['scope', 'text'], ['res_county', 'text'], ['res_township', 'text'], ['res_village', 'text'],
+    ['res_from', 'date'], ['res_to', 'date'], ['ok', 'boolean']],
   households: [['row', 'int'], ['county', 'text'], ['township', 'text'], ['village', 'text'], ['householder', 'text'],
     ['category', 'text'], ['size', 'int'], ['userid', 'text'], ['valid_from', 'date'], ['ok', 'boolean']],
   groups: [['row', 'int'], ['scope', 'text'], ['name', 'text'], ['robot_key', 'text'], ['ok', 'boolean']],
@@ -107,7 +111,7 @@ const STAGERS: Record<SheetKind, Stager> = {
       else if (parts.length > 3 || parts.some((p) => p === '')) reasons.push(M.scopeParts);
       else scope = parts.join('/');
     }
-    return [userid, name, mobile.replace(/[ -]/g, ''), unit === '' ? null : unit, role, scope];
+    return [userid, name, mobile.replace(/[ -]/g, ''), unit === '' ? null : unit, role, scope, ...residentStay(c, get, reasons, role)];
   },
   households(c, get, reasons) {
     const names = ['县区', '乡镇', '村'].map((col) => get(() => placeName(c, col), text(c, col)));
@@ -130,6 +134,26 @@ const STAGERS: Record<SheetKind, Stager> = {
     return [scope, name, key];
   },
 };
+
+/**
+ * A team member's 驻村村 (county, township, village; '' when none) and 驻村 first and last
+ * days, all optional; only the resident team may have them.
+ */
+function residentStay(c: Map<string, Cell>, get: Get, reasons: string[], role: string | null): StageValue[] {
+  const path = text(c, '驻村村');
+  let parts = ['', '', ''];
+  if (path !== '') {
+    const p = pathParts(path);
+    if (p.length === 3 && p.every((x) => x !== '')) parts = p;
+    else reasons.push(M.residentPath);
+  }
+  const from = get(() => optionalDate(c, '驻村开始日期'), null);
+  const to = get(() => optionalDate(c, '驻村结束日期'), null);
+  const given = [path, text(c, '驻村开始日期'), text(c, '驻村结束日期')].some((v) => v !== '');
+  if (given && role !== null && !RESIDENT_ROLES.includes(role)) reasons.push(M.residentRole(role));
+  if (from !== null && to !== null && to < from) reasons.push(M.residentDates);
+  return [...parts, from, to];
+}
 
 /** Pinyin initials of a village name without 村/社区, lower case: 丁门村 → "dm". */
 export function initialsOf(name: string): string {

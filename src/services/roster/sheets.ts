@@ -1,4 +1,4 @@
-import { LEADER_ROLES, ROLES } from '../../lib/roles';
+import { LEADER_ROLES, ROLES, TEAM_ROLES } from '../../lib/roles';
 
 /**
  * The roster's sheets and columns, exactly as docs/design.md §4 names them. Headers
@@ -43,7 +43,7 @@ export const SHEETS: readonly SheetSpec[] = [
     file: 'cadres.csv',
     required: true,
     columns: ['账号', '姓名', '手机', '单位', '角色', '管辖范围'],
-    optionalColumns: [],
+    optionalColumns: ['驻村村', '驻村开始日期', '驻村结束日期'],
   },
   {
     kind: 'households',
@@ -69,6 +69,8 @@ export { ROLES };
 /** Roles with a 管辖范围 (scope): required of a 领导; a 管理员 without one has the whole province. */
 export const SCOPED_ROLES: readonly string[] = LEADER_ROLES;
 export const ADMIN_ROLE = '管理员';
+/** Roles that may have a 驻村村 and 驻村 dates (the resident work team). */
+export const RESIDENT_ROLES: readonly string[] = TEAM_ROLES;
 export const CATEGORIES = ['贫困户', '特困户', '低保户', '五保户', '一般户'] as const;
 /** Scope text meaning the whole province. */
 export const WHOLE_PROVINCE = '全省';

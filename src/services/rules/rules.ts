@@ -23,6 +23,7 @@ export const RULE_DEFAULTS = {
   'checkin.default_radius_m': 3000,
   'checkin.duplicate_minutes': 30,
   'checkin.auto_checkout_cap_hours': 8,
+  'checkin.stay_cap_hours': 24,
   'chat.undo_minutes': 10,
   'notice.followup_hours': 2,
   'notice.followup_daily_hour': 8,

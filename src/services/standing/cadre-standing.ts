@@ -6,8 +6,8 @@ import type { Db } from '../../lib/db';
 
 /**
  * Pace: year-to-date standing against every rule of docs/design.md §2, pro-rated
- * (required-by-now = ceil(target × elapsed fraction of the year, counted from
- * the link's start)). The SQL (standing-sql.ts) covers all links in one
+ * (required-by-now = floor(target × elapsed fraction of the year, counted from
+ * the link's start or a team member's 驻村 start)). The SQL (standing-sql.ts) covers all links in one
  * statement per rule family; standingForCadre is the same SQL filtered to one
  * person, for the chat's 进度.
  */
@@ -92,12 +92,16 @@ export async function standingTargets(db: Db): Promise<StandingTargets> {
   };
 }
 
-/** ceil(target × elapsed fraction of now's Shanghai year since max(1 January, since)); as the SQL computes it. */
-export function requiredByNow(target: number, now: Date, since?: Date): number {
+/**
+ * floor(target × elapsed fraction of now's Shanghai year since max(1 January, since), up to
+ * min(now, until)); as the SQL computes it (pace-sql.ts REQUIRED).
+ */
+export function requiredByNow(target: number, now: Date, since?: Date, until?: Date): number {
   const { from, to } = shanghaiYearRange(now);
   const start = since && since > from ? since : from;
-  const elapsed = Math.max(0, now.getTime() - start.getTime());
-  return Math.ceil((target * elapsed) / (to.getTime() - from.getTime()));
+  const end = until && until < now ? until : now;
+  const elapsed = Math.max(0, end.getTime() - start.getTime());
+  return Math.floor((target * elapsed) / (to.getTime() - from.getTime()));
 }
 
 function baseParams(now: Date): unknown[] {

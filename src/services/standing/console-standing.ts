@@ -4,6 +4,8 @@ import { getRules } from '../rules/rules';
 import { consoleRead } from '../console/read';
 import { shanghaiDate, shanghaiYearRange } from '../../lib/time';
 import { CADRE_TALLY, householdLinkSql, unitLinkSql } from './pace-sql';
+import { requiredByNow } from './cadre-standing';
+import { isTeamRole } from '../../lib/roles';
 import type { Db } from '../../lib/db';
 
 /**
@@ -15,7 +17,7 @@ import type { Db } from '../../lib/db';
  * - by cadre: each linked household's visits, talks and visit days vs the
  *   household.* rules, and team members' days on site vs team.days_on_site_per_year.
  * Pace is that of src/services/standing/cadre-standing.ts (the chat's 进度 and the digest):
- * required-by-now = ceil(target × time since max(1 January, the link's start) /
+ * required-by-now = floor(target × time since max(1 January, the link's start) /
  * length of the year), and only visits since the link's start count. Those
  * functions return every link of a scope unpaged; the console wraps the same
  * per-link SQL (standing-sql.ts) in sorted pages over a county or a province.
@@ -49,15 +51,9 @@ export interface CadreStandingRow {
 
 export interface Page<T> { total: number; rows: T[]; targets: Record<string, Target> }
 
-/** Share of now's Shanghai year that has passed, 0..1. */
-export function yearShare(now: Date): number {
-  const { from, to } = shanghaiYearRange(now);
-  return Math.min(1, Math.max(0, (now.getTime() - from.getTime()) / (to.getTime() - from.getTime())));
-}
-
-/** For the page's caption: what a link that began by 1 January owes now (as requiredByNow). */
-function owed(target: number, share: number): Target {
-  return { target, owed: Math.ceil(target * share) };
+/** For the page's caption: what a link that began by 1 January owes now. */
+function owed(target: number, now: Date): Target {
+  return { target, owed: requiredByNow(target, now) };
 }
 
 const UNIT_ORDER: Record<StandingSort, string> = {
@@ -70,9 +66,8 @@ export async function unitStanding(
   db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number },
 ): Promise<Page<UnitStanding>> {
   const rules = await getRules(db, ['village.visits_per_year', 'village.days_per_year']);
-  const share = yearShare(now);
-  const tv = owed(rules['village.visits_per_year'], share);
-  const td = owed(rules['village.days_per_year'], share);
+  const tv = owed(rules['village.visits_per_year'], now);
+  const td = owed(rules['village.days_per_year'], now);
   const { from, to } = shanghaiYearRange(now);
   const rows: (UnitStanding & { total: number })[] = await consoleRead(db, (m) => m.query(
     `WITH counts AS (${unitLinkSql('AND r.path LIKE $7 AND r.level = 4', false)})
@@ -103,11 +98,10 @@ export async function cadreStanding(
   db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number },
 ): Promise<Page<CadreStandingRow>> {
   const rules = await getRules(db, ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year', 'team.days_on_site_per_year']);
-  const share = yearShare(now);
-  const tv = owed(rules['household.visits_per_year'], share);
-  const td = owed(rules['household.days_per_year'], share);
-  const tt = owed(rules['household.talks_per_year'], share);
-  const team = owed(rules['team.days_on_site_per_year'], share);
+  const tv = owed(rules['household.visits_per_year'], now);
+  const td = owed(rules['household.days_per_year'], now);
+  const tt = owed(rules['household.talks_per_year'], now);
+  const team = owed(rules['team.days_on_site_per_year'], now);
   const { from, to } = shanghaiYearRange(now);
   const rows: (CadreStandingRow & { total: number })[] = await consoleRead(db, (m) => m.query(
     `WITH per AS (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)',
@@ -132,7 +126,7 @@ export async function cadreStanding(
     total: rows[0]?.total ?? 0,
     rows: rows.map(({ total: _t, ...r }) => ({
       ...r,
-      behind: r.householdsOnPace < r.households || ((r.role === '队员' || r.role === '队长') && r.daysOnSite < team.owed),
+      behind: r.householdsOnPace < r.households || (isTeamRole(r.role) && r.daysOnSite < team.owed),
     })),
     targets: { visits: tv, days: td, talks: tt, teamDays: team },
   };

@@ -1,4 +1,5 @@
 import { VALID_ON } from '../people/links';
+import { TEAM_ROLES } from '../../lib/roles';
 
 /**
  * Set-based SQL behind src/services/standing/cadre-standing.ts: one statement per rule family
@@ -8,14 +9,15 @@ import { VALID_ON } from '../people/links';
  * Parameters shared by every statement:
  *   $1 now (timestamptz), $2 today (Shanghai date), $3 year start (instant),
  *   $4 next year start (instant).
- * Pace: required-by-now = ceil(target × (now − since) / (length of the year)),
- * where since = max(1 January, the link's valid_from); a link that began in July
- * owes about half the annual target by 31 December.
+ * Pace (docs/design.md §2): required-by-now = floor(target × (until − since) / (length of the year)),
+ * where since = max(1 January, the link's valid_from or a team member's 驻村 start) and until =
+ * now (or the end of a team member's stay, if earlier); a link that began in July owes about half
+ * the annual target by 31 December, and nobody owes anything before a whole visit or day is due.
  */
 
-/** ceil(target × elapsed fraction) as SQL; `target` is a parameter placeholder. */
-export const REQUIRED = (target: string, since: string) =>
-  `ceil(${target}::numeric * greatest(0, extract(epoch FROM ($1::timestamptz - ${since})))
+/** floor(target × elapsed fraction) as SQL; `target` is a parameter placeholder. */
+export const REQUIRED = (target: string, since: string, until = '$1::timestamptz') =>
+  `floor(${target}::numeric * greatest(0, extract(epoch FROM (${until} - ${since})))
         / extract(epoch FROM ($4::timestamptz - $3::timestamptz)))::int`;
 
 
@@ -109,21 +111,25 @@ export function householdLinkSql(
     ${ordered ? 'ORDER BY cadre_id, household_id' : ''}`;
 }
 
+/** A team member's stay within the year asked: from their 驻村 start (else 1 January) to the end of its last day (else now). */
+const TEAM_SINCE = SINCE_TS(SINCE_DATE('c.resident_from'));
+const TEAM_UNTIL = `least($1::timestamptz, ${SINCE_TS('(c.resident_to + 1)')})`;
+const TEAM_ROLE_LIST = TEAM_ROLES.map((r) => `'${r}'`).join(', ');
+
 /**
- * Resident team members (队员/队长): days on site (any check-in) and resident
- * days, from the cadre's year tally. A resident
- * day is a date on which a check-in started that lasted ≥ 8 h (auto-closed
- * check-ins excluded: a forgotten 签退 proves nothing), or a night spent at the
- * village. Extra params: $5 on-site target, $6 resident target.
+ * Resident team members (TEAM_ROLES): days on site (any check-in) and resident
+ * days (nights at the village; auto-closed check-ins excluded: a forgotten 签退
+ * proves nothing), from the cadre's year tally; what they owe is pro-rated to
+ * their stay. Extra params: $5 on-site target, $6 resident target.
  */
 export function teamSql(filter: string, behindOnly: boolean): string {
   return `
     WITH s AS (
       SELECT c.id AS cadre_id, coalesce(ct.days_on_site, 0) AS days_on_site,
              coalesce(ct.days_resident, 0) AS days_resident,
-             ${REQUIRED('$5', '$3::timestamptz')} AS required_on_site,
-             ${REQUIRED('$6', '$3::timestamptz')} AS required_resident
-        FROM cadres c ${CADRE_TALLY('c')} WHERE c.active AND c.role IN ('队员', '队长') AND $2::date IS NOT NULL ${filter}
+             ${REQUIRED('$5', TEAM_SINCE, TEAM_UNTIL)} AS required_on_site,
+             ${REQUIRED('$6', TEAM_SINCE, TEAM_UNTIL)} AS required_resident
+        FROM cadres c ${CADRE_TALLY('c')} WHERE c.active AND c.role IN (${TEAM_ROLE_LIST}) AND $2::date IS NOT NULL ${filter}
     )
     SELECT * FROM s ${behindOnly ? 'WHERE days_on_site < required_on_site OR days_resident < required_resident' : ''}
     ORDER BY cadre_id`;

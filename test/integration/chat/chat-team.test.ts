@@ -6,7 +6,7 @@ import { runAutoCheckout } from '../../../jobs/auto-checkout';
  * Time on site as a county lives it (docs/design.md §2): an overnight stay
  * survives the auto-checkout and its night is a resident day, a 签退 after the
  * stay cap counts up to the cap, and a cadre who checks out and comes back
- * gets a new visit.
+ * gets a new visit. And the team's 第一书记 leads like a 队长.
  */
 
 let chat: Chat;
@@ -92,5 +92,15 @@ describe('签到 again at the same village', () => {
     expect(later).toContain('（已自动为您签退天水市武山县鸳鸯镇丁门村，停留4小时30分钟）');
     expect(await visits(chat.seeded.cadres.zhang)).toHaveLength(5);
     await chat.say('zhangwei', '签退', at('2026-06-01 15:00'));
+  });
+});
+
+describe('第一书记', () => {
+  it('is a team member with days on site, and owns problems at the unit\'s village like a 队长', async () => {
+    await chat.tdb.db.query(`UPDATE cadres SET role = '第一书记' WHERE id = $1`, [chat.seeded.cadres.li]);
+    const checkin = await chat.say('liming', '签到 西坪村', at('2026-07-01 09:00'));
+    expect(checkin).toMatch(/您今年累计到村\d+天，年度要求≥220天。/);
+    const reply = await chat.say('sunli', '上报 西坪村 水渠渗漏', at('2026-07-01 09:30'));
+    expect(reply).toContain('责任人：李明（武山县农业农村局）');
   });
 });

@@ -51,6 +51,11 @@ describe('digest job', () => {
 });
 
 describe('quota reminders', () => {
+  it('finds nobody behind on 1 January: pace owes whole visits and days only', async () => {
+    const summary = await runQuotaReminders(deps, new Date('2026-01-01T09:00:00+08:00'));
+    expect(summary).toMatchObject({ cadresBehind: 0, unitLinksBehind: 0, unitLeadersTold: 0, queued: 0 });
+  });
+
   it('sends one consolidated message per cadre behind pace and reports units to their leaders', async () => {
     const summary = await runQuotaReminders(deps, new Date('2026-11-23T09:00:00+08:00'));
     expect(summary).toMatchObject({ cadresBehind: 3, unitLinksBehind: 2 });
@@ -60,18 +65,18 @@ describe('quota reminders', () => {
     // 张伟: both households behind, in one message.
     expect(byTo.zhangwei.split('\n')).toEqual([
       '【双联进度提醒】按全年进度折算，您以下指标落后：',
-      '· 张三 已走访2次/2天、谈心1次，按进度应≥2次/≥7天/谈心≥2次',
-      '· 李四 已走访1次/1天、谈心0次，按进度应≥2次/≥7天/谈心≥2次',
+      '· 张三 已走访2次/2天、谈心1次，按进度应≥1次/≥6天/谈心≥1次',
+      '· 李四 已走访1次/1天、谈心0次，按进度应≥1次/≥6天/谈心≥1次',
       '请抓紧安排走访。回复“进度”可随时查看。',
     ]);
     // 李娜 (队长): the unit's village, her household and resident days.
-    expect(byTo.lina).toContain('· 丁门村 今年已进村3次/累计3天，按进度应≥4次/≥27天');
+    expect(byTo.lina).toContain('· 丁门村 今年已进村3次/累计3天，按进度应≥3次/≥26天');
     expect(byTo.lina).toContain('· 王五 已走访0次');
     // her 8 hours at 王门村 on 23 November were a day on site, not a night
-    expect(byTo.lina).toContain('· 驻村 已到村2天、驻村0天，按进度应≥197天/≥144天');
+    expect(byTo.lina).toContain('· 驻村 已到村2天、驻村0天，按进度应≥196天/≥143天');
     // Unit 1 has its own leader; unit 2 has none, so 洛门镇's leader hears of 西坪村.
     expect(byTo.qianjz).toContain('县农业局 联系丁门村 今年已进村3次/累计3天');
-    expect(byTo.zhouzz).toContain('县教育局 联系西坪村 今年已进村2次/累计2天，按进度应≥2次/≥12天');
+    expect(byTo.zhouzz).toContain('县教育局 联系西坪村 今年已进村2次/累计2天，按进度应≥1次/≥11天');
     expect(await runQuotaReminders(deps, new Date('2026-11-24T09:00:00+08:00'))).toEqual({ skipped: true });
   });
 

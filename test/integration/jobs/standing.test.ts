@@ -33,8 +33,8 @@ it('computes unit→village standing with pro-rated requirements', async () => {
   const rows = await unitLinkStanding(db, NOW, targets);
   expect(rows).toEqual([
     expect.objectContaining({ unitId: IDS.unitAgri, villageId: IDS.dingmen, visits: 3, days: 3, requiredVisits: 2, requiredDays: 15 }),
-    // 西坪村's link began on 1 July: 1.5 days of 365 owed so far.
-    expect.objectContaining({ unitId: IDS.unitEdu, villageId: IDS.xiping, visits: 0, days: 0, requiredVisits: 1, requiredDays: 1 }),
+    // 西坪村's link began on 1 July: 1.5 days of 365 so far, not yet a whole visit or day owed.
+    expect.objectContaining({ unitId: IDS.unitEdu, villageId: IDS.xiping, visits: 0, days: 0, requiredVisits: 0, requiredDays: 0 }),
   ]);
   const behind = await unitLinkStanding(db, NOW, targets, { villagePathLike: '/1/2/3/4/%' }, true);
   expect(behind.map((r) => r.villageName)).toEqual(['丁门村']);
@@ -43,7 +43,7 @@ it('computes unit→village standing with pro-rated requirements', async () => {
 it('computes cadre→household standing: visits, days and talks', async () => {
   const rows = await householdLinkStanding(db, NOW, await standingTargets(db), { cadreId: IDS.zhangwei });
   expect(rows.map((r) => [r.householder, r.visits, r.days, r.talks, r.requiredVisits, r.requiredDays, r.requiredTalks]))
-    .toEqual([['张三', 3, 2, 2, 1, 4, 1], ['李四', 0, 0, 0, 1, 4, 1]]);
+    .toEqual([['张三', 3, 2, 2, 1, 3, 1], ['李四', 0, 0, 0, 1, 3, 1]]);
 });
 
 it('counts team on-site and resident days (nights at the village, auto-closed excluded)', async () => {
@@ -62,4 +62,21 @@ it('gives one cadre the same figures and a Chinese summary', async () => {
   expect(text).toContain('驻村 已到村4天、驻村1天，按进度应≥110天/≥80天');
   const none = await standingForCadre(db.manager, IDS.countyLeader, NOW);
   expect(formatStanding(none)).toBe('您目前没有联系村或联系户，暂无需要完成的指标。');
+});
+
+it("pro-rates a team member's quotas to their 驻村 start and end", async () => {
+  const team = async () => (await teamStanding(db, NOW, await standingTargets(db), { cadreId: IDS.lina }))[0];
+  try {
+    // from 2 April: 91.5 days of 365 by 2 July noon → 220 × 91.5/365 = 55.2, 160 × 91.5/365 = 40.1
+    await db.query(`UPDATE cadres SET resident_village_id = $2, resident_from = '2026-04-02' WHERE id = $1`, [IDS.lina, IDS.dingmen]);
+    expect(await team()).toMatchObject({ requiredOnSite: 55, requiredResident: 40 });
+    // a stay whose last day was 31 May: 60 days → 36.2 and 26.3, whenever asked
+    await db.query(`UPDATE cadres SET resident_to = '2026-05-31' WHERE id = $1`, [IDS.lina]);
+    expect(await team()).toMatchObject({ requiredOnSite: 36, requiredResident: 26 });
+    // a stay that began last year owes from 1 January
+    await db.query(`UPDATE cadres SET resident_from = '2025-09-01', resident_to = NULL WHERE id = $1`, [IDS.lina]);
+    expect(await team()).toMatchObject({ requiredOnSite: 110, requiredResident: 80 });
+  } finally {
+    await db.query('UPDATE cadres SET resident_village_id = NULL, resident_from = NULL, resident_to = NULL WHERE id = $1', [IDS.lina]);
+  }
 });

@@ -116,7 +116,7 @@ describe('roster import from CSV', () => {
       'units.csv:18: 村 武山县/鸳鸯镇/李门村 不在花名册中',
       'cadres.csv:22: 账号 zhangwei 重复（与第 2 行相同）',
       'cadres.csv:23: 管辖范围 天水市/不存在县 不存在',
-      'cadres.csv:24: 角色“专员”无效，应为 干部/队员/队长/领导/管理员',
+      'cadres.csv:24: 角色“专员”无效，应为 干部/队员/队长/第一书记/领导/管理员',
       'cadres.csv:24: 单位 无此单位 不在花名册中',
       'households.csv:4: 类别“富裕户”无效，应为 贫困户/特困户/低保户/五保户/一般户',
       'households.csv:6: 人口“0”应为 1–99 的整数',
