@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './lib/logger';
 import { createMetrics } from './metrics';
 import { createApp } from './app';
+import { createMetricsApp } from './routes/health';
 import { openDatabase } from '../entities/data-source';
 import { loadDemoRosterIfEmpty } from './demo/roster';
 import { createBot } from '../bots';
@@ -63,12 +64,23 @@ async function main(argv: string[]): Promise<void> {
     const app = createApp({
       config, db, redis, logger, metrics, bot, wecom, dispatch: outbox.dispatch, queuePhotos: photoQueue.enqueue, simulator, deferInbound: true,
     });
-    server = app.listen(config.port, () => {
-      const base = `http://127.0.0.1:${config.port}`;
-      logger.info({ url: base, demo: config.demo }, 'server listening');
-      if (config.demo) logger.info({ url: `${base}/demo` }, 'demo mode: no WECOM_* credentials set');
+    server = app.listen(config.port, config.host, () => {
+      logger.info({ host: config.host, port: config.port, publicUrl: config.publicUrl, demo: config.demo }, `server listening on ${config.host}:${config.port}`);
+      if (config.demo) {
+        // Anyone who reaches a demo server can act as anyone: say where it listens.
+        const reach = config.host === '127.0.0.1' || config.host === '::1' || config.host === 'localhost' ? 'this machine only' : 'every host that can reach it';
+        logger.info({ url: `${config.publicUrl}/demo`, host: config.host }, `demo mode: no WECOM_* credentials set; listening on ${config.host}, open to ${reach} (HOST)`);
+      }
     });
     closers.push(() => new Promise((resolve) => server!.close(resolve)));
+  }
+
+  if (config.metricsPort !== undefined) {
+    // /metrics on a port of its own instead of behind ADMIN_TOKEN on PORT (docs/operations.md).
+    const metricsServer = createMetricsApp(metrics).listen(config.metricsPort, config.host, () => {
+      logger.info({ host: config.host, port: config.metricsPort }, `metrics on ${config.host}:${config.metricsPort}/metrics`);
+    });
+    closers.push(() => new Promise((resolve) => metricsServer.close(resolve)));
   }
 
   if (role !== 'server') {

@@ -188,7 +188,7 @@ describe('POST /wecom/callback', () => {
     expect(text).toMatch(/wecom_inbound_messages_total\{outcome="stored"\} [1-9]/);
     expect(text).toMatch(/wecom_inbound_messages_total\{outcome="duplicate"\} [1-9]/);
     expect(text).toMatch(/wecom_inbound_messages_total\{outcome="rejected"\} [1-9]/);
-    const res = await request(app.callback()).get('/metrics');
+    const res = await request(app.callback()).get('/metrics').set('Authorization', 'Bearer test-admin-token');
     expect(res.text).toContain('wecom_inbound_messages_total{outcome="stored"}');
   });
 });
