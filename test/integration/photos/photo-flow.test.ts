@@ -151,10 +151,11 @@ test('a picture after 签到 and after 走访 attaches to that record, is stored
   expect(thumb.status).toBe(200);
   expect(jpeg.decode(thumb.body).width).toBe(320);
 
-  // Another city's leader: 403 on the picture, the thumbnail and the list; no session: 401.
-  for (const path of [`/photos/${stored!.id}`, `/photos/${stored!.id}/thumb`, `/console/api/photos?visit=${visit.id}`]) {
+  // Another city's leader: 403 on the picture and the thumbnail; the record's list answers like a missing record (404); no session: 401.
+  for (const path of [`/photos/${stored!.id}`, `/photos/${stored!.id}/thumb`]) {
     expect((await request(app.callback()).get(path).set('Cookie', cookie(seed.cadres.lzLeader))).status).toBe(403);
   }
+  expect((await request(app.callback()).get(`/console/api/photos?visit=${visit.id}`).set('Cookie', cookie(seed.cadres.lzLeader))).status).toBe(404);
   expect((await request(app.callback()).get(`/photos/${stored!.id}`)).status).toBe(401);
   // The uploader sees it on their own records and may open it.
   const mine = await request(app.callback()).get('/console/api/mine').set('Cookie', cookie(seed.cadres.zhang));
@@ -249,8 +250,8 @@ test('an unattached picture goes to a problem with 附图; a category that needs
   const row = [...Array(ws.rowCount).keys()].map((i) => ws.getRow(i + 1)).find((r) => r.getCell(1).value === code)!;
   expect(String(row.getCell(header.indexOf('照片')).value).split('\n')).toEqual(
     list.body.photos.map((x: { url: string }) => `https://sl.example.gov.cn${x.url}`));
-  // 武山县's leader does not hold 甘谷县.
-  expect((await request(app.callback()).get(`/console/api/photos?problem=${p.id}`).set('Cookie', cookie(seed.cadres.leader))).status).toBe(403);
+  // 武山县's leader does not hold 甘谷县: the problem answers as if it did not exist.
+  expect((await request(app.callback()).get(`/console/api/photos?problem=${p.id}`).set('Cookie', cookie(seed.cadres.leader))).status).toBe(404);
 });
 
 test('the demo page’s picture button: the picture goes to the simulator’s media store and arrives as a real image message', async () => {
