@@ -1,5 +1,6 @@
 import { DelayedError, Worker } from 'bullmq';
 import { systemClock, type Clock } from '../src/lib/db';
+import { queuePrefix } from '../src/lib/queue-names';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../src/lib/logger';
 import type { Metrics } from '../src/metrics';
@@ -51,7 +52,7 @@ export function startOutboxWorker(deps: OutboxWorkerDeps): { close(): Promise<vo
       }
       return outcome.kind;
     },
-    { connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 10 },
+    { connection, prefix: queuePrefix(deps.prefix), concurrency: deps.concurrency ?? 10 },
   );
   worker.on('error', (err) => log.warn({ err: err.message }, 'outbox worker error'));
 

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
 import { repeatEvery } from '../src/lib/interval-loop';
-import { PHOTO_QUEUE } from '../src/lib/queue-names';
+import { PHOTO_QUEUE, queuePrefix } from '../src/lib/queue-names';
 import { failPhoto, fetchAndStorePhoto, PhotoNotReady, type PhotoFetchDeps } from '../src/services/photos/fetch';
 import {
   createPhotoQueue, sweepPhotos, type PhotoFetchPayload, type PhotoRetryPolicy,
@@ -47,7 +47,7 @@ export function startPhotoWorker(deps: PhotoWorkerDeps): { close(): Promise<void
         throw err;
       }
     },
-    { connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 2 },
+    { connection, prefix: queuePrefix(deps.prefix), concurrency: deps.concurrency ?? 2 },
   );
   worker.on('error', (err) => log.warn({ err: err.message }, 'photo worker error'));
 

@@ -1,5 +1,6 @@
 import { UnrecoverableError, Worker, type Queue } from 'bullmq';
 import { systemClock, type Clock } from '../src/lib/db';
+import { queuePrefix } from '../src/lib/queue-names';
 import { Redis } from 'ioredis';
 import type { JobDeps } from '../src/services/jobs/job-runs';
 import { startPhotoWorker, type PhotoWorkerDeps } from './photo-fetch';
@@ -50,7 +51,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       const run = PROCESSORS[job.name] as (d: JobDeps, n: Date, data: unknown) => Promise<unknown>;
       return run(deps, now, job.data ?? {});
     },
-    { connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 2 },
+    { connection, prefix: queuePrefix(deps.prefix), concurrency: deps.concurrency ?? 2 },
   );
   worker.on('failed', (job, err) => log.error({ jobId: job?.id, job: job?.name, err: err.message }, 'job failed'));
   worker.on('error', (err) => log.warn({ err: err.message }, 'jobs worker error'));

@@ -11,3 +11,12 @@ export const OUTBOX_QUEUE = 'outbox';
 export const PHOTO_QUEUE = 'photos';
 
 export const QUEUE_NAMES = [JOBS_QUEUE, OUTBOX_QUEUE, PHOTO_QUEUE] as const;
+
+/**
+ * BullMQ's key prefix when a caller names none. Passed explicitly to every queue
+ * and worker: BullMQ names a worker's Redis connection `<prefix>:<queue>` from the
+ * option as given, so an absent prefix named it "undefined:…" and the job
+ * dashboard, which looks workers up by that name, showed none.
+ */
+export const QUEUE_PREFIX = 'bull';
+export const queuePrefix = (prefix?: string): string => prefix ?? QUEUE_PREFIX;

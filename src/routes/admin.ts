@@ -8,7 +8,7 @@ import { KoaAdapter } from '@bull-board/koa';
 import type { AppDeps } from '../app';
 import { ForbiddenError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import { QUEUE_NAMES } from '../lib/queue-names';
+import { QUEUE_NAMES, QUEUE_PREFIX } from '../lib/queue-names';
 import { secureHeaders } from './console/context';
 
 /**
@@ -51,21 +51,32 @@ export function adminAuth(adminToken: string, log?: Logger): Middleware {
   };
 }
 
+/**
+ * bull-board's page links its fonts from a foreign CDN, blocked or slow in mainland
+ * China (and refused by the CSP anyway): drop every stylesheet, script or icon it
+ * links by an absolute URL, so the page loads only what the app serves (the fonts
+ * fall back to the system's).
+ */
+export function withoutForeignAssets(html: string): string {
+  return html.replace(/<(link|script)\b[^>]*\b(?:href|src)\s*=\s*["']?(?:https?:)?\/\/[^>]*>(?:\s*<\/script>)?/gi, '');
+}
+
 export function registerAdminRoutes(router: Router, deps: AppDeps): void {
   let board: Middleware | undefined;
   // Built on first use, so apps that never open the dashboard create no queues.
-  const dashboard: Middleware = (ctx, next) => {
+  const dashboard: Middleware = async (ctx, next) => {
     if (!board) {
       const adapter = new KoaAdapter();
       adapter.setBasePath(ADMIN_BASE);
       createBullBoard({
-        queues: QUEUE_NAMES.map((name) => new BullMQAdapter(new Queue(name, { connection: deps.redis }))),
+        queues: QUEUE_NAMES.map((name) => new BullMQAdapter(new Queue(name, { connection: deps.redis, prefix: QUEUE_PREFIX }))),
         // @bull-board/koa pins a slightly different @bull-board/api typing; the runtime contract is the same.
         serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
       });
       board = adapter.registerPlugin();
     }
-    return board(ctx, next);
+    await board(ctx, next);
+    if (typeof ctx.body === 'string' && ctx.response.is('html')) ctx.body = withoutForeignAssets(ctx.body);
   };
   router.all(['/admin/queues', '/admin/queues/{*rest}'], secureHeaders, adminAuth(deps.config.adminToken, deps.logger), dashboard);
 }
