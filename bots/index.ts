@@ -7,6 +7,7 @@ import type { Command, CommandEnv } from './command';
 import { COMMANDS, commandNames } from './commands';
 import { createConversation, type PendingPick } from './conversation';
 import { NeedChoice } from './errors';
+import { EVENT_HANDLERS } from './events';
 import { MESSAGE_HANDLERS } from './messages';
 import { createParser } from './parser';
 import { fitReply } from './text';
@@ -101,15 +102,23 @@ export function createBot(deps: BotDeps): Bot {
 
   return {
     async handle(msg: IncomingMessage, ctx: BotContext) {
-      if (msg.msgType === 'event') return null;
+      const onEvent = msg.msgType === 'event' ? EVENT_HANDLERS.get(msg.event ?? '') : undefined;
+      if (msg.msgType === 'event' && !onEvent) return null;
       const cadre = await findCadreByUserid(ctx.manager, msg.fromUser);
       if (!cadre || !cadre.active) {
-        log.info({ userId: msg.fromUser, msgId: msg.msgId }, 'message from a sender not on the roster');
-        return { text: NOT_ON_ROSTER };
+        log.info({ userId: msg.fromUser, msgId: msg.msgId, event: msg.event }, 'message from a sender not on the roster');
+        // Opening the app is not a message: no refusal each time someone off the roster does it.
+        return msg.event === 'enter_agent' ? null : { text: NOT_ON_ROSTER };
       }
       const env: CommandEnv = { manager: ctx.manager, now: ctx.now, cadre, redis: deps.redis, logger: log };
-      const handler = msg.msgType === 'text' ? (m: IncomingMessage) => text(m.content ?? '', env) : MESSAGE_HANDLERS.get(msg.msgType);
-      const reply: string | BotReply = handler ? await handler(msg, env) : UNSUPPORTED;
+      let reply: string | BotReply | null;
+      if (onEvent) reply = await onEvent(msg, env, { text: (content) => text(content, env) });
+      else if (msg.msgType === 'text') reply = await text(msg.content ?? '', env);
+      else {
+        const handler = MESSAGE_HANDLERS.get(msg.msgType);
+        reply = handler ? await handler(msg, env) : UNSUPPORTED;
+      }
+      if (reply === null) return null;
       return typeof reply === 'string' ? { text: fitReply(reply) } : { ...reply, text: fitReply(reply.text) };
     },
   };

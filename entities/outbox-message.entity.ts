@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type OutboxChannel = 'app' | 'appchat' | 'robot';
+/** card_update: message/update_template_card for the userids in `recipient`, with the payload's response code. */
+export type OutboxChannel = 'app' | 'appchat' | 'robot' | 'card_update';
 export type OutboxStatus = 'pending' | 'queued' | 'sending' | 'sent' | 'failed';
 
 /**
@@ -45,4 +46,11 @@ export class OutboxMessage {
 
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
+
+  /** An interactive card's response code from message/send: one later update of these cards. */
+  @Column({ name: 'response_code', type: 'text', nullable: true })
+  responseCode!: string | null;
+
+  @Column({ name: 'response_code_used_at', type: 'timestamptz', nullable: true })
+  responseCodeUsedAt!: Date | null;
 }

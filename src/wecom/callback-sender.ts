@@ -61,3 +61,44 @@ export function openPassiveReply(creds: CallbackCredentials, responseBody: strin
   if (!signature || !timestamp || !nonce) throw new AppError('bad_reply', 'passive reply without signature fields');
   return parseMessageXml(openEncrypted(creds, { signature, timestamp, nonce }, outer.encrypt));
 }
+
+/** A member's event as WeCom's decrypted XML (docs/wecom.md §2, §8): menu taps, card taps, opening the app. */
+export interface EventInput {
+  event: 'click' | 'location_select' | 'pic_photo_or_album' | 'enter_agent' | 'template_card_event' | string;
+  eventKey?: string;
+  /** location_select: the picked place (SendLocationInfo). */
+  location?: { latitude: number; longitude: number; label?: string; poiname?: string };
+  /** pic_photo_or_album: how many pictures were picked (SendPicsInfo). */
+  pictures?: number;
+  /** template_card_event */
+  taskId?: string;
+  cardType?: string;
+  responseCode?: string;
+}
+
+export function eventMessageXml(m: { corpId: string; agentId: number; fromUser: string; createTime: number } & EventInput): string {
+  const parts = [
+    `<ToUserName>${cdata(m.corpId)}</ToUserName><FromUserName>${cdata(m.fromUser)}</FromUserName>`,
+    `<CreateTime>${m.createTime}</CreateTime><MsgType>${cdata('event')}</MsgType>`,
+    `<Event>${cdata(m.event)}</Event><EventKey>${cdata(m.eventKey ?? '')}</EventKey>`,
+  ];
+  if (m.location) {
+    const l = m.location;
+    parts.push(
+      `<SendLocationInfo><Location_X>${cdata(String(l.latitude))}</Location_X><Location_Y>${cdata(String(l.longitude))}</Location_Y>` +
+      `<Scale>${cdata('15')}</Scale><Label>${cdata(l.label ?? '')}</Label><Poiname>${cdata(l.poiname ?? '')}</Poiname></SendLocationInfo>`,
+    );
+  }
+  if (m.pictures !== undefined) {
+    const items = Array.from({ length: m.pictures }, (_, i) => `<item><PicMd5Sum>${cdata(`md5-${i + 1}`)}</PicMd5Sum></item>`).join('');
+    parts.push(`<SendPicsInfo><Count>${m.pictures}</Count><PicList>${items}</PicList></SendPicsInfo>`);
+  }
+  if (m.taskId !== undefined) {
+    parts.push(
+      `<TaskId>${cdata(m.taskId)}</TaskId><CardType>${cdata(m.cardType ?? 'button_interaction')}</CardType>` +
+      `<ResponseCode>${cdata(m.responseCode ?? '')}</ResponseCode>`,
+    );
+  }
+  parts.push(`<AgentID>${m.agentId}</AgentID>`);
+  return `<xml>${parts.join('')}</xml>`;
+}

@@ -2,7 +2,7 @@ import { getJsApiSignature } from '@wecom/crypto';
 import { systemClock, type Clock } from '../lib/db';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger';
-import type { OutboundPayload } from './messages';
+import type { CardUpdate, OutboundPayload } from './messages';
 import { WecomApiError, WecomHttpError, WecomRateLimited } from './errors';
 import { apiBucket, createRateLimiter, type RateLimiter } from './rate-limit';
 import { createTokenCache, type TokenCache } from './token-cache';
@@ -59,7 +59,15 @@ export interface SendResult {
   /** Userids WeCom refused (partial invalids still send), lower-cased as WeCom returns them. */
   invalidUsers: string[];
   msgid?: string;
+  /** Interactive template cards: one update of the sent cards (message/update_template_card), within its validity. */
+  responseCode?: string;
 }
+
+/** An app menu button (menu/create, docs/wecom.md §4): a click/location_select/pic_* button with its key, or a group of sub_buttons. */
+export type MenuButton =
+  | { type: 'click' | 'location_select' | 'pic_photo_or_album' | 'pic_sysphoto'; name: string; key: string }
+  | { type: 'view'; name: string; url: string }
+  | { name: string; sub_button: MenuButton[] };
 
 export interface MediaFile {
   data: Buffer;
@@ -164,7 +172,24 @@ export function createWecomClient(deps: WecomClientDeps) {
         },
       });
       const invalid = typeof json.invaliduser === 'string' && json.invaliduser !== '' ? json.invaliduser.split('|') : [];
-      return { invalidUsers: invalid, msgid: json.msgid as string | undefined };
+      const responseCode = typeof json.response_code === 'string' && json.response_code !== '' ? json.response_code : undefined;
+      return { invalidUsers: invalid, msgid: json.msgid as string | undefined, responseCode };
+    },
+
+    /** message/update_template_card: the button of these users' card reads `update.button.replace_name` (the code is used up). */
+    async updateTemplateCard(userids: string[], update: CardUpdate): Promise<void> {
+      await call('message/update_template_card', { method: 'POST', body: { userids, agentid: config.agentId, ...update } });
+    },
+
+    /** menu/create for this app (replaces the whole menu). */
+    async createMenu(buttons: MenuButton[]): Promise<void> {
+      await call('menu/create', { method: 'POST', query: { agentid: String(config.agentId) }, body: { button: buttons } });
+    },
+
+    /** menu/get: the app's menu as WeCom holds it. */
+    async getMenu(): Promise<MenuButton[]> {
+      const json = await call<WecomResponse>('menu/get', { query: { agentid: String(config.agentId) } });
+      return ((json.button as MenuButton[] | undefined) ?? []);
     },
 
     async appchatCreate(chat: { name: string; owner: string; userlist: string[]; chatid?: string }): Promise<string> {

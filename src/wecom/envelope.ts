@@ -62,7 +62,24 @@ function textOf(node: unknown, tag: string): string {
   throw new EnvelopeError(`<${tag}> is not a single text value`);
 }
 
-/** Parses `<xml>…</xml>` into its leaf values by tag name. */
+/**
+ * Containers some events carry (docs/wecom.md §2): their leaves are read as
+ * `Container.Leaf`; a repeated element (SendPicsInfo's PicList items) is not read.
+ */
+const CONTAINERS = new Set(['SendLocationInfo', 'SendPicsInfo', 'ScanCodeInfo', 'SelectedItems', 'PicList']);
+
+function readContainer(node: unknown, tag: string, out: Record<string, string>): void {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) throw new EnvelopeError(`<${tag}> is not a container`);
+  for (const [child, value] of Object.entries(node as Record<string, unknown>)) {
+    if (child === TEXT || child === CDATA || Array.isArray(value)) continue;
+    const path = `${tag}.${child}`;
+    if (CONTAINERS.has(child)) readContainer(value, path, out);
+    else if (value !== null && typeof value === 'object' && Object.keys(value).some((k) => k !== CDATA && k !== TEXT)) continue;
+    else out[path] = textOf(value, path);
+  }
+}
+
+/** Parses `<xml>…</xml>` into its leaf values by tag name (container leaves as `Container.Leaf`). */
 function parseFlat(xml: string): Record<string, string> {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new EnvelopeError('DOCTYPE is not accepted');
   if (XMLValidator.validate(xml) !== true) throw new EnvelopeError('malformed XML');
@@ -77,7 +94,8 @@ function parseFlat(xml: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [tag, value] of Object.entries(root as Record<string, unknown>)) {
     if (tag === TEXT) continue; // whitespace between elements
-    out[tag] = tag === CDATA ? '' : textOf(value, tag);
+    if (CONTAINERS.has(tag) && value !== null && typeof value === 'object' && !Array.isArray(value)) readContainer(value, tag, out);
+    else out[tag] = tag === CDATA ? '' : textOf(value, tag);
   }
   return out;
 }
@@ -142,6 +160,18 @@ export function parseMessageXml(xml: string): ParsedMessage {
         msg.latitude = optionalNumber(f.Latitude, 'Latitude');
         msg.longitude = optionalNumber(f.Longitude, 'Longitude');
       }
+      if (f.Event === 'location_select') {
+        msg.latitude = optionalNumber(f['SendLocationInfo.Location_X'], 'Location_X');
+        msg.longitude = optionalNumber(f['SendLocationInfo.Location_Y'], 'Location_Y');
+        msg.label = f['SendLocationInfo.Label'];
+      }
+      if (f.Event === 'template_card_event') {
+        if ((f.TaskId ?? '').length > 128 || (f.ResponseCode ?? '').length > 512) throw new EnvelopeError('field too long');
+        msg.taskId = f.TaskId ?? '';
+        msg.cardType = f.CardType ?? '';
+        msg.responseCode = f.ResponseCode ?? '';
+      }
+      if ((msg.eventKey ?? '').length > 128) throw new EnvelopeError('field too long');
       break;
     default:
       break; // voice, video, link…: stored; the chat decides what to say

@@ -21,7 +21,12 @@ export interface IncomingMessage {
   mediaId?: string;
   /** event */
   event?: string;
+  /** click: the menu key; template_card_event: the tapped button's key; location_select: the menu key. */
   eventKey?: string;
+  /** template_card_event: the card's task_id, its card_type and the response code of this tap (one update). */
+  taskId?: string;
+  cardType?: string;
+  responseCode?: string;
 }
 
 /** WeCom message bodies (docs/wecom.md §4): the msgtype and its object. */
@@ -29,4 +34,16 @@ export type OutboundPayload =
   | { msgtype: 'text'; text: { content: string } }
   | { msgtype: 'markdown'; markdown: { content: string } }
   | { msgtype: 'textcard'; textcard: { title: string; description: string; url: string; btntxt?: string } }
-  | { msgtype: 'template_card'; template_card: Record<string, unknown> };
+  | { msgtype: 'template_card'; template_card: Record<string, unknown>; fallback?: OutboundFallback };
+
+/**
+ * What a card becomes when WeCom refuses the card type for the app: the same
+ * outbox row sends this instead (never sent to WeCom as a field).
+ */
+export type OutboundFallback = { msgtype: 'text'; text: { content: string } };
+
+/** message/update_template_card (docs/wecom.md §4): one response code, the userids whose card changes, the new button text. */
+export interface CardUpdate {
+  response_code: string;
+  button: { replace_name: string };
+}

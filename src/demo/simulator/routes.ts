@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context } from 'koa';
 import { SimulatorState, TOKEN_TTL_SECONDS, type SentApi } from './state';
+import { deliverEvent } from './events';
 
 /**
  * The WeCom server API as the simulator answers it: same paths, request and
@@ -18,6 +19,29 @@ const TEXT_LIMIT_BYTES = 2048;
 const ROBOT_MARKDOWN_LIMIT_BYTES = 4096;
 const ROBOT_PER_MINUTE = 20;
 const APP_MSGTYPES = new Set(['text', 'markdown', 'textcard', 'template_card', 'news', 'mpnews', 'image', 'file']);
+/** Card types whose taps call back (and that message/send answers with a response_code). */
+const INTERACTIVE_CARDS = new Set(['button_interaction', 'vote_interaction', 'multiple_interaction']);
+const MENU_TYPES = new Set(['click', 'view', 'scancode_push', 'scancode_waitmsg', 'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select', 'view_miniprogram']);
+
+/** menu/create's limits (docs/wecom.md §8): 1–3 buttons, 1–5 sub-buttons, names ≤16 bytes, keys ≤128 bytes. */
+function menuProblem(buttons: unknown): Body | null {
+  if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return fail(40016, 'invalid button size');
+  for (const b of buttons as Body[]) {
+    if (Buffer.byteLength(String(b.name ?? ''), 'utf8') > 16 || !b.name) return fail(40018, 'invalid button name size');
+    if (Array.isArray(b.sub_button)) {
+      if (b.sub_button.length < 1 || b.sub_button.length > 5) return fail(40023, 'invalid sub button size');
+      for (const sb of b.sub_button as Body[]) {
+        if (!MENU_TYPES.has(String(sb.type))) return fail(40024, 'invalid sub button type');
+        if (Buffer.byteLength(String(sb.name ?? ''), 'utf8') > 40 || !sb.name) return fail(40025, 'invalid sub button name size');
+        if (Buffer.byteLength(String(sb.key ?? ''), 'utf8') > 128) return fail(40026, 'invalid sub button key size');
+      }
+    } else {
+      if (!MENU_TYPES.has(String(b.type))) return fail(40017, 'invalid button type');
+      if (Buffer.byteLength(String(b.key ?? ''), 'utf8') > 128) return fail(40019, 'invalid button key size');
+    }
+  }
+  return null;
+}
 
 const fail = (errcode: number, errmsg: string, extra: Body = {}): Body => ({ errcode, errmsg, ...extra });
 const ok = (extra: Body = {}): Body => ({ errcode: 0, errmsg: 'ok', ...extra });
@@ -87,7 +111,41 @@ export function simulatorRouter(state: SimulatorState, opts: { prefix?: string; 
     if (body.enable_duplicate_check && state.isDuplicate(rec, now, Number(body.duplicate_check_interval ?? 1800))) {
       return ok({ invaliduser: invalid, msgid: '' });
     }
-    return ok({ invaliduser: invalid, msgid: state.record(rec, now).msgid });
+    const sent = state.record(rec, now);
+    // Interactive cards come back with a response code: one update of the cards just sent.
+    const taskId = msgtype === 'template_card' ? String(content.task_id ?? '') : '';
+    const interactive = taskId !== '' && INTERACTIVE_CARDS.has(String(content.card_type ?? ''));
+    return ok({
+      invaliduser: invalid, msgid: sent.msgid,
+      ...(interactive ? { response_code: state.issueResponseCode(taskId, accepted, now) } : {}),
+    });
+  });
+
+  api('post', 'message/update_template_card', true, (_ctx, body, now) => {
+    if (Number(body.agentid) !== state.creds.agentId) return fail(40056, 'invalid agentid');
+    const rc = state.responseCodes.get(String(body.response_code ?? ''));
+    if (!rc || rc.used || rc.expiresAt <= now) return fail(40035, 'invalid response_code');
+    const replace = (body.button as { replace_name?: unknown } | undefined)?.replace_name;
+    if (typeof replace !== 'string' || replace === '') return fail(40035, 'invalid button.replace_name');
+    const userids = (Array.isArray(body.userids) ? body.userids.map(String) : []).map((u) => u.toLowerCase());
+    const targets = body.atall ? rc.userids : userids.filter((u) => rc.userids.includes(u));
+    if (targets.length === 0) return fail(81013, 'user & party & tag all invalid');
+    rc.used = true;
+    for (const u of targets) state.cardButtons.set(`${rc.taskId}|${u}`, replace);
+    return ok();
+  });
+
+  api('post', 'menu/create', true, (ctx, body) => {
+    if (Number(q(ctx, 'agentid')) !== state.creds.agentId) return fail(40056, 'invalid agentid');
+    const problem = menuProblem(body.button);
+    if (problem) return problem;
+    state.menu = body.button as unknown[];
+    return ok();
+  });
+
+  api('get', 'menu/get', true, (ctx) => {
+    if (Number(q(ctx, 'agentid')) !== state.creds.agentId) return fail(40056, 'invalid agentid');
+    return state.menu ? ok({ button: state.menu }) : fail(46003, 'menu no exist');
   });
 
   api('post', 'appchat/create', true, (_ctx, body) => {
@@ -228,6 +286,23 @@ function registerControl(router: Router, state: SimulatorState, json: ReturnType
     const body = ctx.request.body as { userids?: string[] | null };
     state.setUsers(body.userids ?? null);
     ctx.status = 204;
+  });
+  router.put('/_sim/callback', json, (ctx) => {
+    const b = ctx.request.body as { url?: string; token?: string; encodingAesKey?: string };
+    if (!b.url || !b.token || !b.encodingAesKey) return ctx.throw(400, 'url, token and encodingAesKey are required');
+    state.callback = { url: b.url, token: b.token, encodingAesKey: b.encodingAesKey };
+    ctx.status = 204;
+  });
+  /** An event from a member, delivered to the callback: {userid, event, eventKey?, location?, pictures?, taskId?, responseCode?, createTime?}. */
+  router.post('/_sim/events', json, async (ctx) => {
+    const b = ctx.request.body as { userid?: string; event?: string; createTime?: number } & Record<string, unknown>;
+    if (!state.callback) ctx.throw(409, 'no callback set (PUT /_sim/callback)');
+    if (!b.userid || !b.event) ctx.throw(400, 'userid and event are required');
+    const { userid, createTime, ...input } = b;
+    ctx.body = await deliverEvent(state, state.callback!, userid!, input as { event: string }, Date.now(), createTime);
+  });
+  router.get('/_sim/cards/:taskId/:userid', (ctx) => {
+    ctx.body = { button: state.buttonOf(ctx.params.taskId, ctx.params.userid) ?? null };
   });
   router.post('/_sim/oauth-code', json, (ctx) => {
     const code = randomBytes(8).toString('hex');

@@ -14,6 +14,24 @@ export interface SimCredentials {
 
 export type SentApi = 'message/send' | 'appchat/send' | 'webhook/send';
 
+/** A response code: one use of message/update_template_card for these members' cards of one task, until `expiresAt` (ms). */
+export interface ResponseCode {
+  taskId: string;
+  userids: string[];
+  expiresAt: number;
+  used: boolean;
+}
+
+/** How long a response code lasts (docs/wecom.md §8: WeCom's texts say 24 h and, later, 72 h; the simulator holds the shorter). */
+export const RESPONSE_CODE_TTL_MS = 24 * 3600_000;
+
+/** Where the simulated WeCom delivers callbacks (the app's callback URL and its credentials). */
+export interface CallbackTarget {
+  url: string;
+  token: string;
+  encodingAesKey: string;
+}
+
 export interface SentRecord {
   seq: number;
   at: string;
@@ -61,6 +79,14 @@ export class SimulatorState {
   readonly chats = new Map<string, Chat>();
   readonly oauthCodes = new Map<string, string>();
   readonly media = new Map<string, { data: Buffer; contentType: string; filename: string }>();
+  /** The app menu as menu/create last set it. */
+  menu: unknown[] | null = null;
+  /** Response codes issued by message/send (interactive cards) and by card taps. */
+  readonly responseCodes = new Map<string, ResponseCode>();
+  /** Interactive cards' button text after an update, by task id and member. */
+  readonly cardButtons = new Map<string, string>();
+  /** Where events are delivered (tests and the demo set it). */
+  callback: CallbackTarget | null = null;
   /** Robot webhook sends per key per minute window. */
   readonly robotWindows = new Map<string, { window: number; count: number }>();
   /** Access tokens and tickets: value → expiry (ms). */
@@ -134,6 +160,17 @@ export class SimulatorState {
     return f;
   }
 
+  issueResponseCode(taskId: string, userids: string[], now: number): string {
+    const code = `RC${randomBytes(16).toString('hex')}`;
+    this.responseCodes.set(code, { taskId, userids: userids.map((u) => u.toLowerCase()), expiresAt: now + RESPONSE_CODE_TTL_MS, used: false });
+    return code;
+  }
+
+  /** A card's button for a member after updates: the replaced text, or undefined while unchanged. */
+  buttonOf(taskId: string, userid: string): string | undefined {
+    return this.cardButtons.get(`${taskId}|${userid.toLowerCase()}`);
+  }
+
   record(r: Omit<SentRecord, 'seq' | 'at' | 'msgid'>, now: number): SentRecord {
     const rec: SentRecord = { ...r, seq: ++this.seq, at: new Date(now).toISOString(), msgid: randomBytes(12).toString('hex') };
     this.sent.push(rec);
@@ -167,5 +204,7 @@ export class SimulatorState {
     this.calls.clear();
     this.faults.length = 0;
     this.robotWindows.clear();
+    this.responseCodes.clear();
+    this.cardButtons.clear();
   }
 }

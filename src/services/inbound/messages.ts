@@ -78,10 +78,16 @@ export async function deferredWaiting(db: DataSource): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** MsgId for messages; FromUserName:CreateTime:Event for events (docs/wecom.md §3). */
+/**
+ * MsgId for messages; FromUserName:CreateTime:Event for events (docs/wecom.md §3),
+ * followed by the event key and a card's task id when there are any: two menu taps,
+ * or taps on two cards, within one second are two acts, a retry of either is not.
+ */
 export function dedupKeyOf(msg: ParsedMessage): string {
   if (msg.msgId) return msg.msgId;
-  return `${msg.fromUser}:${msg.createTime}:${(msg.event ?? msg.msgType).slice(0, 100)}`;
+  const base = `${msg.fromUser}:${msg.createTime}:${(msg.event ?? msg.msgType).slice(0, 100)}`;
+  const extra = [msg.eventKey ?? '', msg.taskId ?? ''].filter((x) => x !== '');
+  return extra.length === 0 ? base : `${base}:${extra.join(':')}`;
 }
 
 /** Inserts the row unless its dedup key is already there; returns its id either way. */
