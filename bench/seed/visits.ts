@@ -27,6 +27,8 @@ const LOCATION_SHARE = 0.7;
 const AUTO_CLOSED_SHARE = 0.03;
 const REVOKED_SHARE = 0.005;
 const AUTO_CHECKOUT_CAP_MIN = 8 * 60;
+/** Team members' stays that last the night: from the evening to the next morning (a resident day). */
+const NIGHT_SHARE = 0.4;
 
 /** Open check-ins (today, distinct 干部) at the end of the visit list; the auto-checkout job's input. */
 export function openVisitCount(shape: Shape): number {
@@ -47,8 +49,13 @@ export function visitOf(shape: Shape, clock: SeedClock, rand: Rand, i: number): 
   const revoked = rand.chance(i, 6, REVOKED_SHARE);
   if (shape.team > 0 && rand.chance(i, 0, TEAM_SHARE)) {
     const t = rand.int(i, 1, shape.team);
+    const team = { cadreId: shape.teamId(t), ganbu: -1, village: shape.teamVillage(t), revoked };
+    if (rand.chance(i, 11, NIGHT_SHARE)) {
+      // from 18:00–21:00 to 04:00–11:00 the next morning
+      return { ...team, startMs: localMs(clock, day, 18 * 60 + rand.int(i, 12, 180)), minutes: 10 * 60 + rand.int(i, 4, 120) };
+    }
     const minutes = rand.chance(i, 5, AUTO_CLOSED_SHARE) ? AUTO_CHECKOUT_CAP_MIN : 240 + rand.int(i, 4, 360);
-    return { cadreId: shape.teamId(t), ganbu: -1, village: shape.teamVillage(t), startMs, minutes, revoked };
+    return { ...team, startMs, minutes };
   }
   const g = rand.int(i, 1, shape.ganbu);
   const minutes = rand.chance(i, 5, AUTO_CLOSED_SHARE) ? AUTO_CHECKOUT_CAP_MIN : 30 + rand.int(i, 4, 330);

@@ -32,7 +32,7 @@ describe('roster cells', () => {
   test('a leader needs a scope; 甘肃省 means 全省', () => {
     const row = (scope: string) => ({ row: 5, cells: cells({ 账号: 'wang', 姓名: '王', 手机: '', 单位: '', 角色: '领导', 管辖范围: scope }) });
     expect(stageRow('cadres', row('')).reasons).toEqual(['领导需要填写管辖范围']);
-    expect(stageRow('cadres', row('甘肃省')).values).toEqual([5, 'wang', '王', '', null, '领导', '全省', true]);
+    expect(stageRow('cadres', row('甘肃省')).values).toEqual([5, 'wang', '王', '', null, '领导', '全省', '', '', '', null, null, true]);
     expect(stageRow('cadres', row('天水市／武山县')).values[6]).toBe('天水市/武山县');
   });
 
