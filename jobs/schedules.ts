@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../src/lib/logger';
+import { missingJobSchedulers } from '../src/services/jobs/job-schedulers';
 import { isCron } from '../src/services/rules/rules-admin';
 import { storedRuleValues } from '../src/services/rules/rules';
 import type { JobName, JobPayloads } from './queues';
@@ -9,10 +10,15 @@ import type { JobName, JobPayloads } from './queues';
  * Every schedule, in one place. Upserted at boot as BullMQ job schedulers
  * with stable ids (re-running the boot changes nothing) in Asia/Shanghai;
  * each cron can be changed with `npm run rules -- set schedule.<…> '<cron>'`
- * and takes effect at the worker's next start.
+ * and takes effect at the worker's next start. Schedulers live only in Redis,
+ * so the worker checks for them every SCHEDULE_CHECK_MS and upserts the missing
+ * ones again (restoreMissingSchedules): a Redis that restarted empty has them
+ * back within that time.
  */
 
 export const SCHEDULE_TZ = 'Asia/Shanghai';
+/** How often the worker looks for schedulers Redis lost. */
+export const SCHEDULE_CHECK_MS = 30_000;
 
 export interface Schedule<K extends JobName = JobName> {
   /** Stable job-scheduler id. */
@@ -54,10 +60,26 @@ export async function resolveSchedules(db: DataSource, logger?: Logger): Promise
 /** Upserts every schedule; removes schedulers of ours that are no longer listed. */
 export async function upsertSchedules(queue: Queue, schedules: Schedule[]): Promise<void> {
   for (const s of schedules) {
-    await queue.upsertJobScheduler(s.id, { pattern: s.cron, tz: SCHEDULE_TZ }, { name: s.job, data: s.data });
+    await upsertSchedule(queue, s);
   }
   const known = new Set(schedules.map((s) => s.id));
   for (const existing of await queue.getJobSchedulers()) {
     if (existing.key && !known.has(existing.key)) await queue.removeJobScheduler(existing.key);
   }
+}
+
+/** The stable scheduler ids /healthz expects to find. */
+export const SCHEDULE_IDS: readonly string[] = SCHEDULES.map((s) => s.id);
+
+/** Upserts again the schedules Redis no longer holds (it restarted empty, or was flushed); returns their ids. */
+export async function restoreMissingSchedules(queue: Queue, schedules: Schedule[]): Promise<string[]> {
+  const missing = new Set(await missingJobSchedulers(queue, schedules.map((s) => s.id)));
+  for (const s of schedules) {
+    if (missing.has(s.id)) await upsertSchedule(queue, s);
+  }
+  return [...missing];
+}
+
+function upsertSchedule(queue: Queue, s: Schedule): Promise<unknown> {
+  return queue.upsertJobScheduler(s.id, { pattern: s.cron, tz: SCHEDULE_TZ }, { name: s.job, data: s.data });
 }

@@ -32,6 +32,8 @@ export interface AppDeps {
   wecom?: Pick<WecomClient, 'getUserInfo' | 'getJsapiTicket'>;
   /** Demo mode: the built-in WeCom simulator, mounted at SIMULATOR_MOUNT and read by the /demo page. */
   simulator?: SimulatorState;
+  /** The job schedulers the worker keeps in Redis (jobs/schedules.ts): /healthz names those missing. */
+  jobSchedules?: readonly string[];
 }
 
 /** The Koa app: policy lives in middleware, errors are caught once here. */

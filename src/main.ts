@@ -11,6 +11,7 @@ import { loadDemoRosterIfEmpty } from './demo/roster';
 import { createBot } from '../bots';
 import { startInboundRetryLoop } from './services/inbound/retry';
 import { startWorker } from '../jobs/worker';
+import { SCHEDULE_IDS } from '../jobs/schedules';
 import { createPhotoQueue } from './services/photos/queue';
 import { createPhotoStorage } from './services/photos/storage';
 import { createWecomClient } from './wecom/client';
@@ -64,6 +65,8 @@ async function main(argv: string[]): Promise<void> {
     // which runs in this process or in a --worker one.
     const app = createApp({
       config, db, redis, logger, metrics, bot, wecom, dispatch: outbox.dispatch, queuePhotos: photoQueue.enqueue, simulator, deferInbound: true,
+      // /healthz names the schedules a worker should keep in Redis and does not.
+      jobSchedules: SCHEDULE_IDS,
     });
     server = app.listen(config.port, config.host, () => {
       logger.info({ host: config.host, port: config.port, publicUrl: config.publicUrl, demo: config.demo }, `server listening on ${config.host}:${config.port}`);
