@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { fiveHundredsForCadre, type Quota } from '../../src/services/standing/township-targets';
 import { formatStanding, standingForCadre } from '../../src/services/standing/cadre-standing';
+import { cadreHelpCounts } from '../../src/services/aid/help-acts';
 import { defineCommand } from '../command';
+import { helpCountsText } from '../help-text';
 
 /** 进度: the standing service's pace against every rule, plus 五个百 when that rule set is on. */
 
 const FIVE = (days: string, hh: string, diary: string, solved: string) =>
   `【五个百】到村${days}，走访农户${hh}，日记${diary}，解决问题${solved}`;
 const NOTHING = '您目前没有联系村或联系户，暂无需要完成的指标。';
+const HELP = (text: string) => `【六送】今年${text}`;
 
 /** 9/100天 or 100/100天✓ */
 const q = (x: Quota, unit: string) => `${x.done}/${x.required}${unit}${x.done >= x.required ? '✓' : ''}`;
@@ -19,7 +22,12 @@ export default defineCommand({
   summary: '查看我今年各项指标的完成情况',
   args: z.string().transform(() => ({})),
   async handle(_args, env) {
-    const standing = formatStanding(await standingForCadre(env.manager, env.cadre.id, env.now));
+    const s = await standingForCadre(env.manager, env.cadre.id, env.now);
+    const help = await cadreHelpCounts(env.manager, env.cadre.id, env.now);
+    // the 六送 line for whoever has households to help, or has recorded help
+    const helpLine = s.households.length > 0 || help.acts > 0 ? HELP(helpCountsText(help)) : null;
+    const text = formatStanding(s);
+    const standing = helpLine === null ? text : text === NOTHING ? helpLine : `${text}\n${helpLine}`;
     const five = await fiveHundredsForCadre(env.manager, env.cadre.id, env.now);
     if (!five) return standing;
     const line = FIVE(q(five.daysOnSite, '天'), q(five.householdsVisited, '户'), q(five.diaryDays, '天'), q(five.problemsSolved, '个'));

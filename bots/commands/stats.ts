@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { scopeStats } from '../../src/services/standing/scope-stats';
+import { regionHelpCounts } from '../../src/services/aid/help-acts';
 import { formatDate, shanghaiDate } from '../../src/lib/time';
 import { defineCommand } from '../command';
+import { helpCountsText } from '../help-text';
 import { requireScope, scopeLabel } from '../resolve-scope';
 
+const HELP = (text: string) => `六送：今年${text}`;
 const pct = (n: number, d: number) => (d === 0 ? '—' : `${((100 * n) / d).toFixed(1).replace(/\.0$/, '')}%`);
 
 export default defineCommand({
@@ -16,6 +19,7 @@ export default defineCommand({
   async handle({ scope }, env) {
     const region = await requireScope(env, scope);
     const s = await scopeStats(env.manager, region.path, env.now);
+    const help = await regionHelpCounts(env.manager, region.path, env.now);
     const closedRate = pct(s.problemsClosedThisYear, s.problemsReportedThisYear);
     return [
       `${scopeLabel(region)}双联统计（截至${formatDate(shanghaiDate(env.now))}）`,
@@ -24,6 +28,7 @@ export default defineCommand({
       `进村达标（≥${s.rules.villageVisits}次且≥${s.rules.villageDays}天）：${s.villagesMet}/${s.villagesLinked}个村`,
       `入户达标（≥${s.rules.householdVisits}次）：${s.householdsVisitsMet}/${s.householdsLinked}户；谈心达标（≥${s.rules.householdTalks}次）：${s.householdsTalksMet}户`,
       `问题台账：今年上报${s.problemsReportedThisYear}个，销号${s.problemsClosedThisYear}个（${closedRate}），未销号${s.problemsOpen}个（逾期${s.problemsOverdue}个）`,
+      HELP(helpCountsText(help)),
     ].join('\n');
   },
 });

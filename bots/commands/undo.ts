@@ -11,6 +11,8 @@ const WHAT: Record<RecordKind, string> = {
   household_visit: '走访记录',
   diary: '民情日记',
   problem: '问题上报',
+  help_act: '帮扶记录',
+  inspection: '督查记录',
 };
 /** The problem event that stops an undo, as the reply names it. */
 const ACTED: Record<string, string> = {
@@ -27,7 +29,7 @@ export default defineCommand({
   name: '撤销',
   aliases: ['撤回'],
   usage: '撤销',
-  summary: '撤销您刚记的最近一条签到、走访、日记或上报（他人已处理的问题不能撤销）',
+  summary: '撤销您刚记的最近一条记录（他人已处理的问题不能撤销）',
   args: z.string().transform(() => ({})),
   async handle(_args, env) {
     const r = await undoLast(env.manager, env.cadre.id, env.now);

@@ -5,6 +5,7 @@ import { loadFestivals, recentFestival } from '../rules/festivals';
 import { subtreeLike } from '../people/regions';
 import { standingTargets } from '../standing/cadre-standing';
 import { addDays, startOfShanghaiDay } from '../../lib/time';
+import { digestOversight, type DigestOversight } from './oversight';
 import type { Db } from '../../lib/db';
 
 export { renderDigestMarkdown } from './render';
@@ -49,6 +50,8 @@ export interface DigestData {
   behindRegions: RankedRegion[];
   behindCadres: RankedCadre[];
   festival: { name: string; date: string; visited: number; linked: number } | null;
+  /** County and township: villages without their 督查, team members below pace (oversight.ts); null above. */
+  oversight: DigestOversight | null;
 }
 
 interface RegionRow { id: number; parent_id: number | null; level: number; name: string; full_name: string; path: string }
@@ -112,6 +115,7 @@ export async function buildDigests(
     if (v) { v.paceLinks += p.links; v.paceOnPace += p.onPace; }
   }
   const cadres = needCadres ? await cadresBehind(db, pace, byVillage, new Set(scopes.filter((s) => s.level === 3).map((s) => s.id))) : new Map();
+  const oversight = await digestOversight(db, scopes, prefix, w.now, w.today);
   const regions: RegionRow[] = await db.query(
     'SELECT id, parent_id, level, name, full_name, path FROM regions WHERE level < 4 AND path LIKE $1', [prefix]);
 
@@ -150,6 +154,7 @@ export async function buildDigests(
         reportedYear: s.problemsReportedYear, closedYear: s.problemsClosedYear },
       unacknowledged: s.unacked, behindRegions, behindCadres,
       festival: festival ? { name: festival.name, date: festival.date, visited: s.festivalVisited, linked: s.householdsLinked } : null,
+      oversight: oversight.get(scope.id) ?? null,
     });
   }
   return out;

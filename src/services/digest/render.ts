@@ -1,5 +1,6 @@
 import type { DigestData } from './build';
 import { addDays, formatDate } from '../../lib/time';
+import { inspectionBlockLabel } from '../inspections/inspections';
 
 /**
  * The digest as a WeCom markdown app message (docs/wecom.md: markdown
@@ -13,6 +14,15 @@ const PREV = { day: '昨日', week: '上周', month: '上月', quarter: '上季�
 const COVERAGE = { day: '本周到村', week: '本周到村', month: '本月到村', quarter: '本季度到村', year: '全年到村' } as const;
 const THIS_YEAR = '今年';
 const YEAR = (year: number) => `${year}年`;
+
+/** A 督查 block by its length in months: 本月, 本季度, … */
+const BLOCK = inspectionBlockLabel;
+const INSPECTIONS = (o: NonNullable<DigestData['oversight']>) =>
+  `> 督查：${BLOCK(o.unannouncedMonths)}未明察暗访 ${warn(o.noUnannounced)}/${o.villages} 个村，` +
+  `${BLOCK(o.centralMonths)}未集中督查 ${warn(o.noCentral)}/${o.villages} 个村`;
+const TEAM_BEHIND = (n: number) => `**驻村队员进度落后（${n}人）**`;
+const TEAM_LINE = (i: number, t: NonNullable<DigestData['oversight']>['team'][number]) =>
+  `${i}. ${t.name}${t.villageName ? `（${t.villageName}）` : ' '}到村${t.daysOnSite}/${t.requiredOnSite}天，驻村${t.daysResident}/${t.requiredResident}天`;
 
 const pct = (n: number, d: number) => (d === 0 ? '—' : `${Math.round((100 * n) / d)}%`);
 const warn = (n: number) => (n > 0 ? `<font color="warning">${n}</font>` : '0');
@@ -52,6 +62,7 @@ export function renderDigestMarkdown(d: DigestData): string {
   if (d.festival) {
     head.push(`> ${d.festival.name}（${formatDate(d.festival.date)}）前后走访联系户 **${d.festival.visited}**/${d.festival.linked} 户`);
   }
+  if (d.oversight) head.push(INSPECTIONS(d.oversight));
   const list: string[] = [];
   if (d.behindRegions.length > 0) {
     list.push('**联户进度落后**');
@@ -60,6 +71,14 @@ export function renderDigestMarkdown(d: DigestData): string {
   if (d.behindCadres.length > 0) {
     list.push('**进度落后的干部**');
     d.behindCadres.forEach((c, i) => list.push(`${i + 1}. ${c.name} ${c.behindHouseholds}户未达进度，欠走访${c.owed}次`));
+  }
+  if (d.oversight && d.oversight.noUnannounced > 0) {
+    list.push(`**${BLOCK(d.oversight.unannouncedMonths)}未明察暗访的村**`, d.oversight.noUnannouncedNames.join('、') +
+      (d.oversight.noUnannounced > d.oversight.noUnannouncedNames.length ? ` 等${d.oversight.noUnannounced}个` : ''));
+  }
+  if (d.oversight && d.oversight.teamBehind > 0) {
+    list.push(TEAM_BEHIND(d.oversight.teamBehind));
+    d.oversight.team.forEach((t, i) => list.push(TEAM_LINE(i + 1, t)));
   }
   let lines = [...head, ...list];
   while (Buffer.byteLength(lines.join('\n')) > MARKDOWN_MAX_BYTES && lines.length > head.length) lines = lines.slice(0, -1);

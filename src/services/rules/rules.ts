@@ -29,6 +29,8 @@ export const RULE_DEFAULTS = {
   'notice.followup_daily_hour': 8,
   'notice.followup_days': 3,
   'notice.report_hours': 24,
+  'inspection.unannounced_months': 1,
+  'inspection.central_months': 3,
 };
 
 export type Rules = typeof RULE_DEFAULTS;

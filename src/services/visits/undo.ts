@@ -3,15 +3,15 @@ import { addProblemEvent } from '../problems/ledger';
 import { getRule } from '../rules/rules';
 
 /**
- * 撤销: the sender's latest record (check-in, household visit, diary entry or
- * problem report) within 'chat.undo_minutes' is soft-deleted (revoked_at) and
+ * 撤销: the sender's latest record (check-in, household visit, diary entry,
+ * problem report, 六送 help act or 督查 inspection) within 'chat.undo_minutes' is soft-deleted (revoked_at) and
  * drops out of every count. A problem keeps its row and number with the status
  * 'revoked' (已撤销) and a 'revoked' event, unless someone has acted on it since
  * (any event after its report: closed, reopened, recategorised, escalated):
  * then nothing is undone.
  */
 
-export type RecordKind = 'visit' | 'household_visit' | 'diary' | 'problem';
+export type RecordKind = 'visit' | 'household_visit' | 'diary' | 'problem' | 'help_act' | 'inspection';
 
 export type UndoResult =
   | { kind: 'revoked'; record: RecordKind; id: number; at: Date; minutes: number; code?: string }
@@ -23,6 +23,8 @@ const TABLES: Record<RecordKind, { table: string; at: string; who: string }> = {
   household_visit: { table: 'household_visits', at: 'visited_at', who: 'cadre_id' },
   diary: { table: 'diary_entries', at: 'created_at', who: 'cadre_id' },
   problem: { table: 'problems', at: 'reported_at', who: 'reporter_id' },
+  help_act: { table: 'help_acts', at: 'acted_at', who: 'cadre_id' },
+  inspection: { table: 'inspections', at: 'inspected_at', who: 'cadre_id' },
 };
 
 export async function undoLast(manager: EntityManager, cadreId: number, now: Date): Promise<UndoResult> {

@@ -81,9 +81,14 @@ it('renders WeCom markdown within 2048 bytes', async () => {
     '> 今年已走访农户 **3**/4 户（75%）',
     '> 问题：新增 1，销号 1，逾期未销号 <font color="warning">1</font>；今年销号率 33%（1/3）',
     '> 近7天通知未回复“收到”：<font color="warning">1</font> 人次',
+    '> 督查：本月未明察暗访 <font color="warning">3</font>/3 个村，本季度未集中督查 <font color="warning">3</font>/3 个村',
     '**联户进度落后**',
     '1. 鸳鸯镇 达进度 0/3（0%）',
     '2. 洛门镇 达进度 0/1（0%）',
+    '**本月未明察暗访的村**',
+    '鸳鸯镇丁门村、鸳鸯镇王门村、洛门镇西坪村',
+    '**驻村队员进度落后（1人）**',
+    '1. 李娜（丁门村）到村2/196天，驻村0/143天',
   ]);
   expect(Buffer.byteLength(md)).toBeLessThanOrEqual(2048);
 });
