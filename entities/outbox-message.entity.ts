@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** card_update: message/update_template_card for the userids in `recipient`, with the payload's response code. */
-export type OutboxChannel = 'app' | 'appchat' | 'robot' | 'card_update';
+/** card: message/update_template_card for the userids in `recipient`, with the payload's response code. */
+export type OutboxChannel = 'app' | 'appchat' | 'robot' | 'card';
 export type OutboxStatus = 'pending' | 'queued' | 'sending' | 'sent' | 'failed';
 
 /**

@@ -2,10 +2,11 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../src/lib/logger';
 import type { Metrics } from '../src/metrics';
 import {
-  claimOutboxRow, markOutboxFailed, markOutboxRetry, markOutboxSent, robotKeyOf, type ClaimedRow,
+  claimOutboxRow, markOutboxFailed, markOutboxRetry, markOutboxSent, replaceWithFallback, robotKeyOf, type ClaimedRow,
 } from '../src/services/outbox/delivery';
+import type { CardUpdate, OutboundPayload } from '../src/wecom/messages';
 import type { WecomClient } from '../src/wecom/client';
-import { WecomApiError, WecomRateLimited, isWecomError } from '../src/wecom/errors';
+import { WecomApiError, WecomRateLimited, isCardRefused, isWecomError } from '../src/wecom/errors';
 import { memberBuckets, robotBucket, type RateLimiter } from '../src/wecom/rate-limit';
 
 /**
@@ -48,7 +49,7 @@ export interface DeliverDeps {
 
 export type DeliveryOutcome =
   | { kind: 'skipped' }
-  | { kind: 'sent'; invalidUsers: string[] }
+  | { kind: 'sent'; invalidUsers: string[]; responseCode?: string }
   | { kind: 'failed'; reason: string }
   | { kind: 'retry'; at: Date; reason: string };
 
@@ -62,7 +63,7 @@ export async function deliverOutboxRow(deps: DeliverDeps, id: number, now: Date)
   const count = (r: string) => deps.metrics?.outboxSends.inc({ channel: claimed.channel, result: r });
   switch (outcome.kind) {
     case 'sent':
-      await markOutboxSent(deps.db, id, now, outcome.invalidUsers);
+      await markOutboxSent(deps.db, id, now, outcome.invalidUsers, outcome.responseCode);
       count('sent');
       log.info({ channel: claimed.channel, attempts: claimed.attempts, invalid: outcome.invalidUsers.length }, 'outbox row sent');
       break;
@@ -86,6 +87,13 @@ async function attempt(deps: DeliverDeps, row: ClaimedRow, now: Date, policy: De
   try {
     return await send(deps, row, now);
   } catch (err) {
+    const fallback = 'fallback' in row.payload ? row.payload.fallback : undefined;
+    if (fallback && isCardRefused(err)) {
+      // Nothing was sent: the same row goes again at once as its text, so nobody gets two messages.
+      const reason = `card refused, sent as text: ${describe(err)}`;
+      await replaceWithFallback(deps.db, row.id, fallback, reason, now);
+      return { kind: 'retry', at: now, reason };
+    }
     if (err instanceof WecomRateLimited) {
       return { kind: 'retry', at: new Date(now.getTime() + err.retryAfterMs), reason: `rate limited: ${err.what}` };
     }
@@ -107,18 +115,22 @@ async function send(deps: DeliverDeps, row: ClaimedRow, now: Date): Promise<Deli
       const touser = row.recipient.split('|');
       const taken = await deps.limiter.take(memberBuckets(touser), now);
       if (!taken.ok) throw new WecomRateLimited(`member ${taken.bucket}`, taken.retryAfterMs);
-      const r = await deps.wecom.sendMessage(touser, row.payload, { duplicateCheck: row.attempts > 1 });
-      return { kind: 'sent', invalidUsers: r.invalidUsers };
+      const { fallback: _fallback, ...payload } = row.payload as OutboundPayload & { fallback?: unknown };
+      const r = await deps.wecom.sendMessage(touser, payload as OutboundPayload, { duplicateCheck: row.attempts > 1 });
+      return { kind: 'sent', invalidUsers: r.invalidUsers, responseCode: r.responseCode };
     }
+    case 'card':
+      await deps.wecom.updateTemplateCard(row.recipient.split('|'), row.payload as CardUpdate);
+      return { kind: 'sent', invalidUsers: [] };
     case 'appchat':
-      await deps.wecom.appchatSend(row.recipient, row.payload);
+      await deps.wecom.appchatSend(row.recipient, row.payload as OutboundPayload);
       return { kind: 'sent', invalidUsers: [] };
     case 'robot': {
       const robotKey = await robotKeyOf(deps.db, Number(row.recipient));
       if (robotKey === null) return { kind: 'failed', reason: `group ${row.recipient} not found` };
       const taken = await deps.limiter.take([robotBucket(row.recipient)], now);
       if (!taken.ok) throw new WecomRateLimited(`robot of group ${row.recipient}`, taken.retryAfterMs);
-      await deps.wecom.robotSend(robotKey, row.payload);
+      await deps.wecom.robotSend(robotKey, row.payload as OutboundPayload);
       return { kind: 'sent', invalidUsers: [] };
     }
     default:

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { queueAckedCardUpdate } from '../../src/services/notices/cards';
 import { ackLatestNotice } from '../../src/services/notices/notices';
 import { defineCommand } from '../command';
 import { quote } from '../text';
 
 const NONE = '目前没有需要回复“收到”的通知。';
-const ACKED = (sender: string, content: string) => `已确认收到${sender}的通知：${content}`;
+/** Also the answer to a tap on a notice card's 收到 (bots/events/card-tap.ts). */
+export const ACKED = (sender: string, content: string) => `已确认收到${sender}的通知：${content}`;
 
 export default defineCommand({
   name: '收到',
@@ -14,6 +16,9 @@ export default defineCommand({
   args: z.string().transform(() => ({})),
   async handle(_args, env) {
     const r = await ackLatestNotice(env.manager, env.cadre.id, env.now);
-    return r.kind === 'none' ? NONE : ACKED(r.senderName, quote(r.notice.content, 40));
+    if (r.kind === 'none') return NONE;
+    // The notice's card reads 已确认 too, when a response code for it is left.
+    await queueAckedCardUpdate(env.manager, { noticeId: r.notice.id, userid: env.cadre.userid, ackedAt: env.now, now: env.now });
+    return ACKED(r.senderName, quote(r.notice.content, 40));
   },
 });

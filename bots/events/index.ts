@@ -1,4 +1,5 @@
 import type { EventHandler } from './handler';
+import { handleCardTap } from './card-tap';
 import { handleEnterAgent } from './enter-agent';
 import { handleLocationSelect, handleMenuClick, handlePhotoPicker } from './menu';
 
@@ -10,4 +11,5 @@ export const EVENT_HANDLERS: ReadonlyMap<string, EventHandler> = new Map([
   ['location_select', handleLocationSelect],
   ['pic_photo_or_album', handlePhotoPicker],
   ['enter_agent', handleEnterAgent],
+  ['template_card_event', handleCardTap],
 ]);

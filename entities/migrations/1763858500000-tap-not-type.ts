@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Taps instead of typing (docs/wecom.md §8):
- * - outbox rows of the channel 'card_update' (message/update_template_card);
+ * - outbox rows of the channel 'card' (message/update_template_card);
  * - the response code WeCom returns for a sent interactive card, kept on its
  *   outbox row with the time it was used (a code updates cards once);
  * - app_greetings: the day a cadre last got the status that opening the app
@@ -16,7 +16,7 @@ export class TapNotType1763858500000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE outbox_messages DROP CONSTRAINT outbox_messages_channel_check`);
     await q.query(`ALTER TABLE outbox_messages ADD CONSTRAINT outbox_messages_channel_check
-      CHECK (channel IN ('app', 'appchat', 'robot', 'card_update')) NOT VALID`);
+      CHECK (channel IN ('app', 'appchat', 'robot', 'card')) NOT VALID`);
     await q.query(`ALTER TABLE outbox_messages VALIDATE CONSTRAINT outbox_messages_channel_check`);
     await q.query(`ALTER TABLE outbox_messages ADD COLUMN response_code text, ADD COLUMN response_code_used_at timestamptz`);
     await q.query(`
@@ -29,7 +29,7 @@ export class TapNotType1763858500000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE app_greetings`);
     await q.query(`ALTER TABLE outbox_messages DROP COLUMN response_code, DROP COLUMN response_code_used_at`);
-    await q.query(`DELETE FROM outbox_messages WHERE channel = 'card_update'`);
+    await q.query(`DELETE FROM outbox_messages WHERE channel = 'card'`);
     await q.query(`ALTER TABLE outbox_messages DROP CONSTRAINT outbox_messages_channel_check`);
     await q.query(`ALTER TABLE outbox_messages ADD CONSTRAINT outbox_messages_channel_check CHECK (channel IN ('app', 'appchat', 'robot'))`);
   }

@@ -35,6 +35,17 @@ export class WecomApiError extends Error {
   }
 }
 
+/**
+ * Answers to a template card that mean the app may not send that card type
+ * (40008, invalid msgtype: an app without a callback URL may not send
+ * interactive cards). The row is then sent as its text fallback.
+ */
+const CARD_REFUSED_ERRCODES = new Set([40008]);
+
+export function isCardRefused(e: unknown): boolean {
+  return e instanceof WecomApiError && CARD_REFUSED_ERRCODES.has(e.errcode);
+}
+
 export class WecomHttpError extends Error {
   readonly kind: WecomErrorKind = 'transient';
   constructor(

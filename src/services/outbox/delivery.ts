@@ -1,4 +1,4 @@
-import type { OutboundPayload } from './write';
+import type { OutboundPayload, OutboxPayload } from './write';
 import type { Db } from '../../lib/db';
 
 /**
@@ -9,9 +9,9 @@ import type { Db } from '../../lib/db';
 
 export interface ClaimedRow {
   id: number;
-  channel: 'app' | 'appchat' | 'robot';
+  channel: 'app' | 'appchat' | 'robot' | 'card';
   recipient: string;
-  payload: OutboundPayload;
+  payload: OutboxPayload;
   /** Attempts so far, this one included. */
   attempts: number;
 }
@@ -33,11 +33,26 @@ export async function claimOutboxRow(db: Db, id: number, now: Date, leaseUntil: 
   return claimed ?? null;
 }
 
-/** Sent; userids WeCom reported invalid (a partial send) are noted in last_error. */
-export async function markOutboxSent(db: Db, id: number, at: Date, invalidUsers: string[]): Promise<void> {
+/**
+ * Sent; userids WeCom reported invalid (a partial send) are noted in last_error,
+ * and an interactive card's response code is kept for one later update (notices/cards.ts).
+ */
+export async function markOutboxSent(db: Db, id: number, at: Date, invalidUsers: string[], responseCode?: string): Promise<void> {
   await db.query(
-    `UPDATE outbox_messages SET status = 'sent', sent_at = $2, last_error = $3 WHERE id = $1`,
-    [id, at, invalidUsers.length > 0 ? `invaliduser: ${invalidUsers.join('|')}` : null],
+    `UPDATE outbox_messages SET status = 'sent', sent_at = $2, last_error = $3, response_code = $4 WHERE id = $1`,
+    [id, at, invalidUsers.length > 0 ? `invaliduser: ${invalidUsers.join('|')}` : null, responseCode ?? null],
+  );
+}
+
+/**
+ * WeCom refused the row's card type for this app: the row sends its fallback
+ * instead, now, under the same key (so the recipients get one message).
+ */
+export async function replaceWithFallback(db: Db, id: number, fallback: OutboundPayload, reason: string, at: Date): Promise<void> {
+  await db.query(
+    `UPDATE outbox_messages SET payload = $2, status = 'queued', last_error = $3, next_attempt_at = $4, attempts = attempts - 1
+      WHERE id = $1`,
+    [id, JSON.stringify(fallback), reason, at],
   );
 }
 

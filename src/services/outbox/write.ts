@@ -1,4 +1,4 @@
-import type { OutboundPayload } from '../../wecom/messages';
+import type { CardUpdate, OutboundPayload } from '../../wecom/messages';
 import type { EntityManager } from 'typeorm';
 import type { OutboxChannel } from '../../../entities';
 
@@ -10,7 +10,10 @@ import type { OutboxChannel } from '../../../entities';
  * so whoever commits it hands every one of them to delivery at once.
  */
 
-export type { OutboundPayload };
+export type { CardUpdate, OutboundPayload };
+
+/** What an outbox row carries: a message body, or (channel card) a card update. */
+export type OutboxPayload = OutboundPayload | CardUpdate;
 
 export interface OutboundMessage {
   /**
@@ -19,9 +22,9 @@ export interface OutboundMessage {
    */
   key: string;
   channel: OutboxChannel;
-  /** app: WeCom userids; appchat: one chatid; robot: one groups.id (never the robot key). */
+  /** app, card: WeCom userids; appchat: one chatid; robot: one groups.id (never the robot key). */
   to: string[] | string;
-  payload: OutboundPayload;
+  payload: OutboxPayload;
 }
 
 /** WeCom's touser limit for one message/send call. */
@@ -36,7 +39,7 @@ const INSERT_CHUNK = 5000;
  * recipients with keys `<key>#<n>`. Returns the ids of the rows inserted now.
  */
 export async function addToOutbox(manager: EntityManager, messages: OutboundMessage[]): Promise<number[]> {
-  const rows: { key: string; channel: OutboxChannel; recipient: string; payload: OutboundPayload }[] = [];
+  const rows: { key: string; channel: OutboxChannel; recipient: string; payload: OutboxPayload }[] = [];
   for (const m of messages) {
     const to = Array.isArray(m.to) ? [...new Set(m.to)] : [m.to];
     if (to.length === 0) continue;
