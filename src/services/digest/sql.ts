@@ -1,5 +1,5 @@
 import { VALID_ON } from '../people/links';
-import { householdLinkSql } from '../standing/pace-sql';
+import { HOUSEHOLD_LINK_EARLIER, HOUSEHOLD_LINK_FIGURE, householdLinkSql } from '../standing/pace-sql';
 import type { StandingTargets } from '../standing/cadre-standing';
 import type { Db } from '../../lib/db';
 
@@ -68,13 +68,12 @@ export async function villageFigures(db: Db, prefix: string, w: Windows, t: Stan
   // the festival window is a short range of household visits (household_visits_visited_idx).
   const households = await db.query(
       `SELECT l.village_id AS id, count(DISTINCT l.household_id) AS linked,
-              count(DISTINCT l.household_id) FILTER (
-                WHERE l.tally_year = extract(year FROM $2::timestamptz AT TIME ZONE 'Asia/Shanghai') AND l.tally_visits > 0) AS visited
-         FROM cadre_household_links l
+              count(DISTINCT l.household_id) FILTER (WHERE ${HOUSEHOLD_LINK_FIGURE('l', 'visits')} > 0) AS visited
+         FROM cadre_household_links l ${HOUSEHOLD_LINK_EARLIER('l')}
         WHERE ${VALID_ON('l', '$1')}
-          ${prefix === '%' ? '' : 'AND l.village_id IN (SELECT id FROM regions WHERE path LIKE $3)'}
+          AND ($2::text = '%' OR l.village_id IN (SELECT id FROM regions WHERE path LIKE $2))
         GROUP BY l.village_id`,
-      [w.today, w.year[0], ...(prefix === '%' ? [] : [prefix])],
+      [w.today, prefix, w.year[0]],
   );
   const festival = await db.query(
       `SELECT hv.village_id AS id, count(DISTINCT hv.household_id) AS fest

@@ -44,11 +44,20 @@ export const UNIT_LINK_TALLY = (alias: string) =>
  * A 联户 link's figure for the year asked, from the latest year's tally its own
  * row carries (migration 1763857600000): no join over 5 million links, and no
  * correlated subquery, which would keep the scan out of parallel workers. A
- * link whose latest year is another reads 0 here; the figures of an earlier
- * year are in household_link_tallies.
+ * link visited since in a later year (a year-end digest read in January) takes
+ * the year asked from household_link_tallies, through HOUSEHOLD_LINK_EARLIER:
+ * a hash join against the few links with a later year's tally
+ * (household_link_tallies_year_idx), not against every link.
  */
 export const HOUSEHOLD_LINK_FIGURE = (alias: string, col: 'visits' | 'days' | 'talks') =>
-  `CASE WHEN ${alias}.tally_year = ${YEAR_ASKED} THEN ${alias}.tally_${col} ELSE 0 END`;
+  `CASE WHEN ${alias}.tally_year = ${YEAR_ASKED} THEN ${alias}.tally_${col}
+        WHEN ${alias}.tally_year > ${YEAR_ASKED} THEN coalesce(${alias}e.${col}, 0) ELSE 0 END`;
+/** The join HOUSEHOLD_LINK_FIGURE needs, written after the link's alias. */
+export const HOUSEHOLD_LINK_EARLIER = (alias: string) =>
+  `LEFT JOIN (SELECT t.link_id, t.visits, t.days, t.talks FROM household_link_tallies t
+               WHERE t.year = ${YEAR_ASKED}
+                 AND t.link_id IN (SELECT link_id FROM household_link_tallies WHERE year > ${YEAR_ASKED})) ${alias}e
+         ON ${alias}e.link_id = ${alias}.id`;
 export const CADRE_TALLY = (alias: string) =>
   `LEFT JOIN cadre_tallies ${alias}t ON ${alias}t.cadre_id = ${alias}.id AND ${alias}t.year = ${YEAR_ASKED}`;
 
@@ -102,7 +111,7 @@ export function householdLinkSql(
              ${HOUSEHOLD_LINK_FIGURE('chl', 'visits')} AS visits, ${HOUSEHOLD_LINK_FIGURE('chl', 'days')} AS days,
              ${HOUSEHOLD_LINK_FIGURE('chl', 'talks')} AS talks,
              ${owed('$5')} AS required_visits, ${owed('$6')} AS required_days, ${owed('$7')} AS required_talks
-        FROM cadre_household_links chl
+        FROM cadre_household_links chl ${HOUSEHOLD_LINK_EARLIER('chl')}
         ${householder ? 'JOIN households h ON h.id = chl.household_id' : ''}
         ${activeOnly ? 'JOIN cadres c ON c.id = chl.cadre_id AND c.active' : ''}
        WHERE ${VALID_ON('chl')} ${filter}

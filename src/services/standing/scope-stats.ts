@@ -3,7 +3,7 @@ import { subtreeLike } from '../people/regions';
 import { getRules } from '../rules/rules';
 import { shanghaiDate, shanghaiYearRange, startOfShanghaiDay, addDays } from '../../lib/time';
 import { VALID_ON } from '../people/links';
-import { HOUSEHOLD_LINK_FIGURE, UNIT_LINK_TALLY } from './pace-sql';
+import { HOUSEHOLD_LINK_EARLIER, HOUSEHOLD_LINK_FIGURE, UNIT_LINK_TALLY } from './pace-sql';
 
 /**
  * Figures for a leader's scope (统计 and the fallback 日报): 两个全覆盖
@@ -51,7 +51,7 @@ export async function scopeStats(manager: EntityManager, scopePath: string, now:
     `WITH vs AS (SELECT id FROM regions WHERE path LIKE $1 AND level = 4),
      hl AS (SELECT chl.household_id, sum(${HOUSEHOLD_LINK_FIGURE('chl', 'visits')}) AS visits,
                    sum(${HOUSEHOLD_LINK_FIGURE('chl', 'talks')}) AS talks
-              FROM cadre_household_links chl
+              FROM cadre_household_links chl ${HOUSEHOLD_LINK_EARLIER('chl')}
              WHERE chl.village_id IN (SELECT id FROM vs) AND ${VALID_ON('chl')} AND $4::timestamptz IS NOT NULL
              GROUP BY chl.household_id)
      SELECT coalesce((SELECT sum(households) FROM village_households WHERE village_id IN (SELECT id FROM vs)), 0)::int AS households,

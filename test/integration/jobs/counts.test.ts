@@ -297,6 +297,23 @@ describe('kept per act', () => {
     }
   });
 
+  test("a year's figures read in January keep the households visited again in the new year", async () => {
+    const saved: { value: unknown }[] = await db.query(`SELECT value FROM policy_rules WHERE key = 'household.visits_per_year'`);
+    try {
+      await db.query(`UPDATE policy_rules SET value = '1' WHERE key = 'household.visits_per_year'`);
+      await addHouseholdVisit(db, IDS.zhangwei, IDS.zhangsan, '2026-06-10T10:00:00+08:00');
+      const [county] = await db.query('SELECT path FROM regions WHERE id = $1', [IDS.county]);
+      const yearEnd = new Date('2026-12-31T20:00:00+08:00');
+      expect(await scopeStats(db.manager, county.path, yearEnd)).toMatchObject({ householdsVisitsMet: 1 });
+      // 1 January: the link's own row now carries 2027; 2026 is read from its tallies
+      await addHouseholdVisit(db, IDS.zhangwei, IDS.zhangsan, '2027-01-01T10:00:00+08:00');
+      expect(await scopeStats(db.manager, county.path, yearEnd)).toMatchObject({ householdsVisitsMet: 1 });
+      expect(await scopeStats(db.manager, county.path, new Date('2027-01-02T12:00:00+08:00'))).toMatchObject({ householdsVisitsMet: 1 });
+    } finally {
+      for (const r of saved) await db.query(`UPDATE policy_rules SET value = $1 WHERE key = 'household.visits_per_year'`, [JSON.stringify(r.value)]);
+    }
+  });
+
   test("a link's later change of start recounts that link only; a link opened later takes the acts in its time", async () => {
     await addVisit(db, IDS.wanggang, IDS.xiping, '2026-06-20T09:00:00+08:00', '2026-06-20T12:00:00+08:00');
     await addVisit(db, IDS.wanggang, IDS.xiping, '2026-07-20T09:00:00+08:00', '2026-07-20T12:00:00+08:00');
