@@ -8,6 +8,7 @@ import { runOverdueProblems } from './overdue-problems';
 import { DIGEST_PERIODS } from '../src/services/digest/periods';
 import type { JobName, JobPayloads } from './queues';
 import { runQuotaReminders } from './quota-reminders';
+import { runRetention } from './retention';
 
 /** Every job's processor, written out (no discovery). */
 export const PROCESSORS: { [K in JobName]: (deps: JobDeps, now: Date, data: JobPayloads[K]) => Promise<JobSummary> } = {
@@ -21,6 +22,7 @@ export const PROCESSORS: { [K in JobName]: (deps: JobDeps, now: Date, data: JobP
   'notice-followup': (deps, now) => runNoticeFollowup(deps, now),
   'overdue-problems': (deps, now) => runOverdueProblems(deps, now),
   'auto-checkout': (deps, now) => runAutoCheckout(deps, now),
+  retention: (deps, now) => runRetention(deps, now),
 };
 
 /** A payload's "now": an ISO time with offset; anything else is bad input, not worth retrying. */

@@ -22,12 +22,13 @@ export interface JobPayloads {
   'notice-followup': RunPayload;
   'overdue-problems': RunPayload;
   'auto-checkout': RunPayload;
+  retention: RunPayload;
 }
 
 export type JobName = keyof JobPayloads;
 
 export const JOB_NAMES: JobName[] = [
-  'digest', 'quota-reminders', 'festival-reminders', 'notice-followup', 'overdue-problems', 'auto-checkout',
+  'digest', 'quota-reminders', 'festival-reminders', 'notice-followup', 'overdue-problems', 'auto-checkout', 'retention',
 ];
 
 export function isJobName(name: string): name is JobName {

@@ -43,6 +43,7 @@ export const SCHEDULES: Schedule[] = [
   { id: 'notice-followup', job: 'notice-followup', data: {}, ruleKey: 'schedule.notice_followup', cron: '*/15 * * * *', label: '通知跟进' },
   { id: 'overdue-problems', job: 'overdue-problems', data: {}, ruleKey: 'schedule.overdue_problems', cron: '0 9 * * *', label: '逾期问题提醒' },
   { id: 'auto-checkout', job: 'auto-checkout', data: {}, ruleKey: 'schedule.auto_checkout', cron: '0 * * * *', label: '自动签退' },
+  { id: 'retention', job: 'retention', data: {}, ruleKey: 'schedule.retention', cron: '30 3 * * *', label: '过期消息内容清理' },
 ];
 
 /** The schedules with crons from policy_rules (a missing or malformed rule keeps the default). */

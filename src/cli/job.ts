@@ -29,6 +29,7 @@ const RUNNABLE = {
   'notice-followup': { job: 'notice-followup' },
   'overdue-problems': { job: 'overdue-problems' },
   'auto-checkout': { job: 'auto-checkout' },
+  retention: { job: 'retention' },
 } as const satisfies Record<string, { job: keyof typeof PROCESSORS; period?: DigestPeriod }>;
 
 const USAGE = `usage: npm run job -- <${Object.keys(RUNNABLE).join('|')}> [--now <ISO time with offset>]`;

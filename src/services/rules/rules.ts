@@ -29,6 +29,7 @@ export const RULE_DEFAULTS = {
   'notice.followup_daily_hour': 8,
   'notice.followup_days': 3,
   'notice.report_hours': 24,
+  'retention.raw_days': 180,
   'inspection.unannounced_months': 1,
   'inspection.central_months': 3,
 };
