@@ -11,10 +11,23 @@ import { quote, villageFromCounty } from './text';
  */
 
 const NO_HOUSEHOLDS = '您目前没有联系户，无法记录走访。如有疑问请联系本单位双联办。';
-const NOT_FOUND = (spec: string, hint: string) => `在您的联系户中未找到户主${quote(spec)}。${hint}`;
 const SUGGEST = (names: string[]) => `您是不是要找：${names.join('、')}？`;
-const LIST = (names: string[]) => `您的联系户有：${names.join('、')}。`;
-const AMBIGUOUS = (spec: string) => `您有多个联系户叫“${spec}”，请回复序号选择：`;
+
+/** Where a name is looked for, as the replies say it. */
+export interface HouseholdPool {
+  /** The reply when there is no household at all. */
+  none: string;
+  notFound: (spec: string, hint: string) => string;
+  list: (names: string[]) => string;
+  ambiguous: (spec: string) => string;
+}
+
+const LINKED: HouseholdPool = {
+  none: NO_HOUSEHOLDS,
+  notFound: (spec, hint) => `在您的联系户中未找到户主${quote(spec)}。${hint}`,
+  list: (names) => `您的联系户有：${names.join('、')}。`,
+  ambiguous: (spec) => `您有多个联系户叫“${spec}”，请回复序号选择：`,
+};
 
 const label = (h: LinkedHousehold) => `${h.householder}（${villageFromCounty(h.villageFullName)}）`;
 const villageName = (h: LinkedHousehold) => h.villageFullName.split('/').pop() ?? '';
@@ -45,18 +58,24 @@ export function rankHouseholds(specIn: string, households: LinkedHousehold[]): R
  * 户主 name the text starts with is taken.
  */
 export async function requireHousehold(env: CommandEnv, text: string): Promise<{ household: LinkedHousehold; note: string }> {
-  const households = await linkedHouseholds(env.manager, env.cadre.id, env.now);
+  return requireHouseholdAmong(env, text, await linkedHouseholds(env.manager, env.cadre.id, env.now), LINKED);
+}
+
+/** As requireHousehold, among the given households, with the pool's replies. */
+export function requireHouseholdAmong(
+  env: CommandEnv, text: string, households: LinkedHousehold[], pool: HouseholdPool,
+): { household: LinkedHousehold; note: string } {
   const [spec, ...rest] = text.split(' ');
   const note = rest.join(' ');
   if (env.picked?.kind === 'household') {
     const h = households.find((x) => x.id === env.picked!.id);
     if (h) return { household: h, note };
   }
-  if (households.length === 0) throw new ChatError(NO_HOUSEHOLDS, 'no_households');
+  if (households.length === 0) throw new ChatError(pool.none, 'no_households');
   const r = rankHouseholds(spec, households);
   if (r.kind === 'found') return { household: r.item, note };
   if (r.kind === 'ambiguous') {
-    throw new NeedChoice('household', AMBIGUOUS(spec), r.options.slice(0, 9).map((h) => ({ id: h.id, label: label(h) })));
+    throw new NeedChoice('household', pool.ambiguous(spec), r.options.slice(0, 9).map((h) => ({ id: h.id, label: label(h) })));
   }
   const glued = households
     .filter((h) => spec.startsWith(h.householder))
@@ -64,6 +83,6 @@ export async function requireHousehold(env: CommandEnv, text: string): Promise<{
   if (glued) return { household: glued, note: [spec.slice(glued.householder.length), ...rest].join(' ').trim() };
   const hint = r.suggestions.length
     ? SUGGEST(r.suggestions.map(label))
-    : LIST(households.slice(0, 10).map((h) => h.householder));
-  throw new ChatError(NOT_FOUND(spec, hint), 'household_not_found');
+    : pool.list(households.slice(0, 10).map((h) => h.householder));
+  throw new ChatError(pool.notFound(spec, hint), 'household_not_found');
 }

@@ -7,6 +7,7 @@ import { Household } from './household.entity';
 import { HouseholdVisit } from './household-visit.entity';
 import { InboundMessage } from './inbound-message.entity';
 import { JobRun } from './job-run.entity';
+import { MustVisit } from './must-visit.entity';
 import { Notice } from './notice.entity';
 import { NoticeRecipient } from './notice-recipient.entity';
 import { OutboxMessage } from './outbox-message.entity';
@@ -30,6 +31,7 @@ export * from './household.entity';
 export * from './household-visit.entity';
 export * from './inbound-message.entity';
 export * from './job-run.entity';
+export * from './must-visit.entity';
 export * from './notice.entity';
 export * from './notice-recipient.entity';
 export * from './outbox-message.entity';
@@ -48,5 +50,5 @@ export const ENTITIES = [
   Region, Village, Unit, UnitVillageLink, Cadre, Household, CadreHouseholdLink,
   Visit, HouseholdVisit, DiaryEntry, Problem, ProblemEvent, Notice, NoticeRecipient,
   PolicyRule, Festival, InboundMessage, OutboxMessage, Group, JobRun,
-  Photo, ProblemCategory,
+  Photo, ProblemCategory, MustVisit,
 ];

@@ -1,5 +1,9 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
+/** 五必到 kinds of a notice (festivals are the festival reminders). */
+export const NOTICE_KINDS = ['会议', '突发', '活动', '交办'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
 /** 通知: an urgent notice from a leader to every cadre linked to a village in a scope. */
 @Entity({ name: 'notices' })
 @Index('notices_scope_idx', ['scopeRegionId', 'createdAt'])
@@ -15,6 +19,10 @@ export class Notice {
 
   @Column({ type: 'text' })
   content!: string;
+
+  /** 会议, 突发 (the default), 活动 or 交办. */
+  @Column({ type: 'varchar', length: 4, default: '突发' })
+  kind!: NoticeKind;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;

@@ -3,6 +3,7 @@ import { escalateOverdue, overdueProblems, type OverdueProblem } from '../src/se
 import { getRule } from '../src/services/rules/rules';
 import { oncePerPeriod, type JobDeps, type JobSummary } from '../src/services/jobs/job-runs';
 import { shanghaiDate } from '../src/lib/time';
+import { groupBy } from '../src/lib/group-by';
 
 /**
  * Overdue problems (daily 09:00). The owner of every open problem past its
@@ -24,7 +25,7 @@ export async function runOverdueProblems(deps: JobDeps, now: Date): Promise<JobS
   return oncePerPeriod(deps, 'overdue-problems', today, now, async (manager) => {
     const overdue = await overdueProblems(manager, today);
     const messages: OutboundMessage[] = [];
-    const byOwner = group(overdue.filter((p) => p.owner), (p) => p.owner!);
+    const byOwner = groupBy(overdue.filter((p) => p.owner), (p) => p.owner!);
     for (const [userid, ps] of byOwner) {
       messages.push(textMessage(`problem-overdue:${today}:${userid}`, userid, [OWNER_HEAD, ...ps.map(LINE), OWNER_TAIL].join('\n')));
     }
@@ -42,10 +43,4 @@ export async function runOverdueProblems(deps: JobDeps, now: Date): Promise<JobS
       outboxIds,
     };
   });
-}
-
-function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
-  return m;
 }

@@ -5,6 +5,7 @@ import { runDigest } from './digest';
 import { runFestivalReminders } from './festival-reminders';
 import { runNoticeFollowup } from './notice-followup';
 import { runOverdueProblems } from './overdue-problems';
+import { runMustVisitReminders } from './must-visit-reminders';
 import { DIGEST_PERIODS } from '../src/services/digest/periods';
 import type { JobName, JobPayloads } from './queues';
 import { runQuotaReminders } from './quota-reminders';
@@ -21,6 +22,7 @@ export const PROCESSORS: { [K in JobName]: (deps: JobDeps, now: Date, data: JobP
   'festival-reminders': (deps, now) => runFestivalReminders(deps, now),
   'notice-followup': (deps, now) => runNoticeFollowup(deps, now),
   'overdue-problems': (deps, now) => runOverdueProblems(deps, now),
+  'must-visit-reminders': (deps, now) => runMustVisitReminders(deps, now),
   'auto-checkout': (deps, now) => runAutoCheckout(deps, now),
   retention: (deps, now) => runRetention(deps, now),
 };

@@ -21,6 +21,7 @@ export interface JobPayloads {
   'festival-reminders': RunPayload;
   'notice-followup': RunPayload;
   'overdue-problems': RunPayload;
+  'must-visit-reminders': RunPayload;
   'auto-checkout': RunPayload;
   retention: RunPayload;
 }
@@ -28,7 +29,7 @@ export interface JobPayloads {
 export type JobName = keyof JobPayloads;
 
 export const JOB_NAMES: JobName[] = [
-  'digest', 'quota-reminders', 'festival-reminders', 'notice-followup', 'overdue-problems', 'auto-checkout', 'retention',
+  'digest', 'quota-reminders', 'festival-reminders', 'notice-followup', 'overdue-problems', 'must-visit-reminders', 'auto-checkout', 'retention',
 ];
 
 export function isJobName(name: string): name is JobName {

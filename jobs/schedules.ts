@@ -42,6 +42,7 @@ export const SCHEDULES: Schedule[] = [
   { id: 'festival-reminders', job: 'festival-reminders', data: {}, ruleKey: 'schedule.festival_reminders', cron: '0 8 * * *', label: '节日走访提醒' },
   { id: 'notice-followup', job: 'notice-followup', data: {}, ruleKey: 'schedule.notice_followup', cron: '*/15 * * * *', label: '通知跟进' },
   { id: 'overdue-problems', job: 'overdue-problems', data: {}, ruleKey: 'schedule.overdue_problems', cron: '0 9 * * *', label: '逾期问题提醒' },
+  { id: 'must-visit-reminders', job: 'must-visit-reminders', data: {}, ruleKey: 'schedule.must_visit_reminders', cron: '0 9 * * *', label: '五必访逾期提醒' },
   { id: 'auto-checkout', job: 'auto-checkout', data: {}, ruleKey: 'schedule.auto_checkout', cron: '0 * * * *', label: '自动签退' },
   { id: 'retention', job: 'retention', data: {}, ruleKey: 'schedule.retention', cron: '30 3 * * *', label: '过期消息内容清理' },
 ];

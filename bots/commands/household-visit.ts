@@ -8,6 +8,7 @@ import { villageFromCounty } from '../text';
 
 const NEED_NAME = '请输入户主姓名';
 const RECORDED = (who: string, time: string, talk: boolean) => `已记录走访：${who}\n时间：${time}${talk ? '（谈心交流）' : ''}`;
+const MUST_VISIT_DONE = (kind: string, late: boolean) => `五必访（${kind}）已走访${late ? '，已超过期限' : '，按时完成'}。`;
 const COUNTS = (v: number, d: number, t: number, rv: number, rd: number, rt: number) =>
   `今年已走访该户${v}次、${d}天，谈心${t}次；年度要求≥${rv}次/≥${rd}天，谈心≥${rt}次。`;
 
@@ -25,12 +26,13 @@ function householdVisitCommand(c: Pick<Command, 'name' | 'aliases' | 'usage' | '
     async handle({ text }, env) {
       const { household, note } = await requireHousehold(env, text);
       const talk = c.alwaysTalk || noteMarksTalk(note);
-      const { visit, counts } = await recordHouseholdVisit(env.manager, { cadreId: env.cadre.id, household, note, talk, now: env.now });
+      const { visit, counts, mustVisits } = await recordHouseholdVisit(env.manager, { cadreId: env.cadre.id, household, note, talk, now: env.now });
       const r = await getRules(env.manager, ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year']);
       return [
         RECORDED(`${household.householder}（${villageFromCounty(household.villageFullName)}）`, formatShanghai(env.now), visit.talk),
         COUNTS(counts.visits, counts.days, counts.talks,
           r['household.visits_per_year'], r['household.days_per_year'], r['household.talks_per_year']),
+        ...mustVisits.map((m) => MUST_VISIT_DONE(m.kind, m.late)),
       ].join('\n');
     },
   });

@@ -14,13 +14,14 @@ import reopen from './reopen';
 import report from './report';
 import stats from './stats';
 import undo from './undo';
+import mustVisit from './must-visit';
 import helpAct from './help-act';
 import inspect from './inspect';
 import { householdVisit, talk } from './household-visit';
 
 /** Every chat command, in the order 帮助 lists them. Written out by hand: no folder scanning. */
 export const COMMANDS: Command<unknown>[] = [
-  checkin, checkout, householdVisit, talk, helpAct, report, close, reopen, attach, problems, diary, progress, ack, undo,
+  checkin, checkout, householdVisit, talk, mustVisit, helpAct, report, close, reopen, attach, problems, diary, progress, ack, undo,
   daily, stats, notify, inspect,
 ];
 COMMANDS.push(createHelp(() => COMMANDS));

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { fiveHundredsForCadre, type Quota } from '../../src/services/standing/township-targets';
 import { formatStanding, standingForCadre } from '../../src/services/standing/cadre-standing';
 import { cadreHelpCounts } from '../../src/services/aid/help-acts';
+import { openMustVisitsOf, type OpenMustVisit } from '../../src/services/must-visits/events';
+import { formatShanghai } from '../../src/lib/time';
 import { defineCommand } from '../command';
 import { helpCountsText } from '../help-text';
 
@@ -10,6 +12,17 @@ import { helpCountsText } from '../help-text';
 const FIVE = (days: string, hh: string, diary: string, solved: string) =>
   `【五个百】到村${days}，走访农户${hh}，日记${diary}，解决问题${solved}`;
 const NOTHING = '您目前没有联系村或联系户，暂无需要完成的指标。';
+const MUST_VISITS = (items: string[], more: number) => `【五必访】待走访${items.length + more}件：${items.join('；')}${more > 0 ? '等' : ''}`;
+const MUST_VISIT = (m: OpenMustVisit, now: Date) =>
+  `${m.householder} ${m.kind}（${m.dueAt < now ? '已逾期，' : ''}${formatShanghai(m.dueAt, now)}前）`;
+const MAX_MUST_VISITS = 10;
+
+/** The visits owed (五必访) after the standing, or instead of NOTHING. */
+function withMustVisits(text: string, owed: OpenMustVisit[], now: Date): string {
+  if (owed.length === 0) return text;
+  const line = MUST_VISITS(owed.slice(0, MAX_MUST_VISITS).map((m) => MUST_VISIT(m, now)), Math.max(0, owed.length - MAX_MUST_VISITS));
+  return text === NOTHING ? line : `${text}\n${line}`;
+}
 const HELP = (text: string) => `【六送】今年${text}`;
 
 /** 9/100天 or 100/100天✓ */
@@ -29,8 +42,9 @@ export default defineCommand({
     const text = formatStanding(s);
     const standing = helpLine === null ? text : text === NOTHING ? helpLine : `${text}\n${helpLine}`;
     const five = await fiveHundredsForCadre(env.manager, env.cadre.id, env.now);
-    if (!five) return standing;
+    const owed = await openMustVisitsOf(env.manager, env.cadre.id);
+    if (!five) return withMustVisits(standing, owed, env.now);
     const line = FIVE(q(five.daysOnSite, '天'), q(five.householdsVisited, '户'), q(five.diaryDays, '天'), q(five.problemsSolved, '个'));
-    return standing === NOTHING ? line : `${standing}\n${line}`;
+    return withMustVisits(standing === NOTHING ? line : `${standing}\n${line}`, owed, env.now);
   },
 });

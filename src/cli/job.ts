@@ -28,6 +28,7 @@ const RUNNABLE = {
   'festival-reminders': { job: 'festival-reminders' },
   'notice-followup': { job: 'notice-followup' },
   'overdue-problems': { job: 'overdue-problems' },
+  'must-visit-reminders': { job: 'must-visit-reminders' },
   'auto-checkout': { job: 'auto-checkout' },
   retention: { job: 'retention' },
 } as const satisfies Record<string, { job: keyof typeof PROCESSORS; period?: DigestPeriod }>;

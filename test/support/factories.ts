@@ -457,3 +457,29 @@ export async function buildNoticeRecipient(
     notice_id: overrides.noticeId, cadre_id: overrides.cadreId, acked_at: overrides.ackedAt, followed_up_at: overrides.followedUpAt,
   });
 }
+
+export interface MustVisitRow {
+  id: number; householdId: number; villageId: number; kind: string; note: string; reporterId: number; cadreId: number | null;
+  reportedAt: Date; dueAt: Date; doneAt: Date | null; householdVisitId: number | null; escalatedAt: Date | null; revokedAt: Date | null;
+}
+
+/**
+ * A 五必访 event (报告) for a household, reported now and due 3 days later unless
+ * told; its village is the household's. No message to the cadre (reportMustVisit does that).
+ */
+export async function buildMustVisit(
+  db: Db,
+  overrides: {
+    householdId: number; reporterId: number; cadreId?: number | null; kind?: string; note?: string;
+    reportedAt?: Timestamp; dueAt?: Timestamp; doneAt?: Timestamp | null; escalatedAt?: Timestamp | null;
+  },
+): Promise<MustVisitRow> {
+  const [h]: { village_id: number }[] = await db.query('SELECT village_id FROM households WHERE id = $1', [overrides.householdId]);
+  const reportedAt = overrides.reportedAt ? new Date(overrides.reportedAt) : new Date();
+  return insert<MustVisitRow>(db, 'must_visits', {
+    household_id: overrides.householdId, village_id: h.village_id, kind: overrides.kind ?? '生病住院', note: overrides.note,
+    reporter_id: overrides.reporterId, cadre_id: overrides.cadreId, reported_at: reportedAt,
+    due_at: overrides.dueAt ?? new Date(reportedAt.getTime() + 3 * 86_400_000), done_at: overrides.doneAt,
+    escalated_at: overrides.escalatedAt,
+  });
+}

@@ -5,6 +5,9 @@ import { loadFestivals, recentFestival } from '../rules/festivals';
 import { subtreeLike } from '../people/regions';
 import { standingTargets } from '../standing/cadre-standing';
 import { addDays, startOfShanghaiDay } from '../../lib/time';
+import { mustVisitFigures, type MustVisitFigures } from '../must-visits/figures';
+import { noticeAttendanceByKind, type KindAttendance } from '../notices/attendance';
+import { getRule } from '../rules/rules';
 import { digestOversight, type DigestOversight } from './oversight';
 import type { Db } from '../../lib/db';
 
@@ -50,6 +53,10 @@ export interface DigestData {
   behindRegions: RankedRegion[];
   behindCadres: RankedCadre[];
   festival: { name: string; date: string; visited: number; linked: number } | null;
+  /** 五必访 events due in the period, visited by their deadline, overdue at its end. */
+  mustVisits: MustVisitFigures;
+  /** 五必到: notices sent in the period to the scope or below, with attendance per kind. */
+  attendance: KindAttendance[];
   /** County and township: villages without their 督查, team members below pace (oversight.ts); null above. */
   oversight: DigestOversight | null;
 }
@@ -116,6 +123,8 @@ export async function buildDigests(
   }
   const cadres = needCadres ? await cadresBehind(db, pace, byVillage, new Set(scopes.filter((s) => s.level === 3).map((s) => s.id))) : new Map();
   const oversight = await digestOversight(db, scopes, prefix, w.now, w.today);
+  const mustVisits = await mustVisitFigures(db, prefix, scopeIds, w.ranges[0], w.now);
+  const attendance = await noticeAttendanceByKind(db, prefix, scopeIds, w.ranges[0], w.now, await getRule(db, 'notice.report_hours'));
   const regions: RegionRow[] = await db.query(
     'SELECT id, parent_id, level, name, full_name, path FROM regions WHERE level < 4 AND path LIKE $1', [prefix]);
 
@@ -154,6 +163,7 @@ export async function buildDigests(
         reportedYear: s.problemsReportedYear, closedYear: s.problemsClosedYear },
       unacknowledged: s.unacked, behindRegions, behindCadres,
       festival: festival ? { name: festival.name, date: festival.date, visited: s.festivalVisited, linked: s.householdsLinked } : null,
+      mustVisits: mustVisits.get(scope.id)!, attendance: attendance.get(scope.id) ?? [],
       oversight: oversight.get(scope.id) ?? null,
     });
   }

@@ -26,6 +26,10 @@ const TEAM_LINE = (i: number, t: NonNullable<DigestData['oversight']>['team'][nu
 
 const pct = (n: number, d: number) => (d === 0 ? '—' : `${Math.round((100 * n) / d)}%`);
 const warn = (n: number) => (n > 0 ? `<font color="warning">${n}</font>` : '0');
+const MUST_VISITS = (m: DigestData['mustVisits']) =>
+  `> 五必访：到期 ${m.due} 件，按时走访 ${m.inTime} 件，逾期未走访 ${warn(m.overdue)} 件`;
+const ATTENDANCE = (a: DigestData['attendance']) =>
+  `> 五必到（通知后到村签到）：${a.map((k) => `${k.kind} ${k.attended}/${k.recipients} 人`).join('，')}`;
 
 function periodLabel(d: DigestData): string {
   const w = d.windows;
@@ -62,6 +66,9 @@ export function renderDigestMarkdown(d: DigestData): string {
   if (d.festival) {
     head.push(`> ${d.festival.name}（${formatDate(d.festival.date)}）前后走访联系户 **${d.festival.visited}**/${d.festival.linked} 户`);
   }
+  // Shown once there is something to report: a must-visit due or overdue, a notice sent in the period.
+  if (d.mustVisits.due + d.mustVisits.overdue > 0) head.push(MUST_VISITS(d.mustVisits));
+  if (d.attendance.length > 0) head.push(ATTENDANCE(d.attendance));
   if (d.oversight) head.push(INSPECTIONS(d.oversight));
   const list: string[] = [];
   if (d.behindRegions.length > 0) {

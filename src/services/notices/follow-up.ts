@@ -1,3 +1,4 @@
+import type { NoticeKind } from '../../../entities';
 import { subtreeLike } from '../people/regions';
 import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time';
 import type { Db } from '../../lib/db';
@@ -22,6 +23,7 @@ export interface FollowUpRound {
   noticeId: number;
   /** 1 for the first round. */
   round: number;
+  kind: NoticeKind;
   content: string;
   createdAt: Date;
   /** The sender's name and userid: the receipt goes to them. */
@@ -67,12 +69,12 @@ export async function claimFollowUpRounds(db: Db, now: Date, rhythm: FollowUpRhy
 }
 
 async function claimRound(db: Db, noticeId: number, sent: number, due: number, now: Date): Promise<FollowUpRound | null> {
-  const [notice]: { content: string; created_at: Date; attend_until: Date | null; sender_name: string; sender_userid: string;
+  const [notice]: { kind: NoticeKind; content: string; created_at: Date; attend_until: Date | null; sender_name: string; sender_userid: string;
     scope_path: string }[] = await db.query(
     `WITH u AS (
        UPDATE notices SET followups_sent = $3, reported_at = $4 WHERE id = $1 AND followups_sent = $2
-       RETURNING content, created_at, attend_until, sender_id, scope_region_id)
-     SELECT u.content, u.created_at, u.attend_until, s.name AS sender_name, s.userid AS sender_userid, r.path AS scope_path
+       RETURNING kind, content, created_at, attend_until, sender_id, scope_region_id)
+     SELECT u.kind, u.content, u.created_at, u.attend_until, s.name AS sender_name, s.userid AS sender_userid, r.path AS scope_path
        FROM u JOIN cadres s ON s.id = u.sender_id JOIN regions r ON r.id = u.scope_region_id`,
     [noticeId, sent, due, now],
   );
@@ -94,7 +96,7 @@ async function claimRound(db: Db, noticeId: number, sent: number, due: number, n
     [noticeId, subtreeLike(notice.scope_path), notice.created_at, until],
   );
   return {
-    noticeId, round: due, content: notice.content, createdAt: new Date(notice.created_at),
+    noticeId, round: due, kind: notice.kind, content: notice.content, createdAt: new Date(notice.created_at),
     sender: { name: notice.sender_name, userid: notice.sender_userid }, userids: unacked.map((r) => r.userid), people,
   };
 }

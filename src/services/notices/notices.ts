@@ -1,16 +1,23 @@
 import type { EntityManager } from 'typeorm';
-import { Notice, type Region } from '../../../entities';
+import { Notice, type NoticeKind, type Region } from '../../../entities';
 import { cadresLinkedUnder } from '../people/links';
 import { addToOutbox, textMessage } from '../outbox/write';
 import { subtreeLike } from '../people/regions';
+import { getRule } from '../rules/rules';
 
 /**
  * 通知: an urgent notice to every cadre linked to a village in a scope and to
  * the scope's groups. The sender is never among its recipients (nor in its
  * acknowledgement rate), even when they are linked to a village in the scope.
+ * A notice has a 五必到 kind; a check-in in the scope from the notice until its
+ * end (attend_until: 'notice.report_hours' after it) is attendance.
  */
 
-const NOTICE_TEXT = (content: string, sender: string) => `【紧急通知】${content}\n——${sender}\n请回复“收到”确认。`;
+/** The heading recipients see, per kind. */
+export const NOTICE_HEADINGS: Record<NoticeKind, string> = { 会议: '会议通知', 突发: '紧急通知', 活动: '活动通知', 交办: '交办事项' };
+
+const NOTICE_TEXT = (kind: NoticeKind, content: string, sender: string) =>
+  `【${NOTICE_HEADINGS[kind]}】${content}\n——${sender}\n请回复“收到”确认。`;
 
 export interface SentNotice {
   notice: Notice;
@@ -20,12 +27,14 @@ export interface SentNotice {
 
 export async function sendNotice(
   manager: EntityManager,
-  input: { sender: { id: number; name: string }; scope: Pick<Region, 'id' | 'path'>; content: string; now: Date },
+  input: { sender: { id: number; name: string }; scope: Pick<Region, 'id' | 'path'>; kind: NoticeKind; content: string; now: Date },
 ): Promise<SentNotice> {
-  const { sender, scope, content, now } = input;
+  const { sender, scope, kind, content, now } = input;
+  const hours = await getRule(manager, 'notice.report_hours');
   const repo = manager.getRepository(Notice);
   const notice = await repo.save(repo.create({
-    senderId: sender.id, scopeRegionId: scope.id, content, createdAt: now, attendUntil: null, reportedAt: null,
+    senderId: sender.id, scopeRegionId: scope.id, kind, content, createdAt: now,
+    attendUntil: new Date(now.getTime() + hours * 3_600_000), reportedAt: null,
   }));
   const cadres = (await cadresLinkedUnder(manager, scope.path, now)).filter((c) => c.id !== sender.id);
   await manager.query(
@@ -36,7 +45,7 @@ export async function sendNotice(
     'SELECT g.id FROM groups g JOIN regions r ON r.id = g.scope_region_id WHERE r.path LIKE $1 ORDER BY g.id',
     [subtreeLike(scope.path)],
   );
-  const text = NOTICE_TEXT(content, sender.name);
+  const text = NOTICE_TEXT(kind, content, sender.name);
   await addToOutbox(manager, [
     textMessage(`notice:${notice.id}`, cadres.map((c) => c.userid), text),
     ...groups.map((g) => ({

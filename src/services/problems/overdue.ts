@@ -82,7 +82,7 @@ export async function escalateOverdue(
 }
 
 /** Leaders of the village's ancestor at region level 4 − level (3 township, 2 county, 1 city), or higher up. */
-async function leadersAbove(
+export async function leadersAbove(
   db: Db, villagePath: string, level: number, cache: Map<number, EscalationTarget | null>,
 ): Promise<EscalationTarget | null> {
   const ids = villagePath.split('/').filter(Boolean).map(Number); // [province, city, county, township, village]

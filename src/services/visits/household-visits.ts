@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { HouseholdVisit } from '../../../entities';
 import { openVisit } from './village-checkins';
+import { closeMustVisitsByVisit, leadingMustVisitKind } from '../must-visits/events';
+import type { MustVisitKind } from '../../../entities';
 import { shanghaiYearRange } from '../../lib/time';
 
 /** 走访/入户: a cadre's visit to one of their linked households. */
@@ -22,10 +24,14 @@ export interface HouseholdCounts {
   talks: number;
 }
 
+/**
+ * Records the visit; it closes the household's open 五必访 events of the kind its
+ * note starts with (走访 张三 住院 …) and those still within their deadline.
+ */
 export async function recordHouseholdVisit(
   manager: EntityManager,
   input: { cadreId: number; household: { id: number; villageId: number }; note: string; talk: boolean; now: Date },
-): Promise<{ visit: HouseholdVisit; counts: HouseholdCounts }> {
+): Promise<{ visit: HouseholdVisit; counts: HouseholdCounts; mustVisits: { kind: MustVisitKind; late: boolean }[] }> {
   const open = await openVisit(manager, input.cadreId);
   const repo = manager.getRepository(HouseholdVisit);
   const visit = await repo.save(repo.create({
@@ -38,8 +44,11 @@ export async function recordHouseholdVisit(
     note: input.note,
     revokedAt: null,
   }));
+  const mustVisits = await closeMustVisitsByVisit(manager, {
+    householdId: input.household.id, householdVisitId: visit.id, kind: leadingMustVisitKind(input.note)?.kind ?? null, now: input.now,
+  });
   const counts = await householdCounts(manager, input.cadreId, input.household.id, input.now);
-  return { visit, counts };
+  return { visit, counts, mustVisits };
 }
 
 /** This year's visits, distinct visit days and talks by one cadre to one household. */

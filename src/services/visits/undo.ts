@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { addProblemEvent } from '../problems/ledger';
 import { getRule } from '../rules/rules';
+import { reopenMustVisitsClosedBy } from '../must-visits/events';
 
 /**
  * 撤销: the sender's latest record (check-in, household visit, diary entry,
@@ -42,6 +43,8 @@ export async function undoLast(manager: EntityManager, cadreId: number, now: Dat
   const { kind, id, at } = rows[0];
   if (kind === 'problem') return undoProblem(manager, cadreId, id, at, now, minutes);
   await manager.query(`UPDATE ${TABLES[kind].table} SET revoked_at = $2 WHERE id = $1`, [id, now]);
+  // An undone household visit no longer closes the 五必访 events it closed.
+  if (kind === 'household_visit') await reopenMustVisitsClosedBy(manager, id);
   return { kind: 'revoked', record: kind, id, at, minutes };
 }
 

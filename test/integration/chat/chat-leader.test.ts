@@ -107,7 +107,7 @@ describe('日报 and 统计', () => {
 describe('通知 and 收到', () => {
   it('sends a notice to every cadre linked to a village in the scope and to its groups, through the outbox', async () => {
     const reply = await chat.say('wangju', '通知 武山县 明早8点前到村排查汛情', at('2026-11-23 20:10'));
-    expect(reply).toBe('已向天水市武山县发出通知：联系干部3人，工作群1个。对方回复“收到”即为确认，未确认的会自动提醒。');
+    expect(reply).toBe('已向天水市武山县发出紧急通知：联系干部3人，工作群1个。对方回复“收到”即为确认，未确认的会自动提醒；11月24日 20:10前在范围内到村签到计为到场。');
     const recipients = await q('SELECT c.userid FROM notice_recipients nr JOIN cadres c ON c.id = nr.cadre_id ORDER BY c.userid');
     // 交通局 (丁门村) 张伟 and 赵强, 农业局 (王门村, 西坪村) 李明; not 孙丽 (甘谷县), not the inactive cadre
     expect(recipients.map((r: { userid: string }) => r.userid)).toEqual(['liming', 'zhangwei', 'zhaoqiang']);
@@ -136,7 +136,7 @@ describe('通知 and 收到', () => {
 
   it('needs both a scope and a text', async () => {
     expect(await chat.say('wangju', '通知 武山县', at('2026-11-23 20:40')))
-      .toBe('请输入范围和通知内容，中间用空格隔开。正确格式：通知 范围 内容');
+      .toBe('请输入范围和通知内容，中间用空格隔开。正确格式：通知 范围 [类别] 内容');
   });
 
   it('never counts the sender among the recipients, even when linked to a village in the scope', async () => {

@@ -81,6 +81,7 @@ it('renders WeCom markdown within 2048 bytes', async () => {
     '> 今年已走访农户 **3**/4 户（75%）',
     '> 问题：新增 1，销号 1，逾期未销号 <font color="warning">1</font>；今年销号率 33%（1/3）',
     '> 近7天通知未回复“收到”：<font color="warning">1</font> 人次',
+    '> 五必到（通知后到村签到）：突发 2/2 人',
     '> 督查：本月未明察暗访 <font color="warning">3</font>/3 个村，本季度未集中督查 <font color="warning">3</font>/3 个村',
     '**联户进度落后**',
     '1. 鸳鸯镇 达进度 0/3（0%）',

@@ -46,7 +46,7 @@ describe('notice follow-up', () => {
       ['notice-followup:1:1', 'lina|wanggang'], ['notice-report:1:1', 'zhaoxz']]);
     expect(rows[0].payload.text.content).toContain('【通知提醒】11月23日 09:00的紧急通知您还没有回复“收到”');
     expect(rows[1].payload.text.content.split('\n')).toEqual([
-      '【通知回执】您11月23日 09:00发出的通知“今晚有暴雨，请各村做好防汛准备”：共3人，已回复“收到”1人。',
+      '【通知回执】您11月23日 09:00发出的紧急通知“今晚有暴雨，请各村做好防汛准备”：共3人，已回复“收到”1人，已到村签到0人。',
       '未回复（2人）：李娜、王刚',
     ]);
   });
@@ -61,7 +61,7 @@ describe('notice follow-up', () => {
     expect(day2.map((r) => [r.idempotency_key, r.recipient])).toEqual([
       ['notice-followup:1:2', 'lina'], ['notice-report:1:2', 'zhaoxz']]);
     expect(day2[1].payload.text.content.split('\n')).toEqual([
-      '【通知回执】您11月23日 09:00发出的通知“今晚有暴雨，请各村做好防汛准备”：共3人，已回复“收到”2人。',
+      '【通知回执】您11月23日 09:00发出的紧急通知“今晚有暴雨，请各村做好防汛准备”：共3人，已回复“收到”2人，已到村签到1人。',
       '未回复（1人）：李娜',
       '期间到村签到（1人）：李娜',
     ]);
