@@ -21,4 +21,12 @@ export class Household {
 
   @Column({ type: 'smallint', default: 1 })
   size!: number;
+
+  /** 致贫原因 from the roster (optional). */
+  @Column({ name: 'poverty_cause', type: 'varchar', length: 100, nullable: true })
+  povertyCause!: string | null;
+
+  /** 帮扶状态 from the roster: 未脱贫, 已脱贫 or 监测户 (optional). */
+  @Column({ name: 'aid_status', type: 'varchar', length: 4, nullable: true })
+  aidStatus!: string | null;
 }

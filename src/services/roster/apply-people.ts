@@ -107,17 +107,18 @@ export async function applyCadres(q: PoolClient, report: SheetReport): Promise<v
  */
 export async function applyHouseholds(q: PoolClient, days: LinkDays, report: SheetReport): Promise<void> {
   await q.query(`CREATE TEMP TABLE hh ON COMMIT DROP AS
-    SELECT vid.id AS village_id, s.householder, s.category, s.size, c.id AS cadre_id, s.valid_from
+    SELECT vid.id AS village_id, s.householder, s.category, s.size, c.id AS cadre_id, s.valid_from, s.poverty_cause, s.aid_status
       FROM st_households s JOIN vid USING (county, township, village) LEFT JOIN cadres c ON c.userid = s.userid;
     ANALYZE hh`);
   const updated = await q.query(
-    `UPDATE households h SET category = hh.category, size = hh.size FROM hh
+    `UPDATE households h SET category = hh.category, size = hh.size, poverty_cause = hh.poverty_cause, aid_status = hh.aid_status
+       FROM hh
       WHERE h.village_id = hh.village_id AND h.householder = hh.householder
-        AND (h.category, h.size) IS DISTINCT FROM (hh.category, hh.size)`,
+        AND (h.category, h.size, h.poverty_cause, h.aid_status) IS DISTINCT FROM (hh.category, hh.size, hh.poverty_cause, hh.aid_status)`,
   );
   const created = await q.query(
-    `INSERT INTO households (village_id, householder, category, size)
-     SELECT village_id, householder, category, size FROM hh
+    `INSERT INTO households (village_id, householder, category, size, poverty_cause, aid_status)
+     SELECT village_id, householder, category, size, poverty_cause, aid_status FROM hh
       WHERE NOT EXISTS (SELECT 1 FROM households h WHERE h.village_id = hh.village_id AND h.householder = hh.householder)
       ORDER BY village_id, householder`, // in index order: btree inserts stay in cache
   );

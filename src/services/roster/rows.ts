@@ -4,7 +4,7 @@ import {
   CellError, decimal, integer, MSG, oneOf, optionalDate, pathParts, placeName, required, text,
 } from './cells';
 import {
-  ADMIN_ROLE, CATEGORIES, RESIDENT_ROLES, ROLES, SCOPED_ROLES, VILLAGE_KINDS, WHOLE_PROVINCE, YES_NO,
+  ADMIN_ROLE, AID_STATUSES, CATEGORIES, RESIDENT_ROLES, ROLES, SCOPED_ROLES, VILLAGE_KINDS, WHOLE_PROVINCE, YES_NO,
   type Cell, type SheetKind, type SheetRow,
 } from './sheets';
 
@@ -45,7 +45,8 @@ export const STAGE_COLUMNS: Record<SheetKind, [string, string][]> = {
     ['role', 'text'], ['scope', 'text'], ['res_county', 'text'], ['res_township', 'text'], ['res_village', 'text'],
     ['res_from', 'date'], ['res_to', 'date'], ['ok', 'boolean']],
   households: [['row', 'int'], ['county', 'text'], ['township', 'text'], ['village', 'text'], ['householder', 'text'],
-    ['category', 'text'], ['size', 'int'], ['userid', 'text'], ['valid_from', 'date'], ['ok', 'boolean']],
+    ['category', 'text'], ['size', 'int'], ['userid', 'text'], ['valid_from', 'date'], ['poverty_cause', 'text'],
+    ['aid_status', 'text'], ['ok', 'boolean']],
   groups: [['row', 'int'], ['scope', 'text'], ['name', 'text'], ['robot_key', 'text'], ['ok', 'boolean']],
 };
 
@@ -121,7 +122,12 @@ const STAGERS: Record<SheetKind, Stager> = {
     // An empty 联户干部账号 imports the household unlinked: not covered (两个全覆盖).
     const userid = text(c, '联户干部账号');
     if (userid.length > 64) reasons.push(MSG.tooLong('联户干部账号', 64));
-    return [...names, householder, category, size, userid, get(() => optionalDate(c, '联系开始日期'), null)];
+    // 致贫原因 and 帮扶状态 are optional and follow the file: empty or absent clears them.
+    const cause = text(c, '致贫原因');
+    if (cause.length > 100) reasons.push(MSG.tooLong('致贫原因', 100));
+    const status = text(c, '帮扶状态') === '' ? null : get(() => oneOf(c, '帮扶状态', AID_STATUSES), null);
+    return [...names, householder, category, size, userid, get(() => optionalDate(c, '联系开始日期'), null),
+      cause === '' ? null : cause, status];
   },
   groups(c, get, reasons) {
     const raw = get(() => required(c, '范围', 400), '');

@@ -1,4 +1,5 @@
 import { LEADER_ROLES, ROLES, TEAM_ROLES } from '../../lib/roles';
+import { AID_STATUSES } from '../aid/help-acts';
 
 /**
  * The roster's sheets and columns, exactly as docs/design.md §4 names them. Headers
@@ -51,7 +52,7 @@ export const SHEETS: readonly SheetSpec[] = [
     file: 'households.csv',
     required: true,
     columns: ['县区', '乡镇', '村', '户主', '类别', '人口', '联户干部账号'],
-    optionalColumns: ['联系开始日期'],
+    optionalColumns: ['联系开始日期', '致贫原因', '帮扶状态'],
   },
   {
     kind: 'groups',
@@ -72,6 +73,7 @@ export const ADMIN_ROLE = '管理员';
 /** Roles that may have a 驻村村 and 驻村 dates (the resident work team). */
 export const RESIDENT_ROLES: readonly string[] = TEAM_ROLES;
 export const CATEGORIES = ['贫困户', '特困户', '低保户', '五保户', '一般户'] as const;
+export { AID_STATUSES };
 /** Scope text meaning the whole province. */
 export const WHOLE_PROVINCE = '全省';
 
