@@ -3,7 +3,7 @@ import { subtreeLike } from '../people/regions';
 import { getRules } from '../rules/rules';
 import { consoleRead } from '../console/read';
 import { shanghaiDate, shanghaiYearRange } from '../../lib/time';
-import { CADRE_TALLY, householdLinkSql, unitLinkSql } from './pace-sql';
+import { CADRE_TALLY, TEAM_REQUIRED, householdLinkSql, unitLinkSql } from './pace-sql';
 import { requiredByNow } from './cadre-standing';
 import { isTeamRole } from '../../lib/roles';
 import type { Db } from '../../lib/db';
@@ -46,6 +46,8 @@ export interface CadreStandingRow {
   householdsOnPace: number;
   householdVisits: number;
   daysOnSite: number;
+  /** A resident team member's days on site owed by now, pro-rated to their stay; null for others. */
+  teamDaysRequired: number | null;
   behind: boolean;
 }
 
@@ -112,21 +114,23 @@ export async function cadreStanding(
          FROM per GROUP BY 1),
      page AS (
        SELECT c.id, c.name, c.role, u.name AS unit_name, agg.households, agg.on_pace, agg.visits,
-              coalesce(ct.days_on_site, 0) AS days_on_site,
+              coalesce(ct.days_on_site, 0) AS days_on_site, ${TEAM_REQUIRED('$12')} AS team_required,
               count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${CADRE_ORDER[page.sort]}) AS rn
          FROM agg JOIN cadres c ON c.id = agg.cadre_id LEFT JOIN units u ON u.id = c.unit_id ${CADRE_TALLY('c')}
-        WHERE c.active AND (NOT $9 OR agg.on_pace < agg.households)
+        WHERE c.active AND (NOT $9 OR agg.on_pace < agg.households OR coalesce(ct.days_on_site, 0) < ${TEAM_REQUIRED('$12')})
         ORDER BY ${CADRE_ORDER[page.sort]} LIMIT $10 OFFSET $11)
      SELECT page.id AS "cadreId", page.name, page.role, page.unit_name AS "unitName", page.households,
-            page.on_pace AS "householdsOnPace", page.visits AS "householdVisits", page.total, page.days_on_site AS "daysOnSite"
+            page.on_pace AS "householdsOnPace", page.visits AS "householdVisits", page.total, page.days_on_site AS "daysOnSite",
+            page.team_required AS "teamDaysRequired"
        FROM page ORDER BY page.rn`,
-    [now, shanghaiDate(now), from, to, tv.target, td.target, tt.target, subtreeLike(scope.path), page.behindOnly, page.limit, page.offset],
+    [now, shanghaiDate(now), from, to, tv.target, td.target, tt.target, subtreeLike(scope.path), page.behindOnly, page.limit, page.offset,
+      team.target],
   ));
   return {
     total: rows[0]?.total ?? 0,
     rows: rows.map(({ total: _t, ...r }) => ({
       ...r,
-      behind: r.householdsOnPace < r.households || (isTeamRole(r.role) && r.daysOnSite < team.owed),
+      behind: r.householdsOnPace < r.households || (r.teamDaysRequired !== null && r.daysOnSite < r.teamDaysRequired),
     })),
     targets: { visits: tv, days: td, talks: tt, teamDays: team },
   };

@@ -125,6 +125,10 @@ const TEAM_SINCE = SINCE_TS(SINCE_DATE('c.resident_from'));
 const TEAM_UNTIL = `least($1::timestamptz, ${SINCE_TS('(c.resident_to + 1)')})`;
 const TEAM_ROLE_LIST = TEAM_ROLES.map((r) => `'${r}'`).join(', ');
 
+/** What a resident team member (cadres alias `c`) owes of `target` days by now, pro-rated to their stay; NULL for others. */
+export const TEAM_REQUIRED = (target: string) =>
+  `CASE WHEN c.role IN (${TEAM_ROLE_LIST}) THEN ${REQUIRED(target, TEAM_SINCE, TEAM_UNTIL)} END`;
+
 /**
  * Resident team members (TEAM_ROLES): days on site (any check-in) and resident
  * days (nights at the village; auto-closed check-ins excluded: a forgotten 签退

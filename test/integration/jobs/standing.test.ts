@@ -4,6 +4,7 @@ import { IDS, addHouseholdVisit, addVisit, seedJobsRoster } from '../../support/
 import {
   formatStanding, householdLinkStanding, standingForCadre, standingTargets, teamStanding, unitLinkStanding,
 } from '../../../src/services/standing/cadre-standing';
+import { cadreStanding } from '../../../src/services/standing/console-standing';
 
 let t: TestDb;
 let db: DataSource;
@@ -76,6 +77,21 @@ it("pro-rates a team member's quotas to their 驻村 start and end", async () =>
     // a stay that began last year owes from 1 January
     await db.query(`UPDATE cadres SET resident_from = '2025-09-01', resident_to = NULL WHERE id = $1`, [IDS.lina]);
     expect(await team()).toMatchObject({ requiredOnSite: 110, requiredResident: 80 });
+  } finally {
+    await db.query('UPDATE cadres SET resident_village_id = NULL, resident_from = NULL, resident_to = NULL WHERE id = $1', [IDS.lina]);
+  }
+});
+
+it("the console's cadre page holds a team member to their own stay, not the whole year", async () => {
+  const [county] = await db.query('SELECT * FROM regions WHERE id = $1', [IDS.county]);
+  const row = async (cadreId: number) => (await cadreStanding(db, county, NOW, { sort: 'name', behindOnly: false, limit: 50, offset: 0 }))
+    .rows.find((r) => r.cadreId === cadreId);
+  try {
+    expect(await row(IDS.lina)).toMatchObject({ daysOnSite: 4, teamDaysRequired: 110 });
+    expect(await row(IDS.zhangwei)).toMatchObject({ teamDaysRequired: null });
+    // from 25 June: 7.5 days of 365 by 2 July noon → 220 × 7.5/365 = 4.5, so 4 days owed and 4 on site
+    await db.query(`UPDATE cadres SET resident_village_id = $2, resident_from = '2026-06-25' WHERE id = $1`, [IDS.lina, IDS.dingmen]);
+    expect(await row(IDS.lina)).toMatchObject({ daysOnSite: 4, teamDaysRequired: 4 });
   } finally {
     await db.query('UPDATE cadres SET resident_village_id = NULL, resident_from = NULL, resident_to = NULL WHERE id = $1', [IDS.lina]);
   }
