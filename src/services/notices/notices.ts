@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { Notice, type NoticeKind, type Region } from '../../../entities';
 import { cadresLinkedUnder } from '../people/links';
-import { addToOutbox, textMessage } from '../outbox/write';
+import { addToOutbox } from '../outbox/write';
+import { noticeCardMessages } from './cards';
+import { placeName } from '../../lib/place';
 import { subtreeLike } from '../people/regions';
 import { getRule } from '../rules/rules';
 
@@ -46,8 +48,13 @@ export async function sendNotice(
     [subtreeLike(scope.path)],
   );
   const text = NOTICE_TEXT(kind, content, sender.name);
+  const [{ full_name: scopeName }]: { full_name: string }[] = await manager.query('SELECT full_name FROM regions WHERE id = $1', [scope.id]);
   await addToOutbox(manager, [
-    textMessage(`notice:${notice.id}`, cadres.map((c) => c.userid), text),
+    // A button card with 收到 (cards.ts); the text is its fallback.
+    ...noticeCardMessages(
+      { notice, heading: NOTICE_HEADINGS[kind], kind, scopeName: placeName(scopeName), senderName: sender.name, fallbackText: text },
+      cadres.map((c) => c.userid),
+    ),
     ...groups.map((g) => ({
       key: `notice:${notice.id}:group:${g.id}`, channel: 'robot' as const, to: String(g.id),
       payload: { msgtype: 'text' as const, text: { content: text } },
@@ -74,4 +81,23 @@ export async function ackLatestNotice(manager: EntityManager, cadreId: number, n
     [rows[0].notice_id, cadreId, now]);
   const notice = await manager.getRepository(Notice).findOneByOrFail({ id: rows[0].notice_id });
   return { kind: 'acked', notice, senderName: rows[0].sender_name };
+}
+
+export type AckOneResult =
+  | { kind: 'acked' | 'already'; notice: Notice; senderName: string; ackedAt: Date }
+  | { kind: 'none' };
+
+/** A tap on a notice's 收到 button: acknowledges that notice (none when the cadre is not its recipient). */
+export async function ackNotice(manager: EntityManager, cadreId: number, noticeId: number, now: Date): Promise<AckOneResult> {
+  const rows: { acked_at: Date | null; sender_name: string }[] = await manager.query(
+    `SELECT nr.acked_at, c.name AS sender_name FROM notice_recipients nr
+       JOIN notices n ON n.id = nr.notice_id JOIN cadres c ON c.id = n.sender_id
+      WHERE nr.cadre_id = $1 AND nr.notice_id = $2 FOR UPDATE OF nr`,
+    [cadreId, noticeId],
+  );
+  if (rows.length === 0) return { kind: 'none' };
+  const notice = await manager.getRepository(Notice).findOneByOrFail({ id: noticeId });
+  if (rows[0].acked_at) return { kind: 'already', notice, senderName: rows[0].sender_name, ackedAt: new Date(rows[0].acked_at) };
+  await manager.query('UPDATE notice_recipients SET acked_at = $3 WHERE notice_id = $1 AND cadre_id = $2', [noticeId, cadreId, now]);
+  return { kind: 'acked', notice, senderName: rows[0].sender_name, ackedAt: now };
 }

@@ -39,7 +39,7 @@ describe('permissions', () => {
   });
 
   it('ignores events and answers unsupported messages', async () => {
-    expect(await chat.send({ msgType: 'event', fromUser: 'zhangwei', event: 'enter_agent' }, at('2026-11-23 11:00'))).toBeNull();
+    expect(await chat.send({ msgType: 'event', fromUser: 'zhangwei', event: 'subscribe' }, at('2026-11-23 11:00'))).toBeNull();
     expect(await chat.send({ msgType: 'voice', fromUser: 'zhangwei', mediaId: 'x' }, at('2026-11-23 11:00')))
       .toBe('暂不支持此类消息。请发送文字指令或位置，发送“帮助”查看全部指令。');
   });
@@ -115,7 +115,9 @@ describe('通知 and 收到', () => {
     expect(outbox).toHaveLength(2);
     expect(outbox[0]).toMatchObject({ idempotency_key: expect.stringMatching(/^notice:\d+$/), channel: 'app' });
     expect(outbox[0].recipient.split('|').sort()).toEqual(['liming', 'zhangwei', 'zhaoqiang']);
-    expect(outbox[0].payload.text.content).toBe('【紧急通知】明早8点前到村排查汛情\n——王局长\n请回复“收到”确认。');
+    // A button card (test/integration/taps/notice-cards.test.ts), with the text it becomes if WeCom refuses cards.
+    expect(outbox[0].payload.msgtype).toBe('template_card');
+    expect(outbox[0].payload.fallback.text.content).toBe('【紧急通知】明早8点前到村排查汛情\n——王局长\n请回复“收到”确认。');
     expect(outbox[1]).toMatchObject({ channel: 'robot', idempotency_key: expect.stringMatching(/^notice:\d+:group:\d+$/) });
     expect(JSON.stringify(outbox)).not.toContain('robot-key-wushan');
   });
