@@ -71,12 +71,23 @@ export async function ledgerPage(
 ): Promise<{ total: number; rows: (LedgerRow & { place: string })[] }> {
   const { where, params } = ledgerWhere(scope, f, now);
   const n = params.length;
-  const rows: (LedgerRow & { total: number })[] = await db.query(
-    `${LEDGER_SELECT.replace('SELECT p.id', 'SELECT count(*) OVER ()::int AS total, p.id')}
-      WHERE ${where} ORDER BY (p.status = 'open') DESC, p.deadline, p.id LIMIT $${n + 1} OFFSET $${n + 2}`,
-    [...params, page.limit, page.offset],
-  );
-  return { total: rows[0]?.total ?? 0, rows: rows.map(({ total: _t, ...r }) => withPlace(r)) };
+  // The page's problems first (a top-N sort of the scope's problems), then the names of those
+  // twenty; the total is a count without the joins. One statement with count(*) OVER () would
+  // join every problem of a province to its reporter, owner and unit.
+  const [rows, [{ total }]]: [LedgerRow[], { total: number }[]] = await Promise.all([
+    db.query(
+      `WITH pick AS (
+         SELECT p.id FROM regions r JOIN problems p ON p.village_id = r.id
+          WHERE ${where} ORDER BY (p.status = 'open') DESC, p.deadline, p.id LIMIT $${n + 1} OFFSET $${n + 2})
+       ${LEDGER_SELECT} JOIN pick ON pick.id = p.id
+        ORDER BY (p.status = 'open') DESC, p.deadline, p.id`,
+      [...params, page.limit, page.offset],
+    ),
+    // ($2, today, is typed here even when no filter reads it)
+    db.query(`SELECT count(*)::int AS total FROM regions r JOIN problems p ON p.village_id = r.id
+               WHERE ${where} AND $2::date IS NOT NULL`, params),
+  ]);
+  return { total, rows: rows.map(withPlace) };
 }
 
 /** The village as people read it (天水市武山县鸳鸯镇丁门村), beside the stored path. */
