@@ -8,6 +8,7 @@ import { renderActivity } from './activity.js';
 import { renderStanding } from './standing.js';
 import { renderLedger } from './ledger.js';
 import { renderNotices } from './notices.js';
+import { renderOversight } from './oversight.js';
 import { renderMine } from './mine.js';
 
 const TABS = [
@@ -16,6 +17,7 @@ const TABS = [
   ['standing', '任务进度', renderStanding],
   ['ledger', '问题台账', renderLedger],
   ['notices', '通知回执', renderNotices],
+  ['oversight', '帮扶督查', renderOversight],
 ];
 const LEVELS = ['省', '市', '县区', '乡镇', '村'];
 
@@ -61,7 +63,7 @@ function rangeBar() {
     onclick: (e) => { e.preventDefault(); location.href = exportUrl(kind, params()); } }, text);
   return h('div', { class: 'range' },
     h('label', {}, '日期 ', input('from'), ' 至 ', input('to')),
-    h('span', { class: 'exports' }, '导出Excel：', link('ledger', '问题台账'), link('visits', '走访记录'), link('standing', '任务进度')));
+    h('span', { class: 'exports' }, '导出Excel：', link('ledger', '问题台账'), link('visits', '走访记录'), link('standing', '任务进度'), link('help', '帮扶台账')));
 }
 
 async function render() {

@@ -31,7 +31,9 @@ export async function renderOverview({ scope, go }) {
       h('div', {}, h('h3', {}, `未联系单位的村（${cov.villages - cov.linkedVillages}）`),
         table([{ title: '村', key: 'place' }], cov.villageGaps, { empty: '全部村已有联系单位 ✓' })),
       h('div', {}, h('h3', {}, `未联户的农户（${cov.households - cov.linkedHouseholds}）`),
-        table([{ title: '户主', key: 'householder' }, { title: '村', key: 'place' }], cov.householdGaps, { empty: '全部农户已有联户干部 ✓' }))));
+        table([{ title: '户主', key: 'householder' }, { title: '村', key: 'place' },
+          { title: '帮扶状态', render: (r) => r.aidStatus || '' }, { title: '致贫原因', render: (r) => r.povertyCause || '' }],
+        cov.householdGaps, { empty: '全部农户已有联户干部 ✓' }))));
 }
 
 function bar(x) {

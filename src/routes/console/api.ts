@@ -11,6 +11,7 @@ import { coverage } from '../../services/console/coverage';
 import { ledgerPage, ledgerSummary, problemDetail, problemPlace } from '../../services/console/ledger';
 import { myRecords } from '../../services/console/mine';
 import { noticesPage } from '../../services/console/notices';
+import { oversightPage } from '../../services/console/oversight';
 import { requireScope, scopeTree } from '../../services/console/scope';
 import { cadreStanding, unitStanding } from '../../services/standing/console-standing';
 import { closeProblem, reopenProblem, setProblemCategory } from '../../services/problems/ledger';
@@ -145,6 +146,16 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
 
   router.get(api('/problem-categories'), ...guard, async (ctx) => {
     ctx.body = { categories: await loadCategories(db) };
+  });
+
+  router.get(api('/oversight'), ...guard, async (ctx) => {
+    const q = parseInput(z.object({ scope: scopeParam }), ctx.query);
+    const page = await oversightPage(db, await scoped(ctx, q.scope), clockOf(deps)());
+    ctx.body = {
+      ...page,
+      team: { ...page.team, rows: page.team.rows.map((t) => ({ ...t, place: t.villageFullName && placeName(t.villageFullName) })) },
+      inspections: { ...page.inspections, gaps: page.inspections.gaps.map((g) => ({ ...g, place: placeName(g.fullName) })) },
+    };
   });
 
   router.get(api('/notices'), ...guard, async (ctx) => {

@@ -2,30 +2,31 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { requireScope } from '../../services/console/scope';
-import { exportLedger, exportStanding, exportVisits } from '../../services/export/xlsx-exports';
+import { exportHelpLedger, exportLedger, exportStanding, exportVisits } from '../../services/export/xlsx-exports';
 import { shanghaiDate } from '../../lib/time';
 import { clockOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
 import { rangeParams, scopeParam, toRange } from './params';
 
 /**
- * /console/api/export/{ledger,visits,standing}.xlsx?scope=&from=&to= — xlsx downloads, sent
+ * /console/api/export/{ledger,visits,standing,help}.xlsx?scope=&from=&to= — xlsx downloads, sent
  * once the whole file is built (with its Content-Length); a failure is a clean error status.
  */
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const FILE_NAMES = { ledger: '问题台账', visits: '走访记录表', standing: '任务进度' } as const;
+const FILE_NAMES = { ledger: '问题台账', visits: '走访记录表', standing: '任务进度', help: '帮扶台账' } as const;
 
 export function registerExportRoutes(router: Router, deps: AppDeps): void {
   const { db } = deps;
   router.get('/console/api/export/:kind.xlsx', secureHeaders, requireApiSession(deps), async (ctx) => {
-    const kind = parseInput(z.enum(['ledger', 'visits', 'standing']), ctx.params.kind);
+    const kind = parseInput(z.enum(['ledger', 'visits', 'standing', 'help']), ctx.params.kind);
     const q = parseInput(z.object({ scope: scopeParam, ...rangeParams }), ctx.query);
     const region = await requireScope(db, viewerOf(ctx), q.scope);
     const now = clockOf(deps)();
     const range = toRange(q, now);
     const file = kind === 'ledger' ? await exportLedger(db, region, range, now, deps.config.publicUrl)
       : kind === 'visits' ? await exportVisits(db, region, range)
-        : await exportStanding(db, region, now);
+        : kind === 'help' ? await exportHelpLedger(db, region, range)
+          : await exportStanding(db, region, now);
     const name = `${FILE_NAMES[kind]}-${region.name}-${shanghaiDate(range.from)}至${shanghaiDate(new Date(range.to.getTime() - 1))}.xlsx`;
     ctx.type = XLSX;
     ctx.attachment(name);

@@ -23,7 +23,8 @@ export interface CoverageCounts {
 export interface Coverage extends CoverageCounts {
   byChild: (CoverageCounts & { id: number; name: string })[];
   villageGaps: { id: number; fullName: string }[];
-  householdGaps: { id: number; householder: string; villageFullName: string }[];
+  /** With the roster's 帮扶状态 and 致贫原因 (null when not given). */
+  householdGaps: { id: number; householder: string; villageFullName: string; aidStatus: string | null; povertyCause: string | null }[];
 }
 
 const GAP_LIMIT = 50;
@@ -55,14 +56,14 @@ export async function coverage(db: Db, scope: Region, now: Date): Promise<Covera
     params,
   ));
   // The first villages with a household not covered, then their uncovered households by name.
-  const householdGaps: { id: number; householder: string; villageFullName: string }[] = await consoleRead(db, (m) => m.query(
-    `SELECT h.id, h.householder, g.full_name AS "villageFullName"
+  const householdGaps: Coverage['householdGaps'] = await consoleRead(db, (m) => m.query(
+    `SELECT h.id, h.householder, g.full_name AS "villageFullName", h.aid_status AS "aidStatus", h.poverty_cause AS "povertyCause"
        FROM (SELECT r.id, r.path, r.full_name FROM regions r
               WHERE r.path LIKE $1 AND r.level = 4
                 AND EXISTS (SELECT 1 FROM village_households vh
                              WHERE vh.village_id = r.id AND vh.covered_since > $2::date AND vh.households > 0)
               ORDER BY r.path LIMIT ${GAP_LIMIT}) g
-       CROSS JOIN LATERAL (SELECT h.id, h.householder FROM households h
+       CROSS JOIN LATERAL (SELECT h.id, h.householder, h.aid_status, h.poverty_cause FROM households h
                             WHERE h.village_id = g.id AND h.covered_since > $2::date
                             ORDER BY h.householder LIMIT ${GAP_LIMIT}) h
       ORDER BY g.path, h.householder LIMIT ${GAP_LIMIT}`,

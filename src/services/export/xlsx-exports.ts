@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Region } from '../../../entities';
 import { LEDGER_SELECT, ledgerWhere, type LedgerRow } from '../console/ledger';
+import { helpLedgerRows } from '../aid/help-acts';
 import { photoLinks } from '../photos/query';
 import { cadreStanding, unitStanding } from '../standing/console-standing';
 import { subtreeLike } from '../people/regions';
@@ -39,7 +40,14 @@ const VISIT_COLUMNS = [
   ['日期', 11], ['干部', 8], ['单位', 20], ['村', 30], ['签到', 17], ['签退', 17], ['时长', 12], ['是否定位核验', 12],
   ['距离(米)', 9], ['来源', 8], ['自动签退', 9],
 ] as const;
-const HOUSEHOLD_VISIT_COLUMNS = [['日期', 11], ['干部', 8], ['农户', 8], ['村', 30], ['谈心', 6], ['内容', 40]] as const;
+const HOUSEHOLD_VISIT_COLUMNS = [
+  ['日期', 11], ['干部', 8], ['农户', 8], ['村', 30], ['谈心', 6], ['内容', 40], ['帮扶状态', 9], ['致贫原因', 16],
+] as const;
+/** The 帮扶台账, laid out like the 问题台账: place, household, the act, who. */
+const HELP_LEDGER_COLUMNS = [
+  ['序号', 6], ['县区', 10], ['乡镇', 10], ['村', 10], ['户主', 8], ['农户类别', 8], ['致贫原因', 16], ['帮扶状态', 9],
+  ['帮扶类别', 8], ['帮扶内容', 40], ['金额(元)', 11], ['帮扶干部', 8], ['单位', 24], ['时间', 17],
+] as const;
 
 /** Shanghai wall-clock "YYYY-MM-DD HH:mm" for a cell. */
 function stamp(d: Date | null): string {
@@ -128,7 +136,10 @@ interface VisitRow {
   cadre: string; unit: string | null; village: string; started_at: Date; ended_at: Date | null;
   duration_minutes: number | null; verified: boolean; distance_m: number | null; source: string; auto_closed: boolean;
 }
-interface HouseholdVisitRow { cadre: string; householder: string; village: string; visited_at: Date; talk: boolean; note: string }
+interface HouseholdVisitRow {
+  cadre: string; householder: string; village: string; visited_at: Date; talk: boolean; note: string;
+  aid_status: string | null; poverty_cause: string | null;
+}
 
 export function exportVisits(db: Db, scope: Region, range: ExportRange): Promise<BuiltWorkbook> {
   return buildWorkbook(async (wb) => {
@@ -154,7 +165,7 @@ export function exportVisits(db: Db, scope: Region, range: ExportRange): Promise
     const hs = sheet(wb, '入户走访', HOUSEHOLD_VISIT_COLUMNS);
     await eachVillageChunk(db, scope, async (villageIds) => {
       const rows: HouseholdVisitRow[] = await db.query(
-        `SELECT c.name AS cadre, h.householder, r.full_name AS village, hv.visited_at, hv.talk, hv.note
+        `SELECT c.name AS cadre, h.householder, r.full_name AS village, hv.visited_at, hv.talk, hv.note, h.aid_status, h.poverty_cause
            FROM regions r JOIN household_visits hv ON hv.village_id = r.id JOIN cadres c ON c.id = hv.cadre_id
            JOIN households h ON h.id = hv.household_id
           WHERE hv.village_id = ANY($3) AND hv.revoked_at IS NULL AND hv.visited_at >= $1 AND hv.visited_at < $2
@@ -162,7 +173,24 @@ export function exportVisits(db: Db, scope: Region, range: ExportRange): Promise
         [range.from, range.to, villageIds],
       );
       for (const h of rows) {
-        hs.addRow([stamp(h.visited_at).slice(0, 10), h.cadre, h.householder, placeName(h.village), h.talk ? YES : NO, h.note]).commit();
+        hs.addRow([stamp(h.visited_at).slice(0, 10), h.cadre, h.householder, placeName(h.village), h.talk ? YES : NO, h.note,
+          h.aid_status ?? '', h.poverty_cause ?? '']).commit();
+      }
+    });
+  });
+}
+
+/** 帮扶台账: the 六送 acts of the range, village by village, with each household's 致贫原因 and 帮扶状态. */
+export function exportHelpLedger(db: Db, scope: Region, range: ExportRange): Promise<BuiltWorkbook> {
+  return buildWorkbook(async (wb) => {
+    const ws = sheet(wb, '帮扶台账', HELP_LEDGER_COLUMNS);
+    let n = 0;
+    await eachVillageChunk(db, scope, async (villageIds) => {
+      for (const a of await helpLedgerRows(db, villageIds, range)) {
+        ws.addRow([
+          ++n, a.county, a.township, a.village, a.householder, a.category, a.povertyCause ?? '', a.aidStatus ?? '',
+          a.kind, a.note, a.amountYuan === null ? '' : Number(a.amountYuan), a.cadre, a.unit ?? '', stamp(a.actedAt),
+        ]).commit();
       }
     });
   });
