@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fiveHundredsForCadre, type Quota } from '../../src/services/standing/township-targets';
 import { formatStanding, standingForCadre } from '../../src/services/standing/cadre-standing';
-import { cadreHelpCounts } from '../../src/services/aid/help-acts';
+import { cadreHelpCounts, unitHelpCounts } from '../../src/services/aid/help-acts';
 import { openMustVisitsOf, type OpenMustVisit } from '../../src/services/must-visits/events';
 import { formatShanghai } from '../../src/lib/time';
 import { defineCommand } from '../command';
@@ -23,7 +23,7 @@ function withMustVisits(text: string, owed: OpenMustVisit[], now: Date): string 
   const line = MUST_VISITS(owed.slice(0, MAX_MUST_VISITS).map((m) => MUST_VISIT(m, now)), Math.max(0, owed.length - MAX_MUST_VISITS));
   return text === NOTHING ? line : `${text}\n${line}`;
 }
-const HELP = (text: string) => `【六送】今年${text}`;
+const HELP = (text: string, unit: number | null) => `【六送】今年${text}${unit === null ? '' : `；本单位今年帮扶${unit}次`}`;
 
 /** 9/100天 or 100/100天✓ */
 const q = (x: Quota, unit: string) => `${x.done}/${x.required}${unit}${x.done >= x.required ? '✓' : ''}`;
@@ -38,7 +38,8 @@ export default defineCommand({
     const s = await standingForCadre(env.manager, env.cadre.id, env.now);
     const help = await cadreHelpCounts(env.manager, env.cadre.id, env.now);
     // the 六送 line for whoever has households to help, or has recorded help
-    const helpLine = s.households.length > 0 || help.acts > 0 ? HELP(helpCountsText(help)) : null;
+    const unit = env.cadre.unitId === null ? null : (await unitHelpCounts(env.manager, env.cadre.unitId, env.now)).acts;
+    const helpLine = s.households.length > 0 || help.acts > 0 ? HELP(helpCountsText(help), unit) : null;
     const text = formatStanding(s);
     const standing = helpLine === null ? text : text === NOTHING ? helpLine : `${text}\n${helpLine}`;
     const five = await fiveHundredsForCadre(env.manager, env.cadre.id, env.now);

@@ -66,13 +66,17 @@ describe('帮扶', () => {
   });
 
   it('shows the cadre\'s acts by kind in 进度 and the scope\'s in 统计', async () => {
+    // 赵强 (队长) of the same unit helps too: the unit's count has both
+    await chat.tdb.db.query(`INSERT INTO cadre_household_links (cadre_id, household_id, village_id, valid_from) VALUES ($1, $2, $3, '2026-01-01')`,
+      [chat.seeded.cadres.zhao, chat.seeded.households.wangwu, chat.seeded.regions.dingmen]);
+    await chat.say('zhaoqiang', '帮扶 王五 政策 讲解医保报销', at('2026-11-29 09:00'));
     const mine = (await chat.say('zhangwei', '进度', at('2026-11-30 09:00')))!;
-    expect(mine.split('\n').pop()).toBe('【六送】今年帮扶4次（送资金2次、送技术1次、送温暖1次，资金共17000元）');
+    expect(mine.split('\n').pop()).toBe('【六送】今年帮扶4次（送资金2次、送技术1次、送温暖1次，资金共17000元）；本单位今年帮扶5次');
     expect(await chat.say('wangju', '统计 鸳鸯镇', at('2026-11-30 09:00')))
-      .toContain('\n六送：今年帮扶4次（送资金2次、送技术1次、送温暖1次，资金共17000元）');
+      .toContain('\n六送：今年帮扶5次（送政策1次、送资金2次、送技术1次、送温暖1次，资金共17000元）');
     expect(await chat.say('wangju', '统计 洛门镇', at('2026-11-30 09:00'))).toContain('\n六送：今年帮扶0次');
     // next year starts from nothing
-    expect((await chat.say('zhangwei', '进度', at('2027-01-02 09:00')))!.split('\n').pop()).toBe('【六送】今年帮扶0次');
+    expect((await chat.say('zhangwei', '进度', at('2027-01-02 09:00')))!.split('\n').pop()).toBe('【六送】今年帮扶0次；本单位今年帮扶0次');
   });
 });
 
