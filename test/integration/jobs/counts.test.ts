@@ -314,6 +314,32 @@ describe('kept per act', () => {
     }
   });
 
+  test('the rebuild recomputes the 六送 tallies per village, year and kind from the help acts', async () => {
+    const act = (kind: string, at: string, amount: number | null, revoked = false) => db.query(
+      `INSERT INTO help_acts (cadre_id, household_id, village_id, kind, amount_yuan, acted_at, revoked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [IDS.zhangwei, IDS.zhangsan, IDS.dingmen, kind, amount, at, revoked ? at : null]);
+    const tallies = async () => (await db.query(
+      `SELECT year, kind, acts, amount_yuan::float AS amount FROM village_help_tallies WHERE acts <> 0 ORDER BY year, kind`));
+    try {
+      await act('送资金', '2026-03-01T10:00:00+08:00', 2000);
+      await act('送资金', '2026-04-01T10:00:00+08:00', 500);
+      await act('送技术', '2026-12-31T20:00:00+08:00', null);
+      await act('送资金', '2026-05-01T10:00:00+08:00', 900, true);
+      const want = [
+        { year: 2026, kind: '送技术', acts: 1, amount: 0 },
+        { year: 2026, kind: '送资金', acts: 2, amount: 2500 },
+      ];
+      expect(await tallies()).toEqual(want);
+      await db.query('UPDATE village_help_tallies SET acts = 99');
+      await db.query('SELECT counts_rebuild()');
+      expect(await tallies()).toEqual(want);
+    } finally {
+      await db.query('DELETE FROM help_acts');
+      await db.query('DELETE FROM village_help_tallies');
+    }
+  });
+
   test("a link's later change of start recounts that link only; a link opened later takes the acts in its time", async () => {
     await addVisit(db, IDS.wanggang, IDS.xiping, '2026-06-20T09:00:00+08:00', '2026-06-20T12:00:00+08:00');
     await addVisit(db, IDS.wanggang, IDS.xiping, '2026-07-20T09:00:00+08:00', '2026-07-20T12:00:00+08:00');
