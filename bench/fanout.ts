@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
   try {
     // 1. enqueue: the job's SQL and outbox inserts, then the hand-off to BullMQ (the job's own dispatch step)
-    const job = await timed(() => runFestivalReminders({ db: ds, logger }, now));
+    const job = await timed(() => runFestivalReminders({ db: ds, logger, publicUrl: 'http://127.0.0.1' }, now));
     const ids: { id: number }[] = await ds.query('SELECT id FROM outbox_messages WHERE id > $1 ORDER BY id', [before]);
     const handoff = await timed(() => dispatcher.enqueue(ids.map((r) => r.id)));
     const persons = (await ds.query(

@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { runAutoCheckout } from './auto-checkout';
-import type { JobDeps, JobSummary } from '../src/services/jobs/job-runs';
+import type { JobDeps, JobSummary, LinkJobDeps } from '../src/services/jobs/job-runs';
 import { runDigest } from './digest';
 import { runFestivalReminders } from './festival-reminders';
 import { runNoticeFollowup } from './notice-followup';
@@ -19,13 +19,19 @@ export const PROCESSORS: { [K in JobName]: (deps: JobDeps, now: Date, data: JobP
     return runDigest(deps, now, period);
   },
   'quota-reminders': (deps, now) => runQuotaReminders(deps, now),
-  'festival-reminders': (deps, now) => runFestivalReminders(deps, now),
+  'festival-reminders': (deps, now) => runFestivalReminders(withPublicUrl(deps), now),
   'notice-followup': (deps, now) => runNoticeFollowup(deps, now),
-  'overdue-problems': (deps, now) => runOverdueProblems(deps, now),
-  'must-visit-reminders': (deps, now) => runMustVisitReminders(deps, now),
+  'overdue-problems': (deps, now) => runOverdueProblems(withPublicUrl(deps), now),
+  'must-visit-reminders': (deps, now) => runMustVisitReminders(withPublicUrl(deps), now),
   'auto-checkout': (deps, now) => runAutoCheckout(deps, now),
   retention: (deps, now) => runRetention(deps, now),
 };
+
+/** Reminder cards open the app's pages: without its external URL the job cannot build them (a wiring fault, not worth retrying). */
+function withPublicUrl(deps: JobDeps): LinkJobDeps {
+  if (!deps.publicUrl) throw new UnrecoverableError('no public URL for the reminder cards');
+  return { ...deps, publicUrl: deps.publicUrl };
+}
 
 /** A payload's "now": an ISO time with offset; anything else is bad input, not worth retrying. */
 export function payloadNow(data: { now?: unknown } | undefined, fallback: Date): Date {

@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<void> {
     closers.unshift(() => inboundWorker.close());
     // Scheduled jobs (jobs/schedules.ts): digests, reminders, follow-ups, auto-checkout.
     const jobs = await startWorker({
-      db, logger, redisUrl: config.redisUrl,
+      db, logger, redisUrl: config.redisUrl, publicUrl: config.publicUrl,
       dispatch: outbox.dispatch,
       // Pictures sent in chat: media/get, then the local data folder or S3 (jobs/photo-fetch.ts).
       photos: { wecom, storage: createPhotoStorage(config) },

@@ -27,6 +27,8 @@ function readHash() {
   const p = new URLSearchParams(location.hash.slice(1));
   state.scope = p.get('scope') ? Number(p.get('scope')) : null;
   state.tab = TABS.some(([k]) => k === p.get('tab')) ? p.get('tab') : 'overview';
+  // A reminder card opens one problem: #tab=ledger&problem=<id> (src/services/notices/link-cards.ts).
+  state.problem = Number(p.get('problem')) || null;
 }
 
 export function go(change) {
@@ -81,7 +83,7 @@ async function render() {
     body));
   const tab = TABS.find(([k]) => k === state.tab);
   try {
-    replace(body, await tab[2]({ scope: state.tree.region, tree: state.tree, from: state.from, to: state.to, go }));
+    replace(body, await tab[2]({ scope: state.tree.region, tree: state.tree, from: state.from, to: state.to, go, problem: state.problem }));
   } catch (e) {
     replace(body, h('p', { class: 'error' }, e.message));
   }

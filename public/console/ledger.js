@@ -11,7 +11,8 @@ function statusTag(r) {
   return h('span', { class: `tag ${r.status === 'open' ? 'warn' : r.status === 'closed' ? 'good' : ''}` }, STATUS[r.status]);
 }
 
-export async function renderLedger({ scope, tree }) {
+export async function renderLedger({ scope, tree, problem }) {
+  if (problem && view.open === null) view.open = problem;
   const wrap = h('div', {});
   const detail = h('aside', { class: 'detail' });
   const villages = scope.level === 3 ? tree.children : [];

@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const db = await openDatabase({ url: config.databaseUrl, applicationName: 'shuanglian-job' });
   try {
-    const summary = await runJobCommand(args, { db, logger, redisUrl: config.redisUrl });
+    const summary = await runJobCommand(args, { db, logger, redisUrl: config.redisUrl, publicUrl: config.publicUrl });
     process.stdout.write(`${args.name} @ ${args.now.toISOString()}: ${JSON.stringify(summary)}\n`);
     return 0;
   } finally {
@@ -75,13 +75,13 @@ async function main(argv: string[]): Promise<number> {
 /** Runs the named job with an outbox dispatcher of its own, so its messages leave when it commits. */
 export async function runJobCommand(
   args: { name: keyof typeof RUNNABLE; now: Date },
-  deps: { db: DataSource; logger: Logger; redisUrl: string; prefix?: string },
+  deps: { db: DataSource; logger: Logger; redisUrl: string; prefix?: string; publicUrl?: string },
 ): Promise<JobSummary> {
   const outbox = createOutboxDispatcher(deps);
   try {
     const spec: { job: keyof typeof PROCESSORS; period?: DigestPeriod } = RUNNABLE[args.name];
     const run = PROCESSORS[spec.job] as (d: JobDeps, n: Date, data: object) => Promise<JobSummary>;
-    return await run({ db: deps.db, logger: deps.logger, dispatch: outbox.dispatch }, args.now, spec.period ? { period: spec.period } : {});
+    return await run({ db: deps.db, logger: deps.logger, dispatch: outbox.dispatch, publicUrl: deps.publicUrl }, args.now, spec.period ? { period: spec.period } : {});
   } finally {
     await outbox.close();
   }

@@ -16,7 +16,12 @@ export interface JobDeps {
   logger: Logger;
   /** Hands committed outbox row ids to delivery (the outbox dispatcher); the sweeper covers its absence. */
   dispatch?: (ids: number[]) => Promise<void>;
+  /** The app's external URL (config.publicUrl): the pages the reminder cards open. */
+  publicUrl?: string;
 }
+
+/** The deps of a job whose messages link to the app's pages. */
+export type LinkJobDeps = JobDeps & { publicUrl: string };
 
 export type JobSummary = Record<string, unknown> & { skipped?: boolean };
 

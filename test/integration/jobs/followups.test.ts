@@ -2,24 +2,25 @@ import type { DataSource } from 'typeorm';
 import { createTestDb, type TestDb } from '../../support/db';
 import { IDS, addProblem, addVisit, seedJobsRoster } from '../../support/scenarios/jobs';
 import { createLogger } from '../../../src/lib/logger';
-import type { JobDeps } from '../../../src/services/jobs/job-runs';
+import type { LinkJobDeps } from '../../../src/services/jobs/job-runs';
 import { runNoticeFollowup } from '../../../jobs/notice-followup';
 import { runOverdueProblems } from '../../../jobs/overdue-problems';
 import { escalationLevel } from '../../../src/services/problems/overdue';
 
 let t: TestDb;
 let db: DataSource;
-let deps: JobDeps;
+let deps: LinkJobDeps;
 
 type Row = { idempotency_key: string; recipient: string; payload: { text: { content: string } } };
 const outbox = async (like: string): Promise<Row[]> =>
-  db.query('SELECT idempotency_key, recipient, payload FROM outbox_messages WHERE idempotency_key LIKE $1 ORDER BY id', [like]);
+  // A card's text fallback stands for the card.
+  db.query(`SELECT idempotency_key, recipient, COALESCE(payload->'fallback', payload) AS payload FROM outbox_messages WHERE idempotency_key LIKE $1 ORDER BY id`, [like]);
 
 beforeAll(async () => {
   t = await createTestDb();
   db = t.db;
   await seedJobsRoster(db);
-  deps = { db, logger: createLogger('silent') };
+  deps = { db, logger: createLogger('silent'), publicUrl: 'https://sl.example.gov.cn' };
 });
 afterAll(() => t.drop());
 

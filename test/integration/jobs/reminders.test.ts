@@ -3,7 +3,7 @@ import { createTestDb, type TestDb } from '../../support/db';
 import { IDS, addHouseholdVisit, addVisit } from '../../support/scenarios/jobs';
 import { DIGEST_NOW, seedDigestDataset } from '../../support/scenarios/digest';
 import { createLogger } from '../../../src/lib/logger';
-import type { JobDeps } from '../../../src/services/jobs/job-runs';
+import type { LinkJobDeps } from '../../../src/services/jobs/job-runs';
 import { runDigest } from '../../../jobs/digest';
 import { runQuotaReminders } from '../../../jobs/quota-reminders';
 import { runFestivalReminders } from '../../../jobs/festival-reminders';
@@ -12,18 +12,19 @@ import { runAutoCheckout } from '../../../jobs/auto-checkout';
 
 let t: TestDb;
 let db: DataSource;
-let deps: JobDeps;
+let deps: LinkJobDeps;
 const dispatched: number[] = [];
 
 type Row = { idempotency_key: string; channel: string; recipient: string; payload: { text?: { content: string }; markdown?: { content: string } } };
 const outbox = async (like: string): Promise<Row[]> =>
-  db.query('SELECT idempotency_key, channel, recipient, payload FROM outbox_messages WHERE idempotency_key LIKE $1 ORDER BY id', [like]);
+  // A card's text fallback stands for the card.
+  db.query(`SELECT idempotency_key, channel, recipient, COALESCE(payload->'fallback', payload) AS payload FROM outbox_messages WHERE idempotency_key LIKE $1 ORDER BY id`, [like]);
 
 beforeAll(async () => {
   t = await createTestDb();
   db = t.db;
   await seedDigestDataset(db);
-  deps = { db, logger: createLogger('silent'), dispatch: async (ids) => void dispatched.push(...ids) };
+  deps = { db, logger: createLogger('silent'), publicUrl: 'https://sl.example.gov.cn', dispatch: async (ids) => void dispatched.push(...ids) };
 });
 afterAll(() => t.drop());
 
