@@ -1,0 +1,79 @@
+import { storedRuleValues } from '../rules/rules';
+import { addDays } from '../../lib/time';
+import { AppError } from '../../lib/errors';
+import type { Db } from '../../lib/db';
+
+/**
+ * The scoring scheme of 季考评/年考核 (docs/design.md §2 "Assessment"): the
+ * policy rules score.* (migration 1763858700000), editable with `npm run rules
+ * -- set`. Defaults mirror the seeded rows and apply when a row is missing or
+ * is not a number.
+ */
+export const SCORE_DEFAULTS = {
+  'score.household_visits': 15,
+  'score.household_days': 10,
+  'score.household_talks': 10,
+  'score.team_days_on_site': 10,
+  'score.team_days_resident': 10,
+  'score.problems_in_time': 10,
+  'score.notices_acknowledged': 10,
+  'score.must_visits_in_time': 10,
+  'score.diary_days': 5,
+  'score.diary_days_per_year': 100,
+  'score.help_acts': 10,
+  'score.help_acts_per_year': 6,
+  'score.village_visits': 25,
+  'score.village_days': 25,
+  'score.unit_cadres': 50,
+  'score.share_work': 60,
+  'score.share_leader': 20,
+  'score.share_mass': 20,
+};
+
+export type ScoreScheme = typeof SCORE_DEFAULTS;
+
+export async function loadScoreScheme(db: Db): Promise<ScoreScheme> {
+  const stored = await storedRuleValues(db, Object.keys(SCORE_DEFAULTS));
+  const out = { ...SCORE_DEFAULTS };
+  for (const key of Object.keys(out) as (keyof ScoreScheme)[]) {
+    const v = stored.get(key);
+    if (typeof v === 'number' && v >= 0) out[key] = v;
+  }
+  return out;
+}
+
+/** An assessment period: a quarter (2026-Q1) or a year (2026), as Shanghai dates [from, to). */
+export interface AssessmentPeriod {
+  key: string;
+  from: string;
+  to: string;
+  /** The quarters whose ratings count (one for a quarter, four for a year). */
+  quarters: string[];
+  /** Days in the period's year: quotas are yearly and pro-rated by days. */
+  yearDays: number;
+}
+
+const PERIOD_RE = /^(\d{4})(?:-Q([1-4]))?$/;
+
+/** Parses a quarter (2026-Q1, or 2026Q1) or a year (2026); throws AppError('bad_period'). */
+export function parsePeriod(text: string): AssessmentPeriod {
+  const m = PERIOD_RE.exec(text.trim().toUpperCase().replace(/^(\d{4})Q/, '$1-Q'));
+  if (!m) throw new AppError('bad_period', `bad assessment period ${text}`, '考评期间请写 2026-Q1 或 2026');
+  const year = Number(m[1]);
+  const yearDays = (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / 86_400_000;
+  if (!m[2]) {
+    return { key: String(year), from: `${year}-01-01`, to: `${year + 1}-01-01`, yearDays,
+      quarters: [1, 2, 3, 4].map((q) => `${year}-Q${q}`) };
+  }
+  const q = Number(m[2]);
+  const from = `${year}-${String(q * 3 - 2).padStart(2, '0')}-01`;
+  const to = q === 4 ? `${year + 1}-01-01` : `${year}-${String(q * 3 + 1).padStart(2, '0')}-01`;
+  return { key: `${year}-Q${q}`, from, to, yearDays, quarters: [`${year}-Q${q}`] };
+}
+
+/** Days in [from, to). */
+export const periodDays = (p: Pick<AssessmentPeriod, 'from' | 'to'>): number =>
+  (Date.parse(`${p.to}T00:00:00Z`) - Date.parse(`${p.from}T00:00:00Z`)) / 86_400_000;
+
+/** The last day of the period. */
+export const lastDay = (p: AssessmentPeriod): string => addDays(p.to, -1);
