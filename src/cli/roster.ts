@@ -3,13 +3,16 @@ import { loadCliConfig, runCli } from './common';
 import { openDatabase } from '../../entities/data-source';
 import { isAppError } from '../lib/errors';
 import { formatRowError, importRoster, type ImportReport, type SheetReport } from '../services/roster';
+import { importMassRatings } from '../services/assessment/ratings';
 
 /**
- * `npm run roster -- import <file.xlsx|folder> [--dry-run]` (docs/design.md §4).
+ * `npm run roster -- import <file.xlsx|folder> [--dry-run]` (docs/design.md §4);
+ * `npm run roster -- import-ratings <file.xlsx|file.csv>`: 群众评议 scores (账号, 季度, 分数).
  * Exit codes: 0 imported (or nothing to change), 1 bad rows (nothing written),
  * 2 usage, configuration or I/O problem.
  */
 const USAGE = `用法: npm run roster -- import <花名册.xlsx|文件夹> [--dry-run]
+       npm run roster -- import-ratings <群众评议.xlsx|.csv>（列：账号、季度、分数）
   --dry-run  只检查并报告将要发生的变化，不写入数据库`;
 
 const SHEET_LABEL: Record<SheetReport['kind'], string> = {
@@ -42,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => !a.startsWith('--'));
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
   const unknown = [...flags].filter((f) => f !== '--dry-run');
+  if (args[0] === 'import-ratings' && args.length === 2 && flags.size === 0) return importRatings(args[1]);
   if (args[0] !== 'import' || args.length !== 2 || unknown.length > 0) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
@@ -53,6 +57,22 @@ async function main(argv: string[]): Promise<number> {
     const out = report.ok ? process.stdout : process.stderr;
     out.write(`${formatSummary(report)}\n`);
     return report.ok ? 0 : 1;
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function importRatings(file: string): Promise<number> {
+  const config = loadCliConfig(2);
+  const db = await openDatabase({ url: config.databaseUrl, poolSize: 2, applicationName: 'shuanglian-roster' });
+  try {
+    const report = await importMassRatings(db, file, new Date());
+    if (!report.ok) {
+      process.stderr.write(`${[...report.errors.map(formatRowError), `共 ${report.errors.length} 处错误，未导入任何评议分数。`].join('\n')}\n`);
+      return 1;
+    }
+    process.stdout.write(`群众评议导入完成：${report.rows} 条。\n`);
+    return 0;
   } finally {
     await db.destroy();
   }
