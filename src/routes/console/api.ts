@@ -12,6 +12,9 @@ import { ledgerPage, ledgerSummary, problemDetail, problemPlace } from '../../se
 import { myRecords } from '../../services/console/mine';
 import { noticesPage } from '../../services/console/notices';
 import { oversightPage } from '../../services/console/oversight';
+import { assessRegion } from '../../services/assessment/scores';
+import { parsePeriod, quarterOf } from '../../services/assessment/scheme';
+import { setLeaderRating } from '../../services/assessment/ratings';
 import { requireScope, scopeTree } from '../../services/console/scope';
 import { cadreStanding, unitStanding } from '../../services/standing/console-standing';
 import { closeProblem, reopenProblem, setProblemCategory } from '../../services/problems/ledger';
@@ -156,6 +159,29 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
       team: { ...page.team, rows: page.team.rows.map((t) => ({ ...t, place: t.villageFullName && placeName(t.villageFullName) })) },
       inspections: { ...page.inspections, gaps: page.inspections.gaps.map((g) => ({ ...g, place: placeName(g.fullName) })) },
     };
+  });
+
+  /** 考评: the scores of a quarter or a year (default: this quarter so far) with each component, ranked. */
+  router.get(api('/assessment'), ...guard, async (ctx) => {
+    const q = parseInput(z.object({ scope: scopeParam, period: z.string().max(10).optional() }), ctx.query);
+    const region = await scoped(ctx, q.scope);
+    const result = await assessRegion(db, region, parsePeriod(q.period ?? quarterOf(clockOf(deps)())));
+    const withPlace = <T extends { villageFullName: string }>(r: T) => ({ ...r, place: placeName(r.villageFullName) });
+    ctx.body = { period: result.period.key, cadres: result.cadres.map(withPlace), units: result.units.map(withPlace) };
+  });
+
+  /** 领导评议: a leader scores a cadre or a unit of their scope for a quarter, 0–100. */
+  router.post(api('/assessment/ratings'), ...guard, json, async (ctx) => {
+    const body = parseInput(z.object({
+      period: z.string().trim().max(10),
+      cadreId: idParam.optional(), unitId: idParam.optional(),
+      score: z.coerce.number({ message: '请填写0–100的分数' }),
+    }).refine((b) => (b.cadreId === undefined) !== (b.unitId === undefined), { message: '请选择一名干部或一个单位' }), ctx.request.body);
+    const viewer = viewerOf(ctx);
+    const scope = await scoped(ctx);
+    const target = body.cadreId !== undefined ? { cadreId: body.cadreId } : { unitId: body.unitId! };
+    await setLeaderRating(db, { id: viewer.cadre.id, scopePath: scope.path }, { target, period: body.period, score: body.score }, clockOf(deps)());
+    ctx.body = { ok: true };
   });
 
   router.get(api('/notices'), ...guard, async (ctx) => {

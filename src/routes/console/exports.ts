@@ -2,21 +2,34 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { requireScope } from '../../services/console/scope';
-import { exportHelpLedger, exportLedger, exportStanding, exportVisits } from '../../services/export/xlsx-exports';
+import { exportAssessment, exportHelpLedger, exportLedger, exportStanding, exportVisits } from '../../services/export/xlsx-exports';
+import { parsePeriod, quarterOf } from '../../services/assessment/scheme';
 import { shanghaiDate } from '../../lib/time';
 import { clockOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
 import { rangeParams, scopeParam, toRange } from './params';
 
 /**
- * /console/api/export/{ledger,visits,standing,help}.xlsx?scope=&from=&to= — xlsx downloads, sent
+ * /console/api/export/{ledger,visits,standing,help}.xlsx?scope=&from=&to= and
+ * /console/api/export/assessment.xlsx?scope=&period=2026-Q1 (考评结果) — xlsx downloads, sent
  * once the whole file is built (with its Content-Length); a failure is a clean error status.
  */
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const FILE_NAMES = { ledger: '问题台账', visits: '走访记录表', standing: '任务进度', help: '帮扶台账' } as const;
+const FILE_NAMES = { ledger: '问题台账', visits: '走访记录表', standing: '任务进度', help: '帮扶台账', assessment: '考评结果' } as const;
 
 export function registerExportRoutes(router: Router, deps: AppDeps): void {
   const { db } = deps;
+  router.get('/console/api/export/assessment.xlsx', secureHeaders, requireApiSession(deps), async (ctx) => {
+    const q = parseInput(z.object({ scope: scopeParam, period: z.string().max(10).optional() }), ctx.query);
+    const region = await requireScope(db, viewerOf(ctx), q.scope);
+    const period = parsePeriod(q.period ?? quarterOf(clockOf(deps)()));
+    const file = await exportAssessment(db, region, period);
+    ctx.type = XLSX;
+    ctx.attachment(`${FILE_NAMES.assessment}-${region.name}-${period.key}.xlsx`);
+    ctx.body = file.stream;
+    ctx.length = file.size;
+  });
+
   router.get('/console/api/export/:kind.xlsx', secureHeaders, requireApiSession(deps), async (ctx) => {
     const kind = parseInput(z.enum(['ledger', 'visits', 'standing', 'help']), ctx.params.kind);
     const q = parseInput(z.object({ scope: scopeParam, ...rangeParams }), ctx.query);

@@ -30,7 +30,7 @@ const OVERLAP = (from: string, to: string) =>
 const IN_PERIOD = (alias: string) => `${alias}.valid_from < $2::date AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > $1::date)`;
 
 /** The region columns of a village (alias `v`): its township and county, for ranking. */
-const PLACE_COLUMNS = `v.id AS village_id, v.full_name AS village_full_name, t.id AS township_id, t.name AS township_name,
+const PLACE_COLUMNS = `v.id AS village_id, v.full_name AS village_full_name, v.path AS village_path, t.id AS township_id, t.name AS township_name,
        co.id AS county_id, co.name AS county_name`;
 const PLACE_JOINS = (villageId: string) =>
   `JOIN regions v ON v.id = ${villageId} AND v.path LIKE $4

@@ -1,5 +1,5 @@
 import { storedRuleValues } from '../rules/rules';
-import { addDays } from '../../lib/time';
+import { addDays, shanghaiDate } from '../../lib/time';
 import { AppError } from '../../lib/errors';
 import type { Db } from '../../lib/db';
 
@@ -77,3 +77,9 @@ export const periodDays = (p: Pick<AssessmentPeriod, 'from' | 'to'>): number =>
 
 /** The last day of the period. */
 export const lastDay = (p: AssessmentPeriod): string => addDays(p.to, -1);
+
+/** The Shanghai quarter holding `now`, as 2026-Q4. */
+export function quarterOf(now: Date): string {
+  const d = shanghaiDate(now);
+  return `${d.slice(0, 4)}-Q${Math.ceil(Number(d.slice(5, 7)) / 3)}`;
+}

@@ -2,6 +2,7 @@ import { CADRE_FIGURES_SQL, RATINGS_SQL, UNIT_FIGURES_SQL } from './figures-sql'
 import { loadScoreScheme, periodDays, type AssessmentPeriod, type ScoreScheme } from './scheme';
 import { getRules } from '../rules/rules';
 import { subtreeLike } from '../people/regions';
+import { RegionLevel } from '../../../entities';
 import type { Db } from '../../lib/db';
 
 /**
@@ -35,6 +36,11 @@ export const COMPONENT_LABELS = {
 
 export type ComponentKey = keyof typeof COMPONENT_LABELS;
 
+/** The components of a cadre's and of a unit's work score, in the order they are shown. */
+export const CADRE_COMPONENTS: ComponentKey[] = ['household_visits', 'household_days', 'household_talks', 'team_days_on_site',
+  'team_days_resident', 'problems_in_time', 'notices_acknowledged', 'must_visits_in_time', 'diary_days', 'help_acts'];
+export const UNIT_COMPONENTS: ComponentKey[] = ['village_visits', 'village_days', 'unit_cadres'];
+
 export interface Component {
   key: ComponentKey;
   /** What was done and what was owed (rounded to one decimal), for the breakdown. */
@@ -52,6 +58,7 @@ export interface Scored {
   unitId: number | null;
   unitName: string | null;
   villageFullName: string;
+  villagePath: string;
   townshipId: number;
   townshipName: string;
   countyId: number;
@@ -116,7 +123,7 @@ type Num = string | number | null;
 const num = (v: Num): number => (v === null ? 0 : Number(v));
 
 interface PlaceRow {
-  village_full_name: string; township_id: number; township_name: string; county_id: number; county_name: string;
+  village_full_name: string; village_path: string; township_id: number; township_name: string; county_id: number; county_name: string;
 }
 interface CadreFigures extends PlaceRow {
   cadre_id: number; name: string; unit_id: number | null; unit_name: string | null; role: string;
@@ -130,7 +137,7 @@ interface UnitFigures extends PlaceRow {
 }
 
 const place = (r: PlaceRow) => ({
-  villageFullName: r.village_full_name, townshipId: r.township_id, townshipName: r.township_name,
+  villageFullName: r.village_full_name, villagePath: r.village_path, townshipId: r.township_id, townshipName: r.township_name,
   countyId: r.county_id, countyName: r.county_name,
 });
 
@@ -219,4 +226,17 @@ export async function computeAssessment(db: Db, period: AssessmentPeriod, scopeP
     list.sort((a, b) => a.countyName.localeCompare(b.countyName, 'zh') || a.countyRank - b.countyRank || a.id - b.id);
   }
   return { period, cadres, units };
+}
+
+/** The path of the county holding `region` (the region itself at county level or above): county ranks need the whole county. */
+export function rankingPath(region: { path: string; level: number }): string {
+  const ids = region.path.split('/').filter(Boolean);
+  return region.level <= RegionLevel.County ? region.path : `/${ids.slice(0, RegionLevel.County + 1).join('/')}/`;
+}
+
+/** Scores of the cadres and units placed in `region`, ranked within their whole township and county. */
+export async function assessRegion(db: Db, region: { path: string; level: number }, period: AssessmentPeriod): Promise<AssessmentResult> {
+  const all = await computeAssessment(db, period, rankingPath(region));
+  const inRegion = (s: Scored) => s.villagePath.startsWith(region.path);
+  return { period, cadres: all.cadres.filter(inRegion), units: all.units.filter(inRegion) };
 }

@@ -11,6 +11,8 @@ import { helpLedgerRows } from '../aid/help-acts';
 import { photoLinks } from '../photos/query';
 import { cadreStanding, unitStanding } from '../standing/console-standing';
 import { subtreeLike } from '../people/regions';
+import { assessRegion, CADRE_COMPONENTS, COMPONENT_LABELS, UNIT_COMPONENTS, type ComponentKey, type Scored } from '../assessment/scores';
+import type { AssessmentPeriod } from '../assessment/scheme';
 import { formatDuration } from '../../lib/time';
 import { placeName } from '../../lib/place';
 import type { Db } from '../../lib/db';
@@ -216,5 +218,29 @@ export function exportStanding(db: Db, scope: Region, now: Date): Promise<BuiltW
       }
       if (page.rows.length < STANDING_PAGE) break;
     }
+  });
+}
+
+/** 考评结果 for 公示: one sheet of cadres and one of units, each component's points, the total and the ranks. */
+export function exportAssessment(db: Db, scope: Region, period: AssessmentPeriod): Promise<BuiltWorkbook> {
+  return buildWorkbook(async (wb) => {
+    const result = await assessRegion(db, scope, period);
+    const write = (name: string, rows: Scored[], keys: ComponentKey[], nameColumn: string | null) => {
+      const ws = sheet(wb, name, [
+        ['序号', 6], ['单位', 24], ...(nameColumn ? [[nameColumn, 8] as const] : []), ['乡镇', 10],
+        ...keys.map((k) => [COMPONENT_LABELS[k], 10] as const),
+        ['工作实绩', 10], ['领导评议', 10], ['群众评议', 10], ['总分', 8], ['乡镇排名', 9], ['县区排名', 9],
+      ]);
+      rows.forEach((r, i) => {
+        const byKey = new Map(r.components.map((c) => [c.key, c.points]));
+        ws.addRow([
+          i + 1, r.unitName ?? '', ...(nameColumn ? [r.name] : []), r.townshipName, ...keys.map((k) => byKey.get(k) ?? ''),
+          r.work, r.leader ?? '', r.mass ?? '', r.total, r.townshipRank, r.countyRank,
+        ]).commit();
+      });
+      ws.commit();
+    };
+    write('干部考评', result.cadres, CADRE_COMPONENTS, '姓名');
+    write('单位考评', result.units, UNIT_COMPONENTS, null);
   });
 }

@@ -1,0 +1,96 @@
+import request from 'supertest';
+import ExcelJS from 'exceljs';
+import type Koa from 'koa';
+import type { AppDeps } from '../../../src/app';
+import { createTestDb, type TestDb } from '../../support/db';
+import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
+import { consoleApp, sessionCookie } from '../../support/console-app';
+
+/**
+ * The console's 考评: scores of a quarter per cadre and unit with their
+ * breakdown and ranks (GET /console/api/assessment), 领导评议 entered by a
+ * leader of the scope (POST /console/api/assessment/ratings), and the
+ * 考评结果 xlsx read back with exceljs.
+ */
+
+const NOW = new Date('2026-11-24T12:00:00+08:00');
+let t: TestDb;
+let seed: ConsoleSeed;
+let app: Koa;
+let deps: AppDeps;
+let close: () => void;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  seed = await seedConsole(t.db, NOW);
+  ({ app, deps, close } = consoleApp(t));
+  (deps as { clock?: () => Date }).clock = () => NOW;
+});
+afterAll(async () => {
+  close?.();
+  await t.drop();
+});
+
+const cookie = (cadreId = seed.ids.wsLeader) => sessionCookie(deps, cadreId);
+const get = (path: string, cadreId?: number) => request(app.callback()).get(path).set('Cookie', cookie(cadreId));
+const rate = (body: object, cadreId?: number) =>
+  request(app.callback()).post('/console/api/assessment/ratings').set('Cookie', cookie(cadreId)).send(body);
+
+type Row = { id: number; name: string; total: number; work: number; leader: number | null; townshipRank: number; countyRank: number;
+  place: string; components: { key: string; points: number; max: number }[] };
+
+test('a county\'s quarter: its cadres and units only, each with its breakdown and ranks', async () => {
+  const res = await get(`/console/api/assessment?scope=${seed.ids.wushan}&period=2026-Q4`).expect(200);
+  expect(res.body.period).toBe('2026-Q4');
+  const cadres: Row[] = res.body.cadres;
+  expect(cadres.map((c) => c.name).sort()).toEqual(['张三', '李四']);
+  const zhang = cadres.find((c) => c.name === '张三')!;
+  expect(zhang.place).toBe('天水市武山县鸳鸯镇丁门村');
+  expect(zhang.components.map((c) => c.key)).toEqual(expect.arrayContaining(['household_visits', 'notices_acknowledged', 'diary_days']));
+  expect([zhang.townshipRank, cadres.find((c) => c.name === '李四')!.townshipRank]).toEqual([1, 1]);
+  expect(res.body.units.map((u: Row) => u.name).sort()).toEqual(['武山县教育局', '武山县财政局']);
+  await get(`/console/api/assessment?scope=${seed.ids.gangu}`).expect(403);
+  await get(`/console/api/assessment?scope=${seed.ids.wushan}&period=2026年`).expect(400);
+});
+
+test('领导评议: a leader rates in their scope, 0–100, for a quarter; the total follows', async () => {
+  const before: Row[] = (await get(`/console/api/assessment?scope=${seed.ids.wushan}&period=2026-Q4`)).body.cadres;
+  await rate({ period: '2026-Q4', cadreId: seed.ids.zhangsan, score: 95 }).expect(200);
+  await rate({ period: '2026-Q4', unitId: seed.ids.finance, score: 88 }).expect(200);
+  const after: Row[] = (await get(`/console/api/assessment?scope=${seed.ids.wushan}&period=2026-Q4`)).body.cadres;
+  const zhang = after.find((c) => c.name === '张三')!;
+  expect(zhang.leader).toBe(95);
+  // work 60%, leader 20%, no 群众评议: (work × 60 + 95 × 20) / 80
+  expect(zhang.total).toBeCloseTo((before.find((c) => c.name === '张三')!.work * 60 + 95 * 20) / 80, 1);
+
+  const refused = await rate({ period: '2026-Q4', cadreId: seed.ids.wangwu, score: 80 }).expect(403);
+  expect(refused.text).toMatch(/本辖区/);
+  expect((await rate({ period: '2026-Q4', cadreId: seed.ids.zhangsan, score: 120 }).expect(400)).text).toMatch(/0–100/);
+  expect((await rate({ period: '2026', cadreId: seed.ids.zhangsan, score: 80 }).expect(400)).text).toMatch(/季度/);
+  await rate({ period: '2026-Q4', score: 80 }).expect(400);
+  // a cadre, not a leader, rates nobody
+  await rate({ period: '2026-Q4', cadreId: seed.ids.lisi, score: 80 }, seed.ids.zhangsan).expect(403);
+});
+
+const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  r.on('data', (c: Buffer) => chunks.push(c));
+  r.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
+test('考评结果.xlsx: 序号, 单位, 姓名, each component, the total and the ranks, as the page shows them', async () => {
+  const res = await get(`/console/api/export/assessment.xlsx?scope=${seed.ids.wushan}&period=2026-Q4`).buffer(true).parse(binary);
+  expect(res.status).toBe(200);
+  expect(res.headers['content-disposition']).toContain(encodeURIComponent('考评结果-武山县-2026-Q4.xlsx'));
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.body);
+  const ws = wb.getWorksheet('干部考评')!;
+  const rows = ws.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1));
+  expect(rows[0]).toEqual(['序号', '单位', '姓名', '乡镇', '走访次数', '入户天数', '谈心交流', '到村天数', '驻村天数', '问题按期销号',
+    '通知收到', '五必访按期', '民情日记', '六送帮扶', '工作实绩', '领导评议', '群众评议', '总分', '乡镇排名', '县区排名']);
+  const page: Row[] = (await get(`/console/api/assessment?scope=${seed.ids.wushan}&period=2026-Q4`)).body.cadres;
+  expect(rows.slice(1).map((r) => [r[0], r[2], r[17], r[19]])).toEqual(page.map((c, i) => [i + 1, c.name, c.total, c.countyRank]));
+  const zhang = rows.find((r) => r[2] === '张三')!;
+  expect([zhang[1], zhang[15]]).toEqual(['武山县财政局', 95]);
+  expect(wb.getWorksheet('单位考评')!.getRow(1).values).toEqual(expect.arrayContaining(['进村次数', '进村天数', '干部平均', '总分']));
+});
