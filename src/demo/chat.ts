@@ -106,6 +106,20 @@ export interface DemoMessage {
   group?: string;
   msgtype: string;
   text: string;
+  /** A template card as the page draws it. */
+  card?: DemoCard;
+}
+
+/** What the page shows of a template card (docs/wecom.md §8): its texts, fields, buttons and the page it opens. */
+export interface DemoCard {
+  cardType: string;
+  taskId?: string;
+  title: string;
+  desc?: string;
+  text?: string;
+  fields: { keyname: string; value: string }[];
+  buttons: { text: string; key: string }[];
+  url?: string;
 }
 
 /** What the simulator recorded for this person and for every group robot, after `since`. */
@@ -122,7 +136,30 @@ export async function demoMessages(db: DataSource, sim: SimulatorState, userid: 
       group: s.robotKey ? names.get(s.robotKey) ?? '群' : undefined, // never the key itself
       msgtype: s.msgtype,
       text: textOf(s.msgtype, s.body),
+      ...(s.msgtype === 'template_card' ? { card: cardOf(s.body) } : {}),
     }));
+}
+
+function cardOf(body: Record<string, unknown>): DemoCard {
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const title = (body.main_title ?? {}) as Record<string, unknown>;
+  const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+  return {
+    cardType: String(body.card_type ?? ''),
+    taskId: str(body.task_id),
+    title: str(title.title) ?? '',
+    desc: str(title.desc),
+    text: str(body.sub_title_text),
+    fields: list<Record<string, unknown>>(body.horizontal_content_list).map((f) => ({ keyname: String(f.keyname ?? ''), value: String(f.value ?? '') })),
+    buttons: list<Record<string, unknown>>(body.button_list).map((b) => ({ text: String(b.text ?? ''), key: String(b.key ?? '') })),
+    url: str((body.card_action as Record<string, unknown> | undefined)?.url),
+  };
+}
+
+/** The person's card buttons that message/update_template_card replaced, by task id. */
+export function demoCardButtons(sim: SimulatorState, userid: string): Record<string, string> {
+  const suffix = `|${userid.toLowerCase()}`;
+  return Object.fromEntries([...sim.cardButtons].filter(([k]) => k.endsWith(suffix)).map(([k, v]) => [k.slice(0, -suffix.length), v]));
 }
 
 function textOf(msgtype: string, body: Record<string, unknown>): string {

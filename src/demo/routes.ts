@@ -8,7 +8,8 @@ import type { AppDeps } from '../app';
 import { SIMULATOR_MOUNT } from '../config';
 import { AppError } from '../lib/errors';
 import { simulatorRouter } from './simulator';
-import { demoMessages, demoPeople, sendAsWecom, storeDemoImage, type DemoInput } from './chat';
+import { deliverEvent } from './simulator/events';
+import { demoCardButtons, demoMessages, demoPeople, sendAsWecom, storeDemoImage, type DemoInput } from './chat';
 import { CALLBACK_PATH } from '../routes/callback';
 import { PUBLIC_DIR } from '../routes/console/assets';
 
@@ -37,6 +38,22 @@ const sendSchema = z.object({
     }),
     z.object({ kind: z.literal('image'), dataUrl: z.string().max(3 * 1024 * 1024) }),
   ]),
+});
+
+/** A tap on the menu or a card, as WeCom would post it (docs/wecom.md §8). */
+const eventSchema = z.object({
+  userid: z.string().min(1).max(64),
+  event: z.enum(['click', 'location_select', 'pic_photo_or_album', 'template_card_event', 'enter_agent']),
+  eventKey: z.string().max(128).optional(),
+  location: z.object({
+    latitude: z.number().min(-90).max(90),
+    longitude: z.number().min(-180).max(180),
+    label: z.string().max(100).optional(),
+    poiname: z.string().max(100).optional(),
+  }).optional(),
+  pictures: z.number().int().min(1).max(9).optional(),
+  taskId: z.string().max(128).optional(),
+  cardType: z.string().max(32).optional(),
 });
 
 const PAGE_HEADERS = {
@@ -79,11 +96,29 @@ export function registerDemoRoutes(router: Router, deps: AppDeps): void {
     ctx.body = { reply: r.reply };
   });
 
+  // The app menu as the simulator holds it (main.ts creates it in demo mode).
+  router.get('/demo/api/menu', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { menu: sim.menu ?? [] };
+  });
+
+  // A tap: the simulator builds WeCom's event XML, encrypts it and posts it to this server's callback.
+  router.post('/demo/api/event', bodyParser({ enableTypes: ['json'] }), async (ctx) => {
+    const parsed = eventSchema.safeParse(ctx.request.body);
+    if (!parsed.success) throw new AppError('bad_input', parsed.error.message, TEXT.badInput, 400);
+    const { userid, ...input } = parsed.data;
+    const w = deps.config.wecom;
+    const target = { url: `http://127.0.0.1:${ctx.req.socket.localPort}${CALLBACK_PATH}`, token: w.token, encodingAesKey: w.encodingAesKey };
+    const r = await deliverEvent(sim, target, userid, input, (deps.clock ?? systemClock)().getTime());
+    if (r.status !== 200) throw new AppError('callback_failed', `callback answered HTTP ${r.status}`, TEXT.callbackFailed, 502);
+    ctx.body = { reply: r.reply };
+  });
+
   router.get('/demo/api/messages', async (ctx) => {
     const q = z.object({ userid: z.string().min(1).max(64), since: z.coerce.number().int().min(0).default(0) }).safeParse(ctx.query);
     if (!q.success) throw new AppError('bad_input', q.error.message, TEXT.badInput, 400);
     const messages = await demoMessages(deps.db, sim, q.data.userid, q.data.since);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { messages, lastSeq: messages.at(-1)?.seq ?? q.data.since };
+    ctx.body = { messages, lastSeq: messages.at(-1)?.seq ?? q.data.since, buttons: demoCardButtons(sim, q.data.userid) };
   });
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../../lib/db';
 import { LEADER_ROLES } from '../../lib/roles';
+import { placeName } from '../../lib/place';
 
 /**
  * Lists of roster people and groups for pickers and the built-in simulator:
@@ -68,6 +69,6 @@ export async function pickerPeople(db: Db, limit: number): Promise<PickerPerson[
     );
   return rows.map(({ village_name, latitude, longitude, ...p }) => ({
     ...p,
-    village: village_name && latitude !== null && longitude !== null ? { name: village_name, latitude, longitude } : null,
+    village: village_name && latitude !== null && longitude !== null ? { name: placeName(village_name), latitude, longitude } : null,
   }));
 }
