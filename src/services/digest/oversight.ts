@@ -38,10 +38,24 @@ export async function digestOversight(
   const blocks = await inspectionBlocks(db, date);
   const villages = await villagesInspected(db, prefix, asOf, date);
   const team = await teamMembersBehind(db, asOf);
+  // Each village and member filed under every wanted scope above it, in one pass each (paths
+  // are ids: '/1/15/105/…/'), keeping their order; not a filter of every list per scope.
+  const ids = new Set(wanted.map((s) => s.id));
+  const under = <T>(items: T[], pathOf: (t: T) => string | null | undefined): Map<number, T[]> => {
+    const by = new Map<number, T[]>();
+    for (const item of items) {
+      for (const id of (pathOf(item) ?? '').split('/').filter(Boolean).map(Number)) {
+        if (ids.has(id)) (by.get(id) ?? by.set(id, []).get(id)!).push(item);
+      }
+    }
+    return by;
+  };
+  const villagesOf = under(villages, (v) => v.path);
+  const teamOf = under(team, (t) => t.villagePath);
   for (const s of wanted) {
-    const vs = villages.filter((v) => v.path.startsWith(s.path));
+    const vs = villagesOf.get(s.id) ?? [];
     const missing = vs.filter((v) => !v.unannounced);
-    const members = team.filter((t) => t.villagePath?.startsWith(s.path));
+    const members = teamOf.get(s.id) ?? [];
     const name = (fullName: string) => fullName.split('/').slice(s.level === RegionLevel.Township ? 4 : 3).join('');
     out.set(s.id, {
       villages: vs.length,
