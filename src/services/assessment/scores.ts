@@ -240,3 +240,14 @@ export async function assessRegion(db: Db, region: { path: string; level: number
   const inRegion = (s: Scored) => s.villagePath.startsWith(region.path);
   return { period, cadres: all.cadres.filter(inRegion), units: all.units.filter(inRegion) };
 }
+
+export interface ScoreLine { name: string; unitName: string | null; total: number }
+export interface TopAndBottom { top: ScoreLine[]; bottom: ScoreLine[] }
+
+/** The `n` cadres with the highest totals under `path` and the `n` lowest (lowest first), never one in both. */
+export function topAndBottom(result: AssessmentResult, path: string, n: number): TopAndBottom {
+  const line = (s: Scored): ScoreLine => ({ name: s.name, unitName: s.unitName, total: s.total });
+  const ranked = result.cadres.filter((c) => c.villagePath.startsWith(path)).sort((a, b) => b.total - a.total || a.id - b.id);
+  const top = ranked.slice(0, n);
+  return { top: top.map(line), bottom: ranked.slice(top.length).reverse().slice(0, n).map(line) };
+}

@@ -9,6 +9,8 @@ import { mustVisitFigures, type MustVisitFigures } from '../must-visits/figures'
 import { noticeAttendanceByKind, type KindAttendance } from '../notices/attendance';
 import { getRule } from '../rules/rules';
 import { digestOversight, type DigestOversight } from './oversight';
+import { computeAssessment, topAndBottom, type TopAndBottom } from '../assessment/scores';
+import { parsePeriod } from '../assessment/scheme';
 import type { Db } from '../../lib/db';
 
 export { renderDigestMarkdown } from './render';
@@ -59,6 +61,8 @@ export interface DigestData {
   attendance: KindAttendance[];
   /** County and township: villages without their 督查, team members below pace (oversight.ts); null above. */
   oversight: DigestOversight | null;
+  /** 季考评 and 年考核: the cadres with the five highest and five lowest scores of the period; null for other periods. */
+  assessment: TopAndBottom | null;
 }
 
 interface RegionRow { id: number; parent_id: number | null; level: number; name: string; full_name: string; path: string }
@@ -127,6 +131,8 @@ export async function buildDigests(
   const attendance = await noticeAttendanceByKind(db, prefix, scopeIds, w.ranges[0], w.now, await getRule(db, 'notice.report_hours'));
   const regions: RegionRow[] = await db.query(
     'SELECT id, parent_id, level, name, full_name, path FROM regions WHERE level < 4 AND path LIKE $1', [prefix]);
+  const assessed = period === 'quarter' || period === 'year'
+    ? await computeAssessment(db, parsePeriod(pw.key), scopes.length === 1 ? scopes[0].path : '/') : null;
 
   const sums = new Map<number, Sums>();
   const acc = (id: number) => sums.get(id) ?? (sums.set(id, zero()), sums.get(id)!);
@@ -165,6 +171,7 @@ export async function buildDigests(
       festival: festival ? { name: festival.name, date: festival.date, visited: s.festivalVisited, linked: s.householdsLinked } : null,
       mustVisits: mustVisits.get(scope.id)!, attendance: attendance.get(scope.id) ?? [],
       oversight: oversight.get(scope.id) ?? null,
+      assessment: assessed && topAndBottom(assessed, scope.path, TOP_BEHIND),
     });
   }
   return out;

@@ -24,6 +24,11 @@ const TEAM_BEHIND = (n: number) => `**驻村队员进度落后（${n}人）**`;
 const TEAM_LINE = (i: number, t: NonNullable<DigestData['oversight']>['team'][number]) =>
   `${i}. ${t.name}${t.villageName ? `（${t.villageName}）` : ' '}到村${t.daysOnSite}/${t.requiredOnSite}天，驻村${t.daysResident}/${t.requiredResident}天`;
 
+const SCORES_TOP = '**考评前五名**';
+const SCORES_BOTTOM = '**考评后五名**';
+const SCORE_LINES = (xs: NonNullable<DigestData['assessment']>['top']) =>
+  xs.map((x, i) => `${i + 1}. ${x.name}${x.unitName ? `（${x.unitName}）` : ''} ${x.total}分`);
+
 const pct = (n: number, d: number) => (d === 0 ? '—' : `${Math.round((100 * n) / d)}%`);
 const warn = (n: number) => (n > 0 ? `<font color="warning">${n}</font>` : '0');
 const MUST_VISITS = (m: DigestData['mustVisits']) =>
@@ -71,6 +76,8 @@ export function renderDigestMarkdown(d: DigestData): string {
   if (d.attendance.length > 0) head.push(ATTENDANCE(d.attendance));
   if (d.oversight) head.push(INSPECTIONS(d.oversight));
   const list: string[] = [];
+  if (d.assessment && d.assessment.top.length > 0) list.push(SCORES_TOP, ...SCORE_LINES(d.assessment.top));
+  if (d.assessment && d.assessment.bottom.length > 0) list.push(SCORES_BOTTOM, ...SCORE_LINES(d.assessment.bottom));
   if (d.behindRegions.length > 0) {
     list.push('**联户进度落后**');
     d.behindRegions.forEach((r, i) => list.push(`${i + 1}. ${r.name} 达进度 ${r.onPace}/${r.links}（${pct(r.onPace, r.links)}）`));
