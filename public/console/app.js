@@ -9,6 +9,7 @@ import { renderStanding } from './standing.js';
 import { renderLedger } from './ledger.js';
 import { renderNotices } from './notices.js';
 import { renderOversight } from './oversight.js';
+import { renderAssessment } from './assessment.js';
 import { renderMine } from './mine.js';
 
 const TABS = [
@@ -18,6 +19,7 @@ const TABS = [
   ['ledger', '问题台账', renderLedger],
   ['notices', '通知回执', renderNotices],
   ['oversight', '帮扶督查', renderOversight],
+  ['assessment', '考评', renderAssessment],
 ];
 const LEVELS = ['省', '市', '县区', '乡镇', '村'];
 

@@ -1,0 +1,63 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { createTestDb, type TestDb } from '../../support/db';
+import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
+import { consoleApp } from '../../support/console-app';
+
+/** The 考评 tab in a real browser (Debian chromium through playwright-core): the scores, a 领导评议 saved, the export link. */
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run'];
+
+let t: TestDb;
+let seed: ConsoleSeed;
+let server: Server;
+let base: string;
+let browser: Browser;
+let closeApp: () => void;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  seed = await seedConsole(t.db);
+  const c = consoleApp(t);
+  closeApp = c.close;
+  server = c.app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+}, 60000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) await new Promise((r) => server.close(r));
+  closeApp?.();
+  await t?.drop();
+});
+
+test('a county leader opens 考评, rates a cadre for the quarter and sees the total follow', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' })).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/console`);
+  await page.waitForURL(/\/console\/login/);
+  await page.click('button[data-userid="ws_leader"]');
+  await page.waitForSelector('.kpi');
+  await page.click('[data-tab="assessment"]');
+  await page.waitForSelector('[data-section="assessment"] [data-row]');
+  const text = await page.textContent('[data-section="assessment"]');
+  expect(text).toContain('干部（2 人）');
+  expect(text).toContain('武山县财政局');
+  expect(text).toContain('走访次数');
+  const row = page.locator(`[data-row="cadre-${seed.ids.zhangsan}"]`);
+  const before = await row.locator('strong').textContent();
+  await row.locator('input').fill('90');
+  await row.locator(`[data-rate="cadre-${seed.ids.zhangsan}"]`).click();
+  // the tab is drawn again with the new total: (work × 60 + 90 × 20) / 80
+  await page.waitForFunction(([id, old]) => document.querySelector(`[data-row="cadre-${id}"] strong`)?.textContent !== old,
+    [seed.ids.zhangsan, before] as const);
+  const [saved] = await t.db.query(`SELECT score FROM assessment_ratings WHERE cadre_id = $1 AND kind = 'leader'`, [seed.ids.zhangsan]);
+  expect(Number(saved.score)).toBe(90);
+  expect(await page.getAttribute('[data-export="assessment"]', 'href')).toMatch(/\/console\/api\/export\/assessment\.xlsx\?scope=\d+&period=\d{4}-Q[1-4]/);
+  expect(errors).toEqual([]);
+});
