@@ -223,7 +223,13 @@ async function report(db: Client, rows: Row[], before: Before, wrapped: boolean)
 async function cleanUp(db: Client, before: Before): Promise<void> {
   // Revoked first, through the counting triggers, so the counts lose exactly what the run added;
   // a revoked check-in counts nothing, so the deletes may then bypass every trigger.
-  await db.query('UPDATE visits SET revoked_at = now() WHERE id > $1 AND revoked_at IS NULL', [before.visits]);
+  // In batches: each revocation takes its links' day locks until its statement's transaction ends.
+  for (;;) {
+    const { rowCount } = await db.query(
+      `UPDATE visits SET revoked_at = now()
+        WHERE id IN (SELECT id FROM visits WHERE id > $1 AND revoked_at IS NULL ORDER BY id LIMIT 1000)`, [before.visits]);
+    if (!rowCount) break;
+  }
   await db.query('SET session_replication_role = replica');
   await db.query('DELETE FROM outbox_messages WHERE id > $1', [before.outbox]);
   await db.query('DELETE FROM inbound_messages WHERE id > $1', [before.inbound]);

@@ -51,64 +51,7 @@ export class RegionRollups1763857700000 implements MigrationInterface {
         SELECT (string_to_array(btrim(p_path, '/'), '/')::int[])[1:4]
       $$`);
 
-    // One act (a check-in begun, a household visit) of a cadre at a village on a day, added
-    // (+1) or taken back (-1).
-    await q.query(`CREATE FUNCTION count_activity(p_cadre int, p_village int, p_day date, p_checkins int, p_visits int) RETURNS void
-      LANGUAGE plpgsql AS $$
-      DECLARE
-        delta int := p_checkins + p_visits;
-        v_stripe smallint := p_cadre % 16;
-        wk date := date_trunc('week', p_day)::date;
-        mo date := date_trunc('month', p_day)::date;
-        n int;
-        seen int := 0;
-        v_regions int[];
-        on_day int[]; on_week int[]; on_month int[];
-        a int;
-      BEGIN
-        IF delta > 0 THEN
-          INSERT INTO cadre_village_days AS c (cadre_id, day, village_id, acts) VALUES (p_cadre, p_day, p_village, delta)
-          ON CONFLICT (cadre_id, day, village_id) DO UPDATE SET acts = c.acts + EXCLUDED.acts
-          RETURNING acts INTO n;
-          IF n = delta THEN seen := 1; END IF;
-        ELSE
-          UPDATE cadre_village_days SET acts = acts + delta
-           WHERE cadre_id = p_cadre AND day = p_day AND village_id = p_village RETURNING acts INTO STRICT n;
-          IF n = 0 THEN
-            DELETE FROM cadre_village_days WHERE cadre_id = p_cadre AND day = p_day AND village_id = p_village;
-            seen := -1;
-          END IF;
-        END IF;
-        SELECT rollup_regions(r.path) INTO STRICT v_regions FROM regions r WHERE r.id = p_village;
-        IF seen <> 0 THEN
-          -- The cadre's presences change one at a time (a lock of the cadre's own), so each sees
-          -- the others committed.
-          PERFORM pg_advisory_xact_lock(-1, p_cadre);
-          SELECT coalesce(array_agg(DISTINCT x.a) FILTER (WHERE x.day = p_day), '{}'),
-                 coalesce(array_agg(DISTINCT x.a) FILTER (WHERE x.day >= wk AND x.day < wk + 7), '{}'),
-                 coalesce(array_agg(DISTINCT x.a) FILTER (WHERE x.day >= mo AND x.day < (mo + interval '1 month')::date), '{}')
-            INTO on_day, on_week, on_month
-            FROM (SELECT p.day, unnest(rollup_regions(r.path)) AS a
-                    FROM cadre_village_days p JOIN regions r ON r.id = p.village_id
-                   WHERE p.cadre_id = p_cadre AND p.day >= least(wk, mo) AND p.day < greatest(wk + 7, (mo + interval '1 month')::date)
-                     AND (p.day, p.village_id) <> (p_day, p_village)) x;
-        END IF;
-        FOREACH a IN ARRAY v_regions LOOP
-          INSERT INTO region_activity AS t (region_id, bucket, start, stripe, checkins, household_visits, cadres)
-          VALUES (a, 'd', p_day, v_stripe, p_checkins, p_visits, CASE WHEN seen <> 0 AND NOT a = ANY (on_day) THEN seen ELSE 0 END)
-          ON CONFLICT (region_id, bucket, start, stripe) DO UPDATE
-            SET checkins = t.checkins + EXCLUDED.checkins, household_visits = t.household_visits + EXCLUDED.household_visits,
-                cadres = t.cadres + EXCLUDED.cadres;
-          IF seen <> 0 AND NOT a = ANY (on_week) THEN
-            INSERT INTO region_activity AS t (region_id, bucket, start, stripe, cadres) VALUES (a, 'w', wk, v_stripe, seen)
-            ON CONFLICT (region_id, bucket, start, stripe) DO UPDATE SET cadres = t.cadres + EXCLUDED.cadres;
-          END IF;
-          IF seen <> 0 AND NOT a = ANY (on_month) THEN
-            INSERT INTO region_activity AS t (region_id, bucket, start, stripe, cadres) VALUES (a, 'm', mo, v_stripe, seen)
-            ON CONFLICT (region_id, bucket, start, stripe) DO UPDATE SET cadres = t.cadres + EXCLUDED.cadres;
-          END IF;
-        END LOOP;
-      END $$`);
+    await q.query(countActivityFunction(ADVISORY_LOCK));
 
     // Check-ins count on the day they began, household visits on their day; an edit that
     // moves neither cadre, village, day nor liveness touches no rollup.
@@ -282,3 +225,67 @@ async function actTriggers(q: QueryRunner, table: string, at: string, counts: st
   await q.query(`CREATE TRIGGER ${table}_activity_update AFTER UPDATE ON ${table}
     FOR EACH ROW WHEN (${key('OLD')} IS DISTINCT FROM ${key('NEW')}) EXECUTE FUNCTION ${table}_activity()`);
 }
+
+/** How migration 1763857700000 serialised one cadre's presence changes: a lock-table entry each, until commit. */
+export const ADVISORY_LOCK = 'PERFORM pg_advisory_xact_lock(-1, p_cadre);';
+
+/**
+ * One act (a check-in begun, a household visit) of a cadre at a village on a day, added
+ * (+1) or taken back (-1); `lock` serialises one cadre's presence changes.
+ */
+export const countActivityFunction = (lock: string) => `CREATE OR REPLACE FUNCTION count_activity(p_cadre int, p_village int, p_day date, p_checkins int, p_visits int) RETURNS void
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        delta int := p_checkins + p_visits;
+        v_stripe smallint := p_cadre % 16;
+        wk date := date_trunc('week', p_day)::date;
+        mo date := date_trunc('month', p_day)::date;
+        n int;
+        seen int := 0;
+        v_regions int[];
+        on_day int[]; on_week int[]; on_month int[];
+        a int;
+      BEGIN
+        IF delta > 0 THEN
+          INSERT INTO cadre_village_days AS c (cadre_id, day, village_id, acts) VALUES (p_cadre, p_day, p_village, delta)
+          ON CONFLICT (cadre_id, day, village_id) DO UPDATE SET acts = c.acts + EXCLUDED.acts
+          RETURNING acts INTO n;
+          IF n = delta THEN seen := 1; END IF;
+        ELSE
+          UPDATE cadre_village_days SET acts = acts + delta
+           WHERE cadre_id = p_cadre AND day = p_day AND village_id = p_village RETURNING acts INTO STRICT n;
+          IF n = 0 THEN
+            DELETE FROM cadre_village_days WHERE cadre_id = p_cadre AND day = p_day AND village_id = p_village;
+            seen := -1;
+          END IF;
+        END IF;
+        SELECT rollup_regions(r.path) INTO STRICT v_regions FROM regions r WHERE r.id = p_village;
+        IF seen <> 0 THEN
+          -- The cadre's presences change one at a time (a lock of the cadre's own), so each sees
+          -- the others committed.
+          ${lock}
+          SELECT coalesce(array_agg(DISTINCT x.a) FILTER (WHERE x.day = p_day), '{}'),
+                 coalesce(array_agg(DISTINCT x.a) FILTER (WHERE x.day >= wk AND x.day < wk + 7), '{}'),
+                 coalesce(array_agg(DISTINCT x.a) FILTER (WHERE x.day >= mo AND x.day < (mo + interval '1 month')::date), '{}')
+            INTO on_day, on_week, on_month
+            FROM (SELECT p.day, unnest(rollup_regions(r.path)) AS a
+                    FROM cadre_village_days p JOIN regions r ON r.id = p.village_id
+                   WHERE p.cadre_id = p_cadre AND p.day >= least(wk, mo) AND p.day < greatest(wk + 7, (mo + interval '1 month')::date)
+                     AND (p.day, p.village_id) <> (p_day, p_village)) x;
+        END IF;
+        FOREACH a IN ARRAY v_regions LOOP
+          INSERT INTO region_activity AS t (region_id, bucket, start, stripe, checkins, household_visits, cadres)
+          VALUES (a, 'd', p_day, v_stripe, p_checkins, p_visits, CASE WHEN seen <> 0 AND NOT a = ANY (on_day) THEN seen ELSE 0 END)
+          ON CONFLICT (region_id, bucket, start, stripe) DO UPDATE
+            SET checkins = t.checkins + EXCLUDED.checkins, household_visits = t.household_visits + EXCLUDED.household_visits,
+                cadres = t.cadres + EXCLUDED.cadres;
+          IF seen <> 0 AND NOT a = ANY (on_week) THEN
+            INSERT INTO region_activity AS t (region_id, bucket, start, stripe, cadres) VALUES (a, 'w', wk, v_stripe, seen)
+            ON CONFLICT (region_id, bucket, start, stripe) DO UPDATE SET cadres = t.cadres + EXCLUDED.cadres;
+          END IF;
+          IF seen <> 0 AND NOT a = ANY (on_month) THEN
+            INSERT INTO region_activity AS t (region_id, bucket, start, stripe, cadres) VALUES (a, 'm', mo, v_stripe, seen)
+            ON CONFLICT (region_id, bucket, start, stripe) DO UPDATE SET cadres = t.cadres + EXCLUDED.cadres;
+          END IF;
+        END LOOP;
+      END $$`;

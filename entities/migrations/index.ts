@@ -14,6 +14,7 @@ import { HistoryTrueCounts1763857500000 } from './1763857500000-history-true-cou
 import { HouseholdLinkYearColumns1763857600000 } from './1763857600000-household-link-year-columns';
 import { RegionRollups1763857700000 } from './1763857700000-region-rollups';
 import { HouseholdLinkTalliesYear1763857700001 } from './1763857700001-household-link-tallies-year';
+import { ActivityCadreRowLock1763857700002 } from './1763857700002-activity-cadre-row-lock';
 import { OvernightStays1763857800000 } from './1763857800000-overnight-stays';
 import { ResidentTeam1763857800001 } from './1763857800001-resident-team';
 import { ProblemLedger1763857900000 } from './1763857900000-problem-ledger';
@@ -32,7 +33,7 @@ import { Assessment1763858700000 } from './1763858700000-assessment';
 /** Every migration, oldest first. A new migration is added here by hand. */
 export const MIGRATIONS = [InitialSchema1763856000000, ChatLookups1763856400000, JobSchedules1763856500000, ConsoleIndexes1763856600000, ConsoleCoveringIndexes1763856600001, Photos1763856800000, PhotoLookups1763856800001,
   HouseholdLinkTallies1763857000000, SiteTallies1763857100000, LinkLayout1763857200000, InboundHandoff1763857300000,
-  SweepsAsLoops1763857400000, HistoryTrueCounts1763857500000, HouseholdLinkYearColumns1763857600000, RegionRollups1763857700000, HouseholdLinkTalliesYear1763857700001,
+  SweepsAsLoops1763857400000, HistoryTrueCounts1763857500000, HouseholdLinkYearColumns1763857600000, RegionRollups1763857700000, HouseholdLinkTalliesYear1763857700001, ActivityCadreRowLock1763857700002,
   OvernightStays1763857800000, ResidentTeam1763857800001, ProblemLedger1763857900000,
   NoticeSenderNotRecipient1763858000000, DigestYear1763858010000,
   FestivalReminders1763858020000, NoticeFollowupRhythm1763858030000, SessionVersion1763858100000, Retention1763858200000,
