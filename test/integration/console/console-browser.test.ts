@@ -192,3 +192,16 @@ test('a cadre checks in through the H5 page with a mocked location; the server c
   expect((await tooFar.json()).message).toContain('超出签到范围');
   await context.close();
 }, 60000);
+
+test('a reminder card\'s link (#tab=ledger&problem=<id>) opens that problem in the ledger', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await loginAs(page, '/console', 'ws_leader');
+  // Opened fresh, as from the card.
+  await page.goto('about:blank');
+  await page.goto(`${base}/console#tab=ledger&problem=${seed.ids.pOverdue}`);
+  await page.waitForSelector('.detail h3');
+  expect(await page.textContent('.detail h3')).toMatch(/^W\d{4}-0001 /);
+  expect(await page.textContent('.detail')).toContain('村道路灯损坏');
+  await context.close();
+}, 60000);

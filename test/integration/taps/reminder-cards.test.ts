@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { deliverOutboxRow, type DeliverDeps } from '../../../jobs/outbox-deliver';
+import { PROCESSORS } from '../../../jobs/processors';
 import { runFestivalReminders } from '../../../jobs/festival-reminders';
 import { runMustVisitReminders } from '../../../jobs/must-visit-reminders';
 import { runOverdueProblems } from '../../../jobs/overdue-problems';
@@ -135,4 +136,11 @@ test('several overdue problems open the ledger', async () => {
   expect(String(got[0].body.sub_title_text).split('\n')).toEqual([
     expect.stringMatching(/^· W2026-0007 /), expect.stringMatching(/^· W2026-0008 /),
   ]);
+});
+
+test('the reminder jobs refuse to run without the app\'s external URL (a wiring fault, not retried)', () => {
+  const bare = { db: t.db, logger: createLogger('silent') };
+  for (const job of ['festival-reminders', 'must-visit-reminders', 'overdue-problems'] as const) {
+    expect(() => PROCESSORS[job](bare, new Date(), {})).toThrow('no public URL for the reminder cards');
+  }
 });
