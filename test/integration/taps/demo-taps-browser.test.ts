@@ -124,3 +124,13 @@ test('a notice arrives as a card, and tapping 收到 acknowledges it and turns t
   expect(acked).toEqual([{ acked: true }]);
   expect(pageErrors).toEqual([]);
 }, 60000);
+
+test('a tap the page could not have made is a 400 with the page\'s Chinese message, and reaches no callback', async () => {
+  const before = Number((await t.db.query('SELECT count(*) FROM inbound_messages'))[0].count);
+  for (const body of [{ userid: 'zhangwei', event: 'subscribe' }, { userid: '', event: 'click', eventKey: 'help' },
+    { userid: 'zhangwei', event: 'location_select', eventKey: 'checkin', location: { latitude: 91, longitude: 104 } }]) {
+    const r = await request(base).post('/demo/api/event').send(body).expect(400);
+    expect(r.body.message).toBe('请选择人员并输入消息。');
+  }
+  expect(Number((await t.db.query('SELECT count(*) FROM inbound_messages'))[0].count)).toBe(before);
+});
