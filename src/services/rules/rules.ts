@@ -42,19 +42,23 @@ export type RuleKey = keyof Rules;
 /**
  * Values read in one transaction, by its query runner (TypeORM gives every
  * transaction its own): a 签到 asks for rules twice, and a transaction sees one
- * set of rules throughout. Nothing in a transaction writes policy_rules and then
+ * set of rules throughout. Inside a transaction the first read takes every
+ * typed rule at once (a few dozen small rows), so a chat command's later rules
+ * cost no round trip. Nothing in a transaction writes policy_rules and then
  * reads them through here.
  */
 const inTransaction = new WeakMap<object, Map<RuleKey, unknown>>();
+const ALL_KEYS = Object.keys(RULE_DEFAULTS) as RuleKey[];
 
 /** Reads the given rules in one query (none when the transaction has read them all). */
 export async function getRules<K extends RuleKey>(db: Db, keys: K[]): Promise<Pick<Rules, K>> {
   const runner = 'queryRunner' in db && db.queryRunner?.isTransactionActive ? db.queryRunner : undefined;
   const seen = runner ? inTransaction.get(runner) ?? new Map<RuleKey, unknown>() : new Map<RuleKey, unknown>();
   if (runner) inTransaction.set(runner, seen);
-  const missing = keys.filter((k) => !seen.has(k));
+  const wanted: RuleKey[] = keys.filter((k) => !seen.has(k));
+  const missing = runner && wanted.length > 0 ? ALL_KEYS.filter((k) => !seen.has(k)) : wanted;
   if (missing.length > 0) {
-    const rows: { key: K; value: unknown }[] = await db.query(
+    const rows: { key: RuleKey; value: unknown }[] = await db.query(
       'SELECT key, value FROM policy_rules WHERE key = ANY($1)',
       [missing],
     );
