@@ -37,21 +37,26 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-/** Starts main.js with exactly `env` (plus PATH) and waits for /healthz to answer 200. */
-export async function startServerProcess(mainJs: string, env: Record<string, string>, port: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [mainJs], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts main.js (with `args`, e.g. --server) with exactly `env` (plus PATH) and waits for /healthz to answer 200. */
+export async function startServerProcess(mainJs: string, env: Record<string, string>, port: number, args: string[] = []): Promise<ServerProcess> {
+  return startProcess(mainJs, { ...env, PORT: String(port) }, args, 'server did not become healthy',
+    () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false));
+}
+
+/** Starts `main.js --worker` (no HTTP port) and waits for its job schedules to be upserted (needs LOG_LEVEL info or lower). */
+export async function startWorkerProcess(mainJs: string, env: Record<string, string>): Promise<ServerProcess> {
+  return startProcess(mainJs, env, ['--worker'], 'worker did not start', async (p) => p.output().includes('job schedules upserted'));
+}
+
+async function startProcess(
+  mainJs: string, env: Record<string, string>, args: string[], failure: string,
+  ready: (p: ServerProcess) => Promise<boolean>,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [mainJs, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => { out = (out + String(d)).slice(-20000); });
   child.stderr!.on('data', (d) => { out = (out + String(d)).slice(-20000); });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${out}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`server did not become healthy: ${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
+  const proc: ServerProcess = {
     child,
     output: () => out,
     async kill() {
@@ -61,4 +66,14 @@ export async function startServerProcess(mainJs: string, env: Record<string, str
       await exited;
     },
   };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`process exited ${child.exitCode}: ${out}`);
+    if (await ready(proc)) return proc;
+    if (Date.now() > deadline) {
+      await proc.kill();
+      throw new Error(`${failure}: ${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
