@@ -46,6 +46,25 @@ function scoreTable(rows, kind, onSaved) {
         h('td', { class: 'num' }, h('strong', {}, r.total)), h('td', {}, breakdown(r)))))));
 }
 
+// The scoring scheme (score.* rules): shown to leaders, edited by admins.
+async function schemePanel(onSaved) {
+  const d = await api('/assessment/scheme');
+  const value = (r) => {
+    if (!d.editable) return r.value;
+    const input = h('input', { type: 'number', min: 0, step: 'any', value: r.value, style: 'width:5em', 'aria-label': r.label });
+    const save = async () => {
+      try {
+        await post('/assessment/scheme', { key: r.key, value: input.value });
+        onSaved();
+      } catch (e) { alert(e.message); }
+    };
+    return h('span', {}, input, ' ', h('button', { class: 'link', 'data-scheme': r.key, onclick: save }, '保存'));
+  };
+  return h('details', { 'data-section': 'scheme' }, h('summary', {}, d.editable ? '考评办法（分值，可修改）' : '考评办法（分值）'),
+    h('div', { class: 'table-wrap' }, h('table', {},
+      h('tbody', {}, d.rules.map((r) => h('tr', {}, h('td', {}, r.label), h('td', { class: 'num' }, value(r))))))));
+}
+
 export async function renderAssessment({ scope }) {
   const box = h('div', { 'data-section': 'assessment' });
   const draw = async () => {
@@ -56,6 +75,7 @@ export async function renderAssessment({ scope }) {
       h('div', { class: 'range' }, h('label', {}, '考评期间 ', select),
         h('a', { class: 'btn', href: exportUrl('assessment', { scope: scope.id, period }), 'data-export': 'assessment' }, '导出考评结果')),
       h('p', { class: 'muted' }, '工作实绩按各项任务完成比例计分（不适用的项目不计），总分 = 工作实绩、领导评议、群众评议按比例合计；领导评议按季度填写（0–100）。'),
+      await schemePanel(draw),
       h('h3', {}, `干部（${d.cadres.length} 人）`), scoreTable(d.cadres, 'cadre', draw),
       h('h3', {}, `单位（${d.units.length} 个）`), scoreTable(d.units, 'unit', draw));
   };

@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
-import { AppError, NotFoundError } from '../../lib/errors';
+import { AppError, ForbiddenError, NotFoundError } from '../../lib/errors';
 import { placeName } from '../../lib/place';
 import { activitySeries } from '../../services/console/activity';
 import { coverage } from '../../services/console/coverage';
@@ -13,7 +13,8 @@ import { myRecords } from '../../services/console/mine';
 import { noticesPage } from '../../services/console/notices';
 import { oversightPage } from '../../services/console/oversight';
 import { assessRegion } from '../../services/assessment/scores';
-import { parsePeriod, quarterOf } from '../../services/assessment/scheme';
+import { isScoreRule, listScoreScheme, parsePeriod, quarterOf } from '../../services/assessment/scheme';
+import { setRule } from '../../services/rules/rules-admin';
 import { setLeaderRating } from '../../services/assessment/ratings';
 import { requireScope, scopeTree } from '../../services/console/scope';
 import { cadreStanding, unitStanding } from '../../services/standing/console-standing';
@@ -26,6 +27,9 @@ import { flag, idParam, pageParams, rangeParams, scopeParam, toPage, toRange } f
  * The console's JSON APIs. Thin: parse the query with zod, check the scope
  * against the viewer (403 outside it), call a service.
  */
+
+const SCHEME_ADMINS_ONLY = '只有双联办管理员可以修改考评办法。';
+const NOT_A_SCORE_RULE = '没有这项考评分值。';
 
 type ProblemActor = Parameters<typeof closeProblem>[1]['actor'];
 
@@ -182,6 +186,21 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
     const target = body.cadreId !== undefined ? { cadreId: body.cadreId } : { unitId: body.unitId! };
     await setLeaderRating(db, { id: viewer.cadre.id, scopePath: scope.path }, { target, period: body.period, score: body.score }, clockOf(deps)());
     ctx.body = { ok: true };
+  });
+
+  /** The scoring scheme (score.* rules); admins change a value, which the next score read uses. */
+  router.get(api('/assessment/scheme'), ...guard, async (ctx) => {
+    await scoped(ctx);
+    ctx.body = { editable: viewerOf(ctx).cadre.role === '管理员', rules: await listScoreScheme(db) };
+  });
+
+  router.post(api('/assessment/scheme'), ...guard, json, async (ctx) => {
+    const body = parseInput(z.object({ key: z.string().max(60), value: z.union([z.string().max(20), z.number()]) }), ctx.request.body);
+    const viewer = viewerOf(ctx);
+    if (viewer.cadre.role !== '管理员') throw new ForbiddenError(`cadre ${viewer.cadre.id} may not edit the scoring scheme`, SCHEME_ADMINS_ONLY);
+    if (!isScoreRule(body.key)) throw new NotFoundError(`score rule ${body.key}`, NOT_A_SCORE_RULE);
+    await setRule(db, body.key, String(body.value), clockOf(deps)());
+    ctx.body = { rules: await listScoreScheme(db) };
   });
 
   router.get(api('/notices'), ...guard, async (ctx) => {

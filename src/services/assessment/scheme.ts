@@ -83,3 +83,18 @@ export function quarterOf(now: Date): string {
   const d = shanghaiDate(now);
   return `${d.slice(0, 4)}-Q${Math.ceil(Number(d.slice(5, 7)) / 3)}`;
 }
+
+export interface SchemeRule { key: string; value: number; label: string }
+
+/** The score.* rules with their labels, for the console; absent rows show their default. */
+export async function listScoreScheme(db: Db): Promise<SchemeRule[]> {
+  const rows: { key: string; label: string }[] = await db.query(
+    'SELECT key, label FROM policy_rules WHERE key = ANY($1)', [Object.keys(SCORE_DEFAULTS)]);
+  const labels = new Map(rows.map((r) => [r.key, r.label]));
+  const scheme = await loadScoreScheme(db);
+  return (Object.keys(SCORE_DEFAULTS) as (keyof ScoreScheme)[])
+    .map((key) => ({ key, value: scheme[key], label: labels.get(key) ?? key }));
+}
+
+/** Whether `key` is a rule of the scoring scheme (the console edits only those). */
+export const isScoreRule = (key: string): key is keyof ScoreScheme => Object.hasOwn(SCORE_DEFAULTS, key);

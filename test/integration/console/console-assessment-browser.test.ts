@@ -61,3 +61,25 @@ test('a county leader opens 考评, rates a cadre for the quarter and sees the t
   expect(await page.getAttribute('[data-export="assessment"]', 'href')).toMatch(/\/console\/api\/export\/assessment\.xlsx\?scope=\d+&period=\d{4}-Q[1-4]/);
   expect(errors).toEqual([]);
 });
+
+test('an admin changes a point value of the scheme from the 考评 tab', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' })).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/console`);
+  await page.waitForURL(/\/console\/login/);
+  await page.click('button[data-userid="sl_admin"]');
+  await page.waitForSelector('.kpi');
+  await page.click('[data-tab="assessment"]');
+  await page.waitForSelector('[data-section="scheme"]');
+  await page.click('[data-section="scheme"] summary');
+  await page.fill('input[aria-label="考评：六送满分所需次数（每年）"]', '12');
+  await page.click('[data-scheme="score.help_acts_per_year"]');
+  await page.waitForFunction(async () => {
+    const r = await fetch('/console/api/assessment/scheme').then((x) => x.json());
+    return r.rules.find((x: { key: string; value: number }) => x.key === 'score.help_acts_per_year').value === 12;
+  });
+  const [rule] = await t.db.query(`SELECT value FROM policy_rules WHERE key = 'score.help_acts_per_year'`);
+  expect(rule.value).toBe(12);
+  expect(errors).toEqual([]);
+});

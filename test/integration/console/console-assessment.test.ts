@@ -94,3 +94,25 @@ test('考评结果.xlsx: 序号, 单位, 姓名, each component, the total and t
   expect([zhang[1], zhang[15]]).toEqual(['武山县财政局', 95]);
   expect(wb.getWorksheet('单位考评')!.getRow(1).values).toEqual(expect.arrayContaining(['进村次数', '进村天数', '干部平均', '总分']));
 });
+
+test('the scoring scheme: listed for leaders, changed by admins only, used by the next read', async () => {
+  const scheme = (await get('/console/api/assessment/scheme').expect(200)).body;
+  expect(scheme.editable).toBe(false);
+  expect(scheme.rules).toContainEqual({ key: 'score.share_leader', value: 20, label: '考评：领导评议在总分中的占比（%）' });
+  expect(scheme.rules).toHaveLength(18);
+  const edit = (body: object, cadreId = seed.ids.admin) =>
+    request(app.callback()).post('/console/api/assessment/scheme').set('Cookie', cookie(cadreId)).send(body);
+  expect((await edit({ key: 'score.share_leader', value: 0 }, seed.ids.wsLeader).expect(403)).text).toMatch(/管理员/);
+  await edit({ key: 'score.share_leader', value: -1 }).expect(400);
+  await edit({ key: 'village.visits_per_year', value: 1 }).expect(404);
+  try {
+    expect((await get('/console/api/assessment/scheme', seed.ids.admin)).body.editable).toBe(true);
+    await edit({ key: 'score.share_leader', value: 0 }).expect(200);
+    // 张三 was rated 95 above; with 领导评议 worth nothing his total is his work score
+    const zhang: Row = (await get(`/console/api/assessment?scope=${seed.ids.wushan}&period=2026-Q4`)).body.cadres.find((c: Row) => c.name === '张三');
+    expect(zhang.leader).toBe(95);
+    expect(zhang.total).toBe(zhang.work);
+  } finally {
+    await edit({ key: 'score.share_leader', value: 20 }).expect(200);
+  }
+});
