@@ -1,9 +1,9 @@
 import { createLogger } from '../../../src/lib/logger';
 import { clearExpiredContent } from '../../../src/services/ops/retention';
-import { parseJobArgs, runJobCommand } from '../../../src/cli/job';
+import { parseJobArgs } from '../../../src/cli/job';
+import { PROCESSORS } from '../../../jobs/processors';
 import { SCHEDULES } from '../../../jobs/schedules';
-import { createTestDb, testPrefix, type TestDb } from '../../support/db';
-import { REDIS_URL } from '../../support/urls';
+import { createTestDb, type TestDb } from '../../support/db';
 
 /**
  * Retention (docs/design.md §2): the content of handled inbound messages and
@@ -84,18 +84,18 @@ test('clears old content in batches, keeps the rows, skips what is pending or he
     .toEqual([{ n: 8, replies: 1 }]);
   expect(await t.db.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE idempotency_key LIKE 'sent-%' AND status = 'sent'`)).toEqual([{ n: 6 }]);
 
-  // The scheduled job, as npm run job runs it: the held row's turn comes; a second run finds nothing.
-  const first = await runJobCommand({ name: 'retention', now: NOW }, { db: t.db, logger, redisUrl: REDIS_URL, prefix: testPrefix() });
+  // The scheduled job, as the worker and npm run job run it: the held row's turn comes; a second run finds nothing.
+  const first = await PROCESSORS.retention({ db: t.db, logger }, NOW, {});
   expect(first).toMatchObject({ inboundCleared: 1, outboxCleared: 0 });
   expect(await kept('inbound_messages', held)).toBe(false);
-  expect(await runJobCommand({ name: 'retention', now: NOW }, { db: t.db, logger, redisUrl: REDIS_URL, prefix: testPrefix() }))
+  expect(await PROCESSORS.retention({ db: t.db, logger }, NOW, {}))
     .toMatchObject({ inboundCleared: 0, outboxCleared: 0 });
 });
 
 test('the rule never clears what WeCom may still retry: at least a day is kept', async () => {
   const fresh = await inbound('fresh', 'done', 0.5);
   await t.db.query(`UPDATE policy_rules SET value = '0' WHERE key = 'retention.raw_days'`);
-  expect(await runJobCommand({ name: 'retention', now: NOW }, { db: t.db, logger, redisUrl: REDIS_URL, prefix: testPrefix() }))
+  expect(await PROCESSORS.retention({ db: t.db, logger }, NOW, {}))
     .toMatchObject({ before: daysAgo(1).toISOString(), inboundCleared: 1 }); // the 179-day-old one, not the fresh one
   expect(await kept('inbound_messages', fresh)).toBe(true);
 });
