@@ -49,8 +49,7 @@ export async function runQuotaReminders(deps: JobDeps, now: Date, { batch: batch
     const outboxIds: number[] = [];
     for (let i = 0; i < ids.length; i += batchSize) {
       const batch = ids.slice(i, i + batchSize);
-      const listed = await householdLinksOf(manager, now, t,
-        batch.flatMap((id) => households.get(id)?.first.map((householdId) => ({ cadreId: id, householdId })) ?? []));
+      const listed = await householdLinksOf(manager, now, t, batch.flatMap((id) => households.get(id)?.first ?? []));
       const linesOf = new Map<number, string[]>();
       for (const l of listed) linesOf.set(l.cadreId, [...(linesOf.get(l.cadreId) ?? []), `· ${HOUSEHOLD_LINE(l)}`]);
       const userids = await useridsOf(manager, batch);

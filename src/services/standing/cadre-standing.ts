@@ -155,7 +155,7 @@ export interface HouseholdsBehind {
   cadreId: number;
   /** How many of the cadre's household links are behind pace. */
   behind: number;
-  /** The first of those households by id. */
+  /** The 联户 links of the first of those households by id. */
   first: number[];
 }
 
@@ -171,7 +171,7 @@ export async function householdsBehindByCadre(
 ): Promise<HouseholdsBehind[]> {
   const rows: { cadre_id: number; behind: number; first: number[] }[] = await db.query(
     `WITH b AS (${householdLinkSql('', { behindOnly: true, ordered: false, householder: false, activeOnly: false })}),
-     g AS (SELECT b.cadre_id, count(*)::int AS behind, (array_agg(b.household_id ORDER BY b.household_id))[1:$8] AS first
+     g AS (SELECT b.cadre_id, count(*)::int AS behind, (array_agg(b.link_id ORDER BY b.household_id, b.link_id))[1:$8] AS first
              FROM b GROUP BY b.cadre_id)
      SELECT g.* FROM g JOIN cadres c ON c.id = g.cadre_id AND c.active ORDER BY g.cadre_id`,
     [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks, limit],
@@ -179,15 +179,15 @@ export async function householdsBehindByCadre(
   return rows.map((r) => ({ cadreId: r.cadre_id, behind: r.behind, first: r.first }));
 }
 
-/** The standing of the given cadre↔household links, with the householders' names, by cadre then household. */
-export async function householdLinksOf(
-  db: Db, now: Date, t: StandingTargets, links: { cadreId: number; householdId: number }[],
-): Promise<HouseholdLinkStanding[]> {
-  if (links.length === 0) return [];
+/**
+ * The standing of the given cadre↔household links (by id: an index lookup each, not a pass
+ * over every link), with the householders' names, by cadre then household.
+ */
+export async function householdLinksOf(db: Db, now: Date, t: StandingTargets, linkIds: number[]): Promise<HouseholdLinkStanding[]> {
+  if (linkIds.length === 0) return [];
   const rows: Record<string, unknown>[] = await db.query(
-    householdLinkSql('AND (chl.cadre_id, chl.household_id) IN (SELECT * FROM unnest($8::int[], $9::int[]))', { ordered: true }),
-    [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks,
-      links.map((l) => l.cadreId), links.map((l) => l.householdId)],
+    householdLinkSql('AND chl.id = ANY($8::int[])', { ordered: true }),
+    [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks, linkIds],
   );
   return rows.map(householdStandingOf);
 }

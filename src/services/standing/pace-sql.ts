@@ -107,7 +107,7 @@ export function householdLinkSql(
         FROM generate_series(${jan1}, $2::date, interval '1 day') d)[${SINCE_DATE('chl.valid_from')} - ${jan1} + 1]`;
   return `
     SELECT * FROM (
-      SELECT chl.cadre_id, chl.household_id, ${householder ? 'h.householder' : 'NULL::text AS householder'}, chl.village_id,
+      SELECT chl.id AS link_id, chl.cadre_id, chl.household_id, ${householder ? 'h.householder' : 'NULL::text AS householder'}, chl.village_id,
              ${HOUSEHOLD_LINK_FIGURE('chl', 'visits')} AS visits, ${HOUSEHOLD_LINK_FIGURE('chl', 'days')} AS days,
              ${HOUSEHOLD_LINK_FIGURE('chl', 'talks')} AS talks,
              ${owed('$5')} AS required_visits, ${owed('$6')} AS required_days, ${owed('$7')} AS required_talks
