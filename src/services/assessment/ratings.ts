@@ -6,6 +6,7 @@ import { parsePeriod } from './scheme';
 import { cleanHeader } from '../roster/source';
 import type { RowError } from '../roster';
 import { subtreeLike } from '../people/regions';
+import { VALID_ON } from '../people/links';
 import { AppError } from '../../lib/errors';
 import { shanghaiDate } from '../../lib/time';
 import type { Db } from '../../lib/db';
@@ -49,7 +50,7 @@ const validScore = (n: number) => Number.isFinite(n) && n >= 0 && n <= 100;
 
 /** Whether the cadre or unit has a village (linked now, or a 驻村村) under `scopePath`. */
 async function inScope(db: Db, target: RatingTarget, scopePath: string, today: string): Promise<boolean> {
-  const valid = (a: string) => `${a}.valid_from <= $3::date AND (${a}.valid_to IS NULL OR ${a}.valid_to > $3::date)`;
+  const valid = (a: string) => VALID_ON(a, '$3');
   const villages = 'cadreId' in target
     ? `SELECT c.resident_village_id FROM cadres c WHERE c.id = $1
        UNION ALL SELECT l.village_id FROM cadres c JOIN unit_village_links l ON l.unit_id = c.unit_id AND ${valid('l')} WHERE c.id = $1
