@@ -104,10 +104,15 @@ test('SIGKILL mid-burst and restart: every acknowledged message once, every outb
   const [{ n: outboxRows }] = await t.db.query('SELECT count(*)::int AS n FROM outbox_messages');
   await new Promise((r) => setTimeout(r, 1000)); // a late duplicate would show here
   const sent = sim.state.query({ api: 'message/send' });
-  const noticeSends = sent.filter((s) => String((s.body as { content?: string }).content).includes('号通知'));
+  // A notice goes as a button card (its text in sub_title_text); a text message carries it in content.
+  const textOf = (body: unknown) => {
+    const b = body as { content?: string; sub_title_text?: string };
+    return String(b.sub_title_text ?? b.content ?? '');
+  };
+  const noticeSends = sent.filter((s) => textOf(s.body).includes('号通知'));
   const perNotice = new Map<string, number>();
   for (const s of noticeSends) {
-    const n = /第(\d+)号通知/.exec(String((s.body as { content: string }).content))![1];
+    const n = /第(\d+)号通知/.exec(textOf(s.body))![1];
     perNotice.set(n, (perNotice.get(n) ?? 0) + 1);
   }
   expect({ noticesSent: perNotice.size, doubled: [...perNotice.values()].filter((c) => c > 1).length }).toEqual({ noticesSent: notices, doubled: 0 });
