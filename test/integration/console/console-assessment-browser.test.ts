@@ -1,37 +1,25 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createTestDb, type TestDb } from '../../support/db';
 import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { consoleApp } from '../../support/console-app';
+import { startBrowserConsole, type BrowserConsole } from '../../support/browser';
 
 /** The 考评 tab in a real browser (Debian chromium through playwright-core): the scores, a 领导评议 saved, the export link. */
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
-
 let t: TestDb;
 let seed: ConsoleSeed;
-let server: Server;
+let bc: BrowserConsole;
 let base: string;
 let browser: Browser;
-let closeApp: () => void;
 
 beforeAll(async () => {
   t = await createTestDb();
   seed = await seedConsole(t.db);
-  const c = consoleApp(t);
-  closeApp = c.close;
-  server = c.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  bc = await startBrowserConsole(t);
+  ({ base, browser } = bc);
 }, 60000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((r) => server.close(r));
-  closeApp?.();
+  await bc?.close();
   await t?.drop();
 });
 

@@ -1,13 +1,11 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createTestDb, type TestDb } from '../../support/db';
 import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { consoleApp } from '../../support/console-app';
+import { loginAs as loginAsAt, startBrowserConsole, type BrowserConsole } from '../../support/browser';
 
 /**
  * The console and the H5 page in a real browser (Debian chromium through
@@ -18,15 +16,12 @@ import { consoleApp } from '../../support/console-app';
 // The screenshots of docs/console.md are rewritten only on request (UPDATE_SCREENSHOTS=1 npx jest console-browser),
 // so a plain test run leaves the work tree clean.
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'sl-shots-'));
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
 
 let t: TestDb;
 let seed: ConsoleSeed;
-let server: Server;
+let bc: BrowserConsole;
 let base: string;
 let browser: Browser;
-let closeApp: () => void;
 
 /** More history than the API tests need, so the chart and tables in the screenshots look like a working county. */
 async function seedHistory(): Promise<void> {
@@ -65,27 +60,16 @@ beforeAll(async () => {
   t = await createTestDb();
   seed = await seedConsole(t.db);
   await seedHistory();
-  const c = consoleApp(t);
-  closeApp = c.close;
-  server = c.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  bc = await startBrowserConsole(t);
+  ({ base, browser } = bc);
 }, 60000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((r) => server.close(r));
-  closeApp?.();
+  await bc?.close();
   await t?.drop();
 });
 
-async function loginAs(page: Page, path: string, userid: string): Promise<void> {
-  await page.goto(`${base}${path}`);
-  await page.waitForURL(/\/console\/login/);
-  await page.click(`button[data-userid="${userid}"]`);
-  await page.waitForURL(new RegExp(`${path.replace(/\//g, '\\/')}`));
-}
+const loginAs = (page: Page, path: string, userid: string) => loginAsAt(page, base, path, userid);
 
 test('a county leader drills down, filters overdue problems, closes one and exports the ledger', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', acceptDownloads: true });

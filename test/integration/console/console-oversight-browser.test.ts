@@ -1,22 +1,16 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createTestDb, type TestDb } from '../../support/db';
 import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { consoleApp } from '../../support/console-app';
+import { startBrowserConsole, type BrowserConsole } from '../../support/browser';
 import { recordHelpAct } from '../../../src/services/aid/help-acts';
 
 /** The 帮扶督查 tab in a real browser (Debian chromium through playwright-core), against the app in demo mode. */
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
-
 let t: TestDb;
 let seed: ConsoleSeed;
-let server: Server;
+let bc: BrowserConsole;
 let base: string;
 let browser: Browser;
-let closeApp: () => void;
 
 beforeAll(async () => {
   t = await createTestDb();
@@ -25,18 +19,12 @@ beforeAll(async () => {
   await t.db.query(`UPDATE households SET poverty_cause = '因病', aid_status = '监测户' WHERE id = $1`, [ids.hLi]);
   await t.db.transaction((m) => recordHelpAct(m, {
     cadreId: ids.zhangsan, household: { id: ids.hZhang, villageId: ids.dingmen }, kind: '送资金', note: '3000元 养殖补助', amountYuan: 3000, now: new Date() }));
-  const c = consoleApp(t);
-  closeApp = c.close;
-  server = c.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  bc = await startBrowserConsole(t);
+  ({ base, browser } = bc);
 }, 60000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((r) => server.close(r));
-  closeApp?.();
+  await bc?.close();
   await t?.drop();
 });
 

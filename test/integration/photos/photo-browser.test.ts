@@ -5,7 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jpeg from 'jpeg-js';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../support/browser';
 import { createLocalStorage } from '../../../src/services/photos/local-storage';
 import { photoKey } from '../../../src/services/photos/storage';
 import { makeThumbnail, thumbKey } from '../../../src/services/photos/thumbnail';
@@ -15,8 +16,6 @@ import { createTestDb, type TestDb } from '../../support/db';
 
 /** The ledger's detail panel in a real browser shows a problem's photo thumbnail (allowed by the CSP, served in scope). */
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
 
 let t: TestDb;
 let seed: ConsoleSeed;
@@ -43,7 +42,7 @@ beforeAll(async () => {
   closeApp = c.close;
   server = c.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  browser = await launchChromium();
 }, 60000);
 
 afterAll(async () => {

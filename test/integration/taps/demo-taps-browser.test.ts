@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../support/browser';
 import request from 'supertest';
 import { createBot } from '../../../bots';
 import { APP_MENU } from '../../../bots/menu';
@@ -29,8 +30,6 @@ import { REDIS_URL } from '../../support/urls';
  */
 
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'sl-shots-'));
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run'];
 const NOTICE = '明早8点前到村排查汛情';
 const logger = createLogger('silent');
 
@@ -62,7 +61,7 @@ beforeAll(async () => {
   const wecom = createWecomClient({ config: config.wecom, redis, logger, keyPrefix: `${prefix}:` });
   await wecom.createMenu(APP_MENU); // as main.ts does in demo mode
   worker = startOutboxWorker({ db: t.db, redisUrl: REDIS_URL, prefix, dispatcher, logger, sweepIntervalMs: 300, wecom });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 480, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
 }, 60000);
