@@ -1,6 +1,7 @@
 import { loadFestivals, remindingOn, type FestivalOn } from '../src/services/rules/festivals';
 import { addToOutbox, type OutboundMessage } from '../src/services/outbox/write';
 import { checkinPageUrl, linkCardMessage } from '../src/services/notices/link-cards';
+import { robotMarkdownMessage } from '../src/services/notices/robot-markdown';
 import { allGroupIds, claimFestivalRecipients } from '../src/services/notices/recipients';
 import { inTransaction, type JobSummary, type LinkJobDeps } from '../src/services/jobs/job-runs';
 import { formatDate, shanghaiDate } from '../src/lib/time';
@@ -20,8 +21,9 @@ const CADRE_SUMMARY = (f: FestivalOn) => `${f.name}（${formatDate(f.date)}）�
 const CADRE_ASK = '请在节前走访您的联系户，送上节日问候，了解生产生活困难。';
 const CADRE_TAIL = '走访后回复“走访 户主姓名 内容”记录。';
 const CADRE_TEXT = (f: FestivalOn) => `【${CADRE_TITLE}】${CADRE_SUMMARY(f)}，${CADRE_ASK}${CADRE_TAIL}`;
-const GROUP_TEXT = (f: FestivalOn) =>
-  `【重要节日必到】${f.name}（${formatDate(f.date)}）将至，请各位联户干部节前走访联系户，做到重要节日必到。`;
+const GROUP_TITLE = '重要节日必到';
+const GROUP_TEXT = (f: FestivalOn) => `${f.name}（${formatDate(f.date)}）将至，请各位联户干部节前走访联系户，做到重要节日必到。`;
+const GROUP_ASK = '走访后请在企业微信“双联助手”应用中发送“走访 户主 内容”记录，在群里回复不计入。';
 
 export async function runFestivalReminders(deps: LinkJobDeps, now: Date): Promise<JobSummary> {
   const today = shanghaiDate(now);
@@ -37,9 +39,8 @@ export async function runFestivalReminders(deps: LinkJobDeps, now: Date): Promis
           title: CADRE_TITLE, summary: CADRE_SUMMARY(f), lines: [CADRE_ASK, CADRE_TAIL],
           url: checkinPageUrl(deps.publicUrl), fallbackText: CADRE_TEXT(f),
         }),
-        ...groups.map((id) => ({
-          key: `festival:${f.date}:${f.name}:group:${id}`, channel: 'robot' as const, to: String(id),
-          payload: { msgtype: 'text' as const, text: { content: GROUP_TEXT(f) } },
+        ...groups.map((id) => robotMarkdownMessage(`festival:${f.date}:${f.name}:group:${id}`, id, {
+          title: GROUP_TITLE, body: GROUP_TEXT(f), ask: GROUP_ASK,
         })),
       ];
       const outboxIds = await addToOutbox(manager, messages);

@@ -3,6 +3,7 @@ import { Notice, type NoticeKind, type Region } from '../../../entities';
 import { cadresLinkedUnder } from '../people/links';
 import { addToOutbox } from '../outbox/write';
 import { noticeCardMessages } from './cards';
+import { robotMarkdownMessage } from './robot-markdown';
 import { placeName } from '../../lib/place';
 import { subtreeLike } from '../people/regions';
 import { getRule } from '../rules/rules';
@@ -18,6 +19,7 @@ import { getRule } from '../rules/rules';
 /** The heading recipients see, per kind. */
 export const NOTICE_HEADINGS: Record<NoticeKind, string> = { 会议: '会议通知', 突发: '紧急通知', 活动: '活动通知', 交办: '交办事项' };
 
+const GROUP_ASK = '请在企业微信“双联助手”应用中回复“收到”确认，在群里回复不计入。';
 const NOTICE_TEXT = (kind: NoticeKind, content: string, sender: string) =>
   `【${NOTICE_HEADINGS[kind]}】${content}\n——${sender}\n请回复“收到”确认。`;
 
@@ -55,9 +57,10 @@ export async function sendNotice(
       { notice, heading: NOTICE_HEADINGS[kind], kind, scopeName: placeName(scopeName), senderName: sender.name, fallbackText: text },
       cadres.map((c) => c.userid),
     ),
-    ...groups.map((g) => ({
-      key: `notice:${notice.id}:group:${g.id}`, channel: 'robot' as const, to: String(g.id),
-      payload: { msgtype: 'text' as const, text: { content: text } },
+    // Groups get markdown; their robot cannot take a tap or a reply.
+    ...groups.map((g) => robotMarkdownMessage(`notice:${notice.id}:group:${g.id}`, g.id, {
+      title: NOTICE_HEADINGS[kind], body: content,
+      details: [`范围：${placeName(scopeName)}`, `发送人：${sender.name}`], ask: GROUP_ASK,
     })),
   ]);
   return { notice, recipients: cadres.length, groups: groups.length };

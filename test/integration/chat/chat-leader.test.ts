@@ -119,6 +119,11 @@ describe('通知 and 收到', () => {
     expect(outbox[0].payload.msgtype).toBe('template_card');
     expect(outbox[0].payload.fallback.text.content).toBe('【紧急通知】明早8点前到村排查汛情\n——王局长\n请回复“收到”确认。');
     expect(outbox[1]).toMatchObject({ channel: 'robot', idempotency_key: expect.stringMatching(/^notice:\d+:group:\d+$/) });
+    // The group's robot cannot take a reply: markdown that says where to answer.
+    expect(outbox[1].payload).toEqual({ msgtype: 'markdown', markdown: { content: [
+      '**【紧急通知】**', '明早8点前到村排查汛情', '> 范围：天水市武山县', '> 发送人：王局长',
+      '<font color="warning">请在企业微信“双联助手”应用中回复“收到”确认，在群里回复不计入。</font>',
+    ].join('\n') } });
     expect(JSON.stringify(outbox)).not.toContain('robot-key-wushan');
   });
 

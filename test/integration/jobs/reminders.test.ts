@@ -106,6 +106,10 @@ describe('festival reminders', () => {
     const rows = await outbox('festival:%');
     expect(rows.map((r) => [r.channel, r.recipient])).toEqual([['app', 'zhangwei|lina|wanggang|qianjz'], ['robot', '1']]);
     expect(rows[0].payload.text!.content).toContain('中秋节（9月25日）将至');
+    // the group's robot gets markdown, saying to record the visit in the app
+    expect(rows[1].payload).toMatchObject({ msgtype: 'markdown' });
+    expect((rows[1].payload as unknown as { markdown: { content: string } }).markdown.content)
+      .toMatch(/^\*\*【重要节日必到】\*\*\n中秋节（9月25日）将至.*\n<font color="warning">走访后请在企业微信“双联助手”应用中发送/);
     // A run later the same day reminds nobody twice.
     expect(await runFestivalReminders(deps, new Date('2026-09-22T09:00:00+08:00')))
       .toMatchObject({ 中秋节: { cadres: 0, queued: 0 } });
