@@ -148,13 +148,22 @@ test('two servers and two workers: a split burst with cross-server retries and a
   // text (two diaries of one cadre in one minute have the same reply, so they are compared as multisets).
   const sent = sim.sent;
   const tally = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
-  const rowsOut: { channel: string; recipient: string; text: string }[] = await t.db.query(
-    `SELECT channel, recipient, coalesce(payload #>> '{text,content}', payload #>> '{markdown,content}') AS text FROM outbox_messages`);
+  const rowsOut: { channel: string; recipient: string; text: string; attempts: number }[] = await t.db.query(
+    `SELECT channel, recipient, coalesce(payload #>> '{text,content}', payload #>> '{markdown,content}') AS text, attempts FROM outbox_messages`);
   const outboxRows = rowsOut.length;
-  const wanted = tally(rowsOut.map((r) => `${r.channel === 'app' ? r.recipient : 'robot'}|${r.text}`));
+  const keyOf = (r: { channel: string; recipient: string; text: string }) => `${r.channel === 'app' ? r.recipient : 'robot'}|${r.text}`;
+  const wanted = tally(rowsOut.map(keyOf));
+  // A row sent again after the killed worker's lease asks WeCom to drop a duplicate (enable_duplicate_check):
+  // when the same text already went to the same person (two diaries in one minute), WeCom sends it once.
+  const retried = tally(rowsOut.filter((r) => r.attempts > 1).map(keyOf));
   const got = tally(sent.map((s) => `${s.api === 'message/send' ? s.touser.join('|') : 'robot'}|${String(s.body.content)}`));
-  expect(sent).toHaveLength(outboxRows);
-  expect([...got].filter(([k, n]) => wanted.get(k) !== n)).toEqual([]);
+  const keys = new Set([...wanted.keys(), ...got.keys()]);
+  const off = [...keys].filter((k) => {
+    const [w, g] = [wanted.get(k) ?? 0, got.get(k) ?? 0];
+    return !(g === w || (g >= 1 && g < w && w - g <= (retried.get(k) ?? 0)));
+  });
+  expect(off).toEqual([]);
+  expect(sent.length).toBeLessThanOrEqual(outboxRows);
 
   // The digest: fired every second across both workers, run once for its period; each leader got it once.
   const fired = (await jobs!.getJobs(['completed'])).filter((j) => j.name === 'digest').length;
