@@ -3,6 +3,7 @@ import { Cadre, Region, Unit } from '../../entities';
 import { openVisit } from '../../src/services/visits/village-checkins';
 import { linkedVillages } from '../../src/services/people/links';
 import { reportProblem } from '../../src/services/problems/ledger';
+import { attachKeptToProblem } from '../../src/services/photos/attach';
 import { formatDate } from '../../src/lib/time';
 import { defineCommand, type CommandEnv } from '../command';
 import { ChatError, NeedChoice } from '../errors';
@@ -15,6 +16,7 @@ const WHICH_VILLAGE = '您联系多个村，请回复序号选择问题所在的
 const RECORDED = (code: string, text: string, path: string, category: string, owner: string, deadline: string) =>
   `已登记问题 ${code}：${text}\n村：${path}\n类别：${category}\n责任人：${owner}\n整改期限：${deadline}\n整改后发送“销号 ${code} 整改说明”。`;
 const NO_OWNER = '暂无联系单位（请双联办指定）';
+const PHOTOS = (n: number) => `已附上您刚发送的照片${n}张。`;
 const MAX_DESCRIPTION = 500;
 
 /** The village: named first ("上报 丁门村 …"), else the open check-in's, else the sender's linked village. */
@@ -53,6 +55,9 @@ export default defineCommand({
     const ownerCadre = p.ownerCadreId ? await env.manager.getRepository(Cadre).findOneBy({ id: p.ownerCadreId }) : null;
     const ownerUnit = p.ownerUnitId ? await env.manager.getRepository(Unit).findOneBy({ id: p.ownerUnitId }) : null;
     const owner = [ownerCadre?.name, ownerUnit ? `（${ownerUnit.name}）` : ''].filter(Boolean).join('') || NO_OWNER;
-    return RECORDED(p.code, p.description, villagePath(village.fullName), p.category, owner, formatDate(p.deadline, env.now));
+    // 拍照上报: pictures sent just before, with no record to go to, belong to this problem.
+    const photos = await attachKeptToProblem(env.manager, { cadreId: env.cadre.id, problemId: p.id, now: env.now });
+    const recorded = RECORDED(p.code, p.description, villagePath(village.fullName), p.category, owner, formatDate(p.deadline, env.now));
+    return photos > 0 ? `${recorded}\n${PHOTOS(photos)}` : recorded;
   },
 });

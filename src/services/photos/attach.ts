@@ -138,6 +138,25 @@ export async function attachLatestToProblem(
   return { kind: 'attached', photoId: photos[0].id, problemCode: p.code, closed, count: await countProblemPhotos(manager, p.id) };
 }
 
+/**
+ * 拍照上报 (the menu's picture button, then 上报): the sender's pictures kept
+ * without a record in the last ATTACH_WINDOW_MINUTES go to the problem they
+ * have just reported. Returns how many moved.
+ */
+export async function attachKeptToProblem(
+  manager: EntityManager, input: { cadreId: number; problemId: number; now: Date },
+): Promise<number> {
+  const [{ n }]: { n: number }[] = await manager.query(
+    `WITH moved AS (
+       UPDATE photos SET kind = 'problem', problem_id = $2
+        WHERE cadre_id = $1 AND kind IS NULL AND status <> 'failed' AND created_at >= $3 AND created_at <= $4
+        RETURNING id)
+     SELECT count(*)::int AS n FROM moved`,
+    [input.cadreId, input.problemId, new Date(input.now.getTime() - ATTACH_WINDOW_MINUTES * 60_000), input.now],
+  );
+  return n;
+}
+
 /** Photos on a problem that are stored or still being fetched. */
 export async function countProblemPhotos(manager: EntityManager, problemId: number): Promise<number> {
   const [row]: { n: number }[] = await manager.query(

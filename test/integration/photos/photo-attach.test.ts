@@ -7,7 +7,7 @@ import { createLogger } from '../../../src/lib/logger';
 import { closeProblem } from '../../../src/services/problems/ledger';
 import { photoRequiredCategories } from '../../../src/services/photos/policy';
 import { setRule } from '../../../src/services/rules/rules-admin';
-import { attachLatestToProblem, findAttachTarget, recordImage } from '../../../src/services/photos/attach';
+import { attachKeptToProblem, attachLatestToProblem, findAttachTarget, recordImage } from '../../../src/services/photos/attach';
 import { loadConfig } from '../../../src/config';
 import { createTestDb, testPrefix, type TestDb } from '../../support/db';
 import { REDIS_URL } from '../../support/urls';
@@ -75,6 +75,24 @@ test('附图 moves the latest picture to the problem, for people who answer for 
   expect(await attachLatestToProblem(db.manager, input)).toMatchObject({ kind: 'attached', count: 1, closed: false });
   const [row] = await db.query('SELECT kind, visit_id, problem_id FROM photos WHERE msg_id = $1', ['8800000000000000001']);
   expect(row).toMatchObject({ kind: 'problem', visit_id: null });
+});
+
+test('拍照上报: pictures kept without a record in the last 30 minutes go to the problem reported next, no others', async () => {
+  const { zhao } = s.cadres;
+  const kept = await recordImage(db.manager, { cadreId: zhao, inboundId: null, msgId: '8800000000000000101', mediaId: 'M-k', now: ago(3) });
+  expect(kept).toMatchObject({ kind: 'recorded', target: null });
+  await recordImage(db.manager, { cadreId: zhao, inboundId: null, msgId: '8800000000000000102', mediaId: 'M-old', now: ago(45) });
+  const pid = await problem('W2026-0390', s.regions.dingmen, zhao, NOW);
+  expect(await attachKeptToProblem(db.manager, { cadreId: zhao, problemId: pid, now: NOW })).toBe(1);
+  const rows = await db.query(`SELECT msg_id, kind, problem_id FROM photos WHERE cadre_id = $1 ORDER BY msg_id`, [zhao]);
+  expect(rows).toEqual([
+    { msg_id: '8800000000000000101', kind: 'problem', problem_id: pid },
+    { msg_id: '8800000000000000102', kind: null, problem_id: null },
+  ]);
+  // nothing left to move: a second problem takes none
+  expect(await attachKeptToProblem(db.manager, { cadreId: zhao, problemId: pid, now: NOW })).toBe(0);
+  await db.query('DELETE FROM photos WHERE cadre_id = $1', [zhao]);
+  await db.query('DELETE FROM problems WHERE id = $1', [pid]);
 });
 
 test('the photo rule applies to the listed categories only', async () => {
