@@ -29,11 +29,6 @@ export function fitReply(text: string, max = MAX_REPLY_BYTES): string {
   return out + OMITTED;
 }
 
-/** 甘肃省/天水市/武山县/鸳鸯镇/丁门村 → 天水市武山县鸳鸯镇丁门村 (the province is implied). */
-export function villagePath(fullName: string): string {
-  return placeName(fullName);
-}
-
 /** 甘肃省/天水市/武山县/鸳鸯镇/丁门村 → 丁门村（武山县鸳鸯镇）, to tell namesakes apart. */
 export function villageWithPlace(fullName: string): string {
   const parts = fullName.split('/');

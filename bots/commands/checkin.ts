@@ -5,7 +5,7 @@ import { formatDuration, formatShanghai } from '../../src/lib/time';
 import { defineCommand } from '../command';
 import { visitCountLine } from '../replies';
 import { requireVillage } from '../resolve-village';
-import { villagePath } from '../text';
+import { placeName } from '../../src/lib/place';
 
 const NEED_VILLAGE = '请输入村名';
 const RECORDED = (path: string, time: string) => `已签到：${path}\n时间：${time}`;
@@ -24,12 +24,12 @@ export default defineCommand({
     const v = await requireVillage(env, village);
     const result = await checkIn(env.manager, { cadre: env.cadre, villageId: v.id, now: env.now, source: 'chat' });
     if (result.kind === 'duplicate') {
-      return DUPLICATE(formatShanghai(result.visit.startedAt), villagePath(v.fullName));
+      return DUPLICATE(formatShanghai(result.visit.startedAt), placeName(v.fullName));
     }
-    const lines = [RECORDED(villagePath(v.fullName), formatShanghai(env.now)), await visitCountLine(env, env.cadre, v.id, v.viaUnit)];
+    const lines = [RECORDED(placeName(v.fullName), formatShanghai(env.now)), await visitCountLine(env, env.cadre, v.id, v.viaUnit)];
     if (result.closed) {
       const { visit: closed, capHours } = result.closed;
-      const prev = villagePath((await env.manager.getRepository(Region).findOneByOrFail({ id: closed.villageId })).fullName);
+      const prev = placeName((await env.manager.getRepository(Region).findOneByOrFail({ id: closed.villageId })).fullName);
       lines.push(capHours === null
         ? CLOSED_PREVIOUS(prev, formatDuration(closed.durationMinutes ?? 0))
         : CLOSED_PREVIOUS_CAPPED(prev, capHours));

@@ -4,7 +4,7 @@ import { checkOut } from '../../src/services/visits/village-checkins';
 import { formatDuration, formatShanghai } from '../../src/lib/time';
 import { defineCommand } from '../command';
 import { visitCountLine } from '../replies';
-import { villagePath } from '../text';
+import { placeName } from '../../src/lib/place';
 
 const NONE = '您当前没有未签退的签到。到村时请发送“签到 村名”。';
 const DONE = (path: string, from: string, to: string, stay: string) =>
@@ -24,7 +24,7 @@ export default defineCommand({
     const village = await env.manager.getRepository(Region).findOneByOrFail({ id: visit.villageId });
     const stayed = Math.floor((env.now.getTime() - visit.startedAt.getTime()) / 60000);
     return [
-      DONE(villagePath(village.fullName), formatShanghai(visit.startedAt), formatShanghai(env.now),
+      DONE(placeName(village.fullName), formatShanghai(visit.startedAt), formatShanghai(env.now),
         formatDuration(capHours === null ? visit.durationMinutes ?? 0 : stayed)),
       ...(capHours === null ? [] : [CAPPED(capHours)]),
       await visitCountLine(env, env.cadre, visit.villageId),

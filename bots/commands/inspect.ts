@@ -9,7 +9,8 @@ import { defineCommand, type CommandEnv } from '../command';
 import { ChatError, NeedChoice } from '../errors';
 import { requireVillage, resolveVillage } from '../resolve-village';
 import { scopeLabel } from '../resolve-scope';
-import { villagePath, villageWithPlace } from '../text';
+import { villageWithPlace } from '../text';
+import { placeName } from '../../src/lib/place';
 
 /** 督查 村名 [明察暗访|集中督查] 情况: a leader's inspection of a village in their scope. */
 
@@ -65,9 +66,9 @@ export default defineCommand({
     const scope = env.cadre.scopeRegionId === null ? null : await regions.findOneBy({ id: env.cadre.scopeRegionId });
     if (!scope) throw new ChatError(NO_SCOPE, 'no_scope');
     const village = await regions.findOneByOrFail({ id: await villageInScope(env, spec, scope) });
-    if (!contains(scope, village)) throw new ChatError(OUTSIDE(villagePath(village.fullName), scopeLabel(scope)), 'scope_outside');
+    if (!contains(scope, village)) throw new ChatError(OUTSIDE(placeName(village.fullName), scopeLabel(scope)), 'scope_outside');
     const r = await recordInspection(env.manager, {
       cadreId: env.cadre.id, villageId: village.id, kind, note, now: env.now, today: shanghaiDate(env.now) });
-    return [RECORDED(villagePath(village.fullName), kind, formatShanghai(env.now), note), COUNT(inspectionBlockLabel(r.months), kind, r.inBlock)].join('\n');
+    return [RECORDED(placeName(village.fullName), kind, formatShanghai(env.now), note), COUNT(inspectionBlockLabel(r.months), kind, r.inBlock)].join('\n');
   },
 });

@@ -8,7 +8,8 @@ import { formatDate } from '../../src/lib/time';
 import { defineCommand, type CommandEnv } from '../command';
 import { ChatError, NeedChoice } from '../errors';
 import { requireVillage, resolveVillage } from '../resolve-village';
-import { villagePath, villageWithPlace } from '../text';
+import { villageWithPlace } from '../text';
+import { placeName } from '../../src/lib/place';
 
 const NEED_TEXT = '请输入问题描述';
 const NO_VILLAGE = '请注明问题所在的村，例如：上报 丁门村 村道塌方需修复';
@@ -57,7 +58,7 @@ export default defineCommand({
     const owner = [ownerCadre?.name, ownerUnit ? `（${ownerUnit.name}）` : ''].filter(Boolean).join('') || NO_OWNER;
     // 拍照上报: pictures sent just before, with no record to go to, belong to this problem.
     const photos = await attachKeptToProblem(env.manager, { cadreId: env.cadre.id, problemId: p.id, now: env.now });
-    const recorded = RECORDED(p.code, p.description, villagePath(village.fullName), p.category, owner, formatDate(p.deadline, env.now));
+    const recorded = RECORDED(p.code, p.description, placeName(village.fullName), p.category, owner, formatDate(p.deadline, env.now));
     return photos > 0 ? `${recorded}\n${PHOTOS(photos)}` : recorded;
   },
 });

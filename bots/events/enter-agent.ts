@@ -1,7 +1,8 @@
 import { appStatus, claimDailyStatus } from '../../src/services/standing/app-status';
 import { formatShanghai } from '../../src/lib/time';
-import { quote, villagePath } from '../text';
+import { quote } from '../text';
 import type { EventHandler } from './handler';
+import { placeName } from '../../src/lib/place';
 
 /**
  * Opening the app (enter_agent): the first time each day, a short status; later
@@ -23,7 +24,7 @@ export const handleEnterAgent: EventHandler = async (_msg, env) => {
   if (!(await claimDailyStatus(env.manager, env.cadre.id, env.now))) return null;
   const s = await appStatus(env.manager, env.cadre.id, env.now);
   const lines = [HEAD(env.cadre.name)];
-  if (s.openVisit) lines.push(OPEN_VISIT(villagePath(s.openVisit.villageFullName), formatShanghai(s.openVisit.startedAt)));
+  if (s.openVisit) lines.push(OPEN_VISIT(placeName(s.openVisit.villageFullName), formatShanghai(s.openVisit.startedAt)));
   for (const v of s.owedVillages) lines.push(OWED_VILLAGE(v.villageName, v.visits, v.days, v.requiredVisits, v.requiredDays));
   if (s.owedHouseholds.length > 0) {
     lines.push(OWED_HOUSEHOLDS(s.owedHouseholds.slice(0, MAX_NAMES).map((h) => h.householder), Math.max(0, s.owedHouseholds.length - MAX_NAMES)));

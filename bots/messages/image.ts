@@ -1,7 +1,7 @@
 import { recordImage, type AttachTarget } from '../../src/services/photos/attach';
 import { formatShanghai } from '../../src/lib/time';
 import type { MessageHandler } from './handler';
-import { villagePath } from '../text';
+import { placeName } from '../../src/lib/place';
 
 /**
  * A picture sent in chat (WeCom image message: PicUrl, MediaId): recorded and
@@ -11,11 +11,11 @@ import { villagePath } from '../text';
  */
 
 const ATTACHED = {
-  visit: (t: AttachTarget) => `已收到照片，附到${villagePath(t.villageFullName)}的签到（${formatShanghai(t.at)}）。`,
+  visit: (t: AttachTarget) => `已收到照片，附到${placeName(t.villageFullName)}的签到（${formatShanghai(t.at)}）。`,
   household_visit: (t: AttachTarget) =>
-    `已收到照片，附到对${t.label}家的走访（${villagePath(t.villageFullName)}，${formatShanghai(t.at)}）。`,
-  problem: (t: AttachTarget) => `已收到照片，附到问题 ${t.label}（${villagePath(t.villageFullName)}）。`,
-  problem_close: (t: AttachTarget) => `已收到照片，作为问题 ${t.label} 的销号照片（${villagePath(t.villageFullName)}）。`,
+    `已收到照片，附到对${t.label}家的走访（${placeName(t.villageFullName)}，${formatShanghai(t.at)}）。`,
+  problem: (t: AttachTarget) => `已收到照片，附到问题 ${t.label}（${placeName(t.villageFullName)}）。`,
+  problem_close: (t: AttachTarget) => `已收到照片，作为问题 ${t.label} 的销号照片（${placeName(t.villageFullName)}）。`,
 };
 const UNATTACHED =
   '已收到照片并暂存：30分钟内您没有签到、走访、上报或销号记录可附。如要附到问题，请发送“附图 问题编号”，例如：附图 W2026-0001。';

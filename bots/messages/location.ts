@@ -3,7 +3,8 @@ import { formatShanghai } from '../../src/lib/time';
 import type { IncomingMessage } from '../../src/services/inbound/bot-port';
 import type { MessageHandler } from './handler';
 import { visitCountLine } from '../replies';
-import { formatDistance, villagePath } from '../text';
+import { formatDistance } from '../text';
+import { placeName } from '../../src/lib/place';
 
 /** A shared location (WeCom location message): geofence check against the village's radius. */
 
@@ -26,13 +27,13 @@ export const handleLocation: MessageHandler = async (msg: IncomingMessage, env) 
   const r = await checkInByLocation(env.manager, { cadre: env.cadre, latitude: latitude!, longitude: longitude!, now: env.now });
   switch (r.kind) {
     case 'attached': {
-      const path = villagePath(r.village.fullName);
+      const path = placeName(r.village.fullName);
       if (r.visit.distanceM === null) return ATTACHED_NO_COORDS(path);
       const d = formatDistance(r.visit.distanceM);
       return r.visit.verified ? ATTACHED_OK(path, d) : ATTACHED_FAR(path, d, formatDistance(r.village.radiusM));
     }
     case 'checked_in': {
-      const path = villagePath(r.village.fullName);
+      const path = placeName(r.village.fullName);
       if (r.result.kind === 'duplicate') return DUPLICATE(path, formatShanghai(r.result.visit.startedAt));
       return [
         CHECKED_IN(path, formatShanghai(env.now), formatDistance(r.result.visit.distanceM ?? 0)),
@@ -40,7 +41,7 @@ export const handleLocation: MessageHandler = async (msg: IncomingMessage, env) 
       ].join('\n');
     }
     case 'too_far':
-      return TOO_FAR(villagePath(r.village.fullName), formatDistance(r.distanceM), formatDistance(r.village.radiusM));
+      return TOO_FAR(placeName(r.village.fullName), formatDistance(r.distanceM), formatDistance(r.village.radiusM));
     case 'no_village':
       return NO_VILLAGE;
   }

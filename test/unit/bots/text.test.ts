@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { fitReply, formatDistance, villagePath, villageWithPlace } from '../../../bots/text';
+import { fitReply, formatDistance, villageWithPlace } from '../../../bots/text';
+import { placeName } from '../../../src/lib/place';
 import { formatDuration, formatShanghai, shanghaiDate, shanghaiYearRange } from '../../../src/lib/time';
 
 describe('fitReply', () => {
@@ -24,7 +25,7 @@ describe('fitReply', () => {
 
 describe('formats', () => {
   it('shows places, distances, times and durations as replies do', () => {
-    expect(villagePath('甘肃省/天水市/武山县/鸳鸯镇/丁门村')).toBe('天水市武山县鸳鸯镇丁门村');
+    expect(placeName('甘肃省/天水市/武山县/鸳鸯镇/丁门村')).toBe('天水市武山县鸳鸯镇丁门村');
     expect(villageWithPlace('甘肃省/天水市/武山县/鸳鸯镇/丁门村')).toBe('丁门村（武山县鸳鸯镇）');
     expect(formatDistance(850.4)).toBe('850米');
     expect(formatDistance(3000)).toBe('3公里');
