@@ -1,6 +1,6 @@
 import { Region, type Cadre } from '../../../entities';
 import { ForbiddenError, NotFoundError } from '../../lib/errors';
-import { getProvince } from '../people/regions';
+import { getProvince, pathIds } from '../people/regions';
 import type { Db } from '../../lib/db';
 
 /**
@@ -54,7 +54,7 @@ function node(r: Region): TreeNode {
 
 /** The breadcrumb from the viewer's scope down to `region`, and the region's children (by regions_parent_name_uq). */
 export async function scopeTree(db: Db, viewer: Viewer, region: Region): Promise<{ region: TreeNode; trail: TreeNode[]; children: TreeNode[] }> {
-  const ids = region.path.split('/').filter(Boolean).map(Number);
+  const ids = pathIds(region.path);
   const ancestors = await db.getRepository(Region).createQueryBuilder('r')
     .where('r.id = ANY(:ids)', { ids }).orderBy('r.level').getMany();
   const trail = ancestors.filter((a) => a.path.startsWith(viewer.scope!.path)).map(node);

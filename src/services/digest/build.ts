@@ -2,7 +2,7 @@ import type { DigestPeriod } from './periods';
 import { paceByVillageCadre, unackedByScope, villageFigures, type VillageFigures, type Windows } from './sql';
 import { instants, periodWindows, type PeriodWindows } from './periods';
 import { loadFestivals, recentFestival } from '../rules/festivals';
-import { subtreeLike } from '../people/regions';
+import { pathIds, subtreeLike } from '../people/regions';
 import { standingTargets } from '../standing/cadre-standing';
 import { addDays, startOfShanghaiDay } from '../../lib/time';
 import { mustVisitFigures, type MustVisitFigures } from '../must-visits/figures';
@@ -77,8 +77,6 @@ const zero = (): Sums => ({
   problemsClosedYear: 0, paceLinks: 0, paceOnPace: 0, villages: 0, unacked: 0,
 });
 
-const ancestors = (path: string) => path.split('/').filter(Boolean).map(Number);
-
 export const TOP_BEHIND = 5;
 
 export interface DigestLeader {
@@ -137,7 +135,7 @@ export async function buildDigests(
   const sums = new Map<number, Sums>();
   const acc = (id: number) => sums.get(id) ?? (sums.set(id, zero()), sums.get(id)!);
   for (const v of villages) {
-    for (const a of ancestors(v.path)) {
+    for (const a of pathIds(v.path)) {
       const s = acc(a);
       s.villages++;
       for (let i = 0; i < 3; i++) { s.checkins[i] += v.checkins[i]; s.householdVisits[i] += v.householdVisits[i]; }
@@ -147,7 +145,7 @@ export async function buildDigests(
       }
     }
   }
-  for (const u of unacked) for (const a of ancestors(u.path)) acc(a).unacked += u.n;
+  for (const u of unacked) for (const a of pathIds(u.path)) acc(a).unacked += u.n;
 
   for (const scope of scopes) {
     const s = sums.get(scope.id) ?? zero();
@@ -195,7 +193,7 @@ async function cadresBehind(
   for (const p of pace) {
     if (p.behind === 0) continue;
     const path = villages.get(p.villageId)?.path;
-    const town = path ? ancestors(path)[3] : undefined;
+    const town = path ? pathIds(path)[3] : undefined;
     if (town === undefined || !townships.has(town)) continue;
     const m = per.get(town) ?? (per.set(town, new Map()), per.get(town)!);
     const c = m.get(p.cadreId) ?? { behind: 0, owed: 0 };

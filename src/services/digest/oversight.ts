@@ -1,3 +1,4 @@
+import { fileUnderRegions } from '../people/regions';
 import { inspectionBlocks, villagesInspected } from '../inspections/inspections';
 import { teamMembersBehind, type TeamMemberBehind } from '../standing/team-pace';
 import { RegionLevel } from '../../../entities';
@@ -38,20 +39,11 @@ export async function digestOversight(
   const blocks = await inspectionBlocks(db, date);
   const villages = await villagesInspected(db, prefix, asOf, date);
   const team = await teamMembersBehind(db, asOf);
-  // Each village and member filed under every wanted scope above it, in one pass each (paths
-  // are ids: '/1/15/105/…/'), keeping their order; not a filter of every list per scope.
-  const ids = new Set(wanted.map((s) => s.id));
-  const under = <T>(items: T[], pathOf: (t: T) => string | null | undefined): Map<number, T[]> => {
-    const by = new Map<number, T[]>();
-    for (const item of items) {
-      for (const id of (pathOf(item) ?? '').split('/').filter(Boolean).map(Number)) {
-        if (ids.has(id)) (by.get(id) ?? by.set(id, []).get(id)!).push(item);
-      }
-    }
-    return by;
-  };
-  const villagesOf = under(villages, (v) => v.path);
-  const teamOf = under(team, (t) => t.villagePath);
+  // Each village and member filed under the wanted scopes above it in one pass, not a filter of
+  // every list for each scope.
+  const ids = wanted.map((s) => s.id);
+  const villagesOf = fileUnderRegions(villages, (v) => v.path, ids);
+  const teamOf = fileUnderRegions(team, (t) => t.villagePath, ids);
   for (const s of wanted) {
     const vs = villagesOf.get(s.id) ?? [];
     const missing = vs.filter((v) => !v.unannounced);

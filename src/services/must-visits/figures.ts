@@ -1,3 +1,4 @@
+import { pathIds } from '../people/regions';
 import type { Db } from '../../lib/db';
 
 /**
@@ -33,7 +34,7 @@ export async function mustVisitFigures(
   const wanted = new Set(regionIds);
   const out = new Map<number, MustVisitFigures>(regionIds.map((id) => [id, { due: 0, inTime: 0, overdue: 0 }]));
   for (const r of rows) {
-    for (const id of r.path.split('/').filter(Boolean).map(Number)) {
+    for (const id of pathIds(r.path)) {
       if (!wanted.has(id)) continue;
       const f = out.get(id)!;
       f.due += r.due; f.inTime += r.in_time; f.overdue += r.overdue;

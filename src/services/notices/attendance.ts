@@ -1,3 +1,4 @@
+import { pathIds } from '../people/regions';
 import { NOTICE_KINDS, type NoticeKind } from '../../../entities';
 import type { Db } from '../../lib/db';
 
@@ -38,7 +39,7 @@ export async function noticeAttendanceByKind(
   const wanted = new Set(regionIds);
   const sums = new Map<number, Map<NoticeKind, KindAttendance>>();
   for (const r of rows) {
-    for (const id of r.path.split('/').filter(Boolean).map(Number)) {
+    for (const id of pathIds(r.path)) {
       if (!wanted.has(id)) continue;
       const byKind = sums.get(id) ?? (sums.set(id, new Map()), sums.get(id)!);
       const k = byKind.get(r.kind) ?? { kind: r.kind, notices: 0, recipients: 0, attended: 0 };

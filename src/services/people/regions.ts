@@ -29,6 +29,23 @@ export async function getProvince(db: Db): Promise<Region | null> {
   return db.getRepository(Region).findOneBy({ level: RegionLevel.Province, parentId: null as unknown as number });
 }
 
+/** The ids on a region's path, the province first and the region itself last ('/1/15/105/' → [1, 15, 105]). */
+export function pathIds(path: string): number[] {
+  return path.split('/').filter(Boolean).map(Number);
+}
+
+/** Each item filed under every one of `regionIds` on its path (an item without a path under none), in the items' order. */
+export function fileUnderRegions<T>(items: T[], pathOf: (item: T) => string | null | undefined, regionIds: Iterable<number>): Map<number, T[]> {
+  const wanted = new Set(regionIds);
+  const by = new Map<number, T[]>();
+  for (const item of items) {
+    for (const id of pathIds(pathOf(item) ?? '')) {
+      if (wanted.has(id)) (by.get(id) ?? by.set(id, []).get(id)!).push(item);
+    }
+  }
+  return by;
+}
+
 /** True when `inner` is `outer` or lies below it. */
 export function contains(outer: Pick<Region, 'path'>, inner: Pick<Region, 'path'>): boolean {
   return inner.path.startsWith(outer.path);

@@ -1,3 +1,4 @@
+import { pathIds } from '../people/regions';
 import type { Db } from '../../lib/db';
 
 /**
@@ -85,7 +86,7 @@ export async function escalateOverdue(
 export async function leadersAbove(
   db: Db, villagePath: string, level: number, cache: Map<number, EscalationTarget | null>,
 ): Promise<EscalationTarget | null> {
-  const ids = villagePath.split('/').filter(Boolean).map(Number); // [province, city, county, township, village]
+  const ids = pathIds(villagePath); // [province, city, county, township, village]
   for (let regionLevel = 4 - level; regionLevel >= 0; regionLevel--) {
     const regionId = ids[regionLevel];
     if (!cache.has(regionId)) {
