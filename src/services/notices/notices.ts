@@ -31,7 +31,7 @@ export interface SentNotice {
 
 export async function sendNotice(
   manager: EntityManager,
-  input: { sender: { id: number; name: string }; scope: Pick<Region, 'id' | 'path'>; kind: NoticeKind; content: string; now: Date },
+  input: { sender: { id: number; name: string }; scope: Pick<Region, 'id' | 'path' | 'fullName'>; kind: NoticeKind; content: string; now: Date },
 ): Promise<SentNotice> {
   const { sender, scope, kind, content, now } = input;
   const hours = await getRule(manager, 'notice.report_hours');
@@ -50,17 +50,17 @@ export async function sendNotice(
     [subtreeLike(scope.path)],
   );
   const text = NOTICE_TEXT(kind, content, sender.name);
-  const [{ full_name: scopeName }]: { full_name: string }[] = await manager.query('SELECT full_name FROM regions WHERE id = $1', [scope.id]);
+  const scopeName = placeName(scope.fullName);
   await addToOutbox(manager, [
     // A button card with 收到 (cards.ts); the text is its fallback.
     ...noticeCardMessages(
-      { notice, heading: NOTICE_HEADINGS[kind], kind, scopeName: placeName(scopeName), senderName: sender.name, fallbackText: text },
+      { notice, heading: NOTICE_HEADINGS[kind], kind, scopeName, senderName: sender.name, fallbackText: text },
       cadres.map((c) => c.userid),
     ),
     // Groups get markdown; their robot cannot take a tap or a reply.
     ...groups.map((g) => robotMarkdownMessage(`notice:${notice.id}:group:${g.id}`, g.id, {
       title: NOTICE_HEADINGS[kind], body: content,
-      details: [`范围：${placeName(scopeName)}`, `发送人：${sender.name}`], ask: GROUP_ASK,
+      details: [`范围：${scopeName}`, `发送人：${sender.name}`], ask: GROUP_ASK,
     })),
   ]);
   return { notice, recipients: cadres.length, groups: groups.length };
