@@ -3,12 +3,12 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context } from 'koa';
 import { SimulatorState, TOKEN_TTL_SECONDS, type SentApi } from './state';
-import { deliverEvent } from './events';
+import { q, registerControl } from './control';
 
 /**
  * The WeCom server API as the simulator answers it: same paths, request and
  * response shapes and errcodes as docs/wecom.md §4–§5, on top of
- * SimulatorState. `control` adds the /_sim test API (faults, sent messages).
+ * SimulatorState. `control` adds the /_sim test API (control.ts).
  */
 
 type Body = Record<string, unknown>;
@@ -46,7 +46,6 @@ function menuProblem(buttons: unknown): Body | null {
 const fail = (errcode: number, errmsg: string, extra: Body = {}): Body => ({ errcode, errmsg, ...extra });
 const ok = (extra: Body = {}): Body => ({ errcode: 0, errmsg: 'ok', ...extra });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const q = (ctx: Context, name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
 
 export function simulatorRouter(state: SimulatorState, opts: { prefix?: string; control?: boolean; clock?: () => number } = {}): Router {
   const router = new Router({ prefix: opts.prefix ?? '' });
@@ -252,61 +251,4 @@ function contentTooLong(msgtype: string, content: Body, limit: number): Body | n
   }
   if ((msgtype === 'text' || msgtype === 'markdown') && String(content.content ?? '') === '') return fail(44004, 'empty content');
   return null;
-}
-
-/** Test control API: what was sent, faults, token expiry, the member list, OAuth codes. */
-function registerControl(router: Router, state: SimulatorState, json: ReturnType<typeof bodyParser>): void {
-  router.get('/_sim/sent', (ctx) => {
-    const since = q(ctx, 'since');
-    ctx.body = {
-      sent: state.query({
-        touser: q(ctx, 'touser'), chatid: q(ctx, 'chatid'), robotKey: q(ctx, 'key'), api: q(ctx, 'api'),
-        since: since === undefined ? undefined : Number(since),
-      }),
-    };
-  });
-  router.delete('/_sim/sent', (ctx) => {
-    state.reset();
-    ctx.status = 204;
-  });
-  router.get('/_sim/calls', (ctx) => {
-    ctx.body = Object.fromEntries(state.calls);
-  });
-  router.post('/_sim/faults', json, (ctx) => {
-    const f = ctx.request.body as { api?: string; kind?: string; count?: number; errcode?: number; delayMs?: number; recordFirst?: boolean };
-    if (!f.kind || !['http500', 'timeout', 'errcode'].includes(f.kind)) ctx.throw(400, 'kind must be http500, timeout or errcode');
-    state.addFault({ api: f.api ?? '*', kind: f.kind as 'http500', count: f.count ?? 1, errcode: f.errcode, delayMs: f.delayMs, recordFirst: f.recordFirst });
-    ctx.status = 204;
-  });
-  router.post('/_sim/tokens/expire', (ctx) => {
-    state.expireTokens();
-    ctx.status = 204;
-  });
-  router.post('/_sim/users', json, (ctx) => {
-    const body = ctx.request.body as { userids?: string[] | null };
-    state.setUsers(body.userids ?? null);
-    ctx.status = 204;
-  });
-  router.put('/_sim/callback', json, (ctx) => {
-    const b = ctx.request.body as { url?: string; token?: string; encodingAesKey?: string };
-    if (!b.url || !b.token || !b.encodingAesKey) return ctx.throw(400, 'url, token and encodingAesKey are required');
-    state.callback = { url: b.url, token: b.token, encodingAesKey: b.encodingAesKey };
-    ctx.status = 204;
-  });
-  /** An event from a member, delivered to the callback: {userid, event, eventKey?, location?, pictures?, taskId?, responseCode?, createTime?}. */
-  router.post('/_sim/events', json, async (ctx) => {
-    const b = ctx.request.body as { userid?: string; event?: string; createTime?: number } & Record<string, unknown>;
-    if (!state.callback) ctx.throw(409, 'no callback set (PUT /_sim/callback)');
-    if (!b.userid || !b.event) ctx.throw(400, 'userid and event are required');
-    const { userid, createTime, ...input } = b;
-    ctx.body = await deliverEvent(state, state.callback!, userid!, input as { event: string }, Date.now(), createTime);
-  });
-  router.get('/_sim/cards/:taskId/:userid', (ctx) => {
-    ctx.body = { button: state.buttonOf(ctx.params.taskId, ctx.params.userid) ?? null };
-  });
-  router.post('/_sim/oauth-code', json, (ctx) => {
-    const code = randomBytes(8).toString('hex');
-    state.oauthCodes.set(code, String((ctx.request.body as { userid?: string }).userid ?? ''));
-    ctx.body = { code };
-  });
 }
