@@ -2,21 +2,26 @@ import type { EntityManager } from 'typeorm';
 import { addProblemEvent } from '../problems/ledger';
 import { getRule } from '../rules/rules';
 import { reopenMustVisitsClosedBy } from '../must-visits/events';
+import { revokeMustVisit } from '../must-visits/revoke';
 
 /**
  * 撤销: the sender's latest record (check-in, household visit, diary entry,
- * problem report, 六送 help act or 督查 inspection) within 'chat.undo_minutes' is soft-deleted (revoked_at) and
- * drops out of every count. A problem keeps its row and number with the status
+ * problem report, 六送 help act, 督查 inspection or 五必访 报告) within 'chat.undo_minutes' is soft-deleted
+ * (revoked_at) and drops out of every count. A problem keeps its row and number with the status
  * 'revoked' (已撤销) and a 'revoked' event, unless someone has acted on it since
  * (any event after its report: closed, reopened, recategorised, escalated):
- * then nothing is undone.
+ * then nothing is undone. A 报告 is undone unless visited or escalated since
+ * (must-visits/revoke.ts).
  */
 
-export type RecordKind = 'visit' | 'household_visit' | 'diary' | 'problem' | 'help_act' | 'inspection';
+export type RecordKind = 'visit' | 'household_visit' | 'diary' | 'problem' | 'help_act' | 'inspection' | 'must_visit';
 
 export type UndoResult =
-  | { kind: 'revoked'; record: RecordKind; id: number; at: Date; minutes: number; code?: string }
+  | { kind: 'revoked'; record: RecordKind; id: number; at: Date; minutes: number; code?: string;
+      /** A 报告's household and reason. */
+      mustVisit?: { householder: string; kind: string } }
   | { kind: 'acted_on'; code: string; lastEvent: string; minutes: number }
+  | { kind: 'must_visit_acted_on'; householder: string; eventKind: string; visited: boolean; minutes: number }
   | { kind: 'nothing'; minutes: number };
 
 const TABLES: Record<RecordKind, { table: string; at: string; who: string }> = {
@@ -26,6 +31,7 @@ const TABLES: Record<RecordKind, { table: string; at: string; who: string }> = {
   problem: { table: 'problems', at: 'reported_at', who: 'reporter_id' },
   help_act: { table: 'help_acts', at: 'acted_at', who: 'cadre_id' },
   inspection: { table: 'inspections', at: 'inspected_at', who: 'cadre_id' },
+  must_visit: { table: 'must_visits', at: 'reported_at', who: 'reporter_id' },
 };
 
 export async function undoLast(manager: EntityManager, cadreId: number, now: Date): Promise<UndoResult> {
@@ -42,6 +48,11 @@ export async function undoLast(manager: EntityManager, cadreId: number, now: Dat
   if (rows.length === 0) return { kind: 'nothing', minutes };
   const { kind, id, at } = rows[0];
   if (kind === 'problem') return undoProblem(manager, cadreId, id, at, now, minutes);
+  if (kind === 'must_visit') {
+    const r = await revokeMustVisit(manager, id, now);
+    if (r.kind === 'acted_on') return { ...r, kind: 'must_visit_acted_on', minutes };
+    return { kind: 'revoked', record: kind, id, at, minutes, mustVisit: { householder: r.householder, kind: r.eventKind } };
+  }
   await manager.query(`UPDATE ${TABLES[kind].table} SET revoked_at = $2 WHERE id = $1`, [id, now]);
   // An undone household visit no longer closes the 五必访 events it closed.
   if (kind === 'household_visit') await reopenMustVisitsClosedBy(manager, id);
