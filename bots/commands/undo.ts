@@ -40,7 +40,8 @@ export default defineCommand({
     if (r.kind === 'acted_on') return ACTED_ON(r.code, ACTED[r.lastEvent] ?? '已处理');
     if (r.kind === 'must_visit_acted_on') return MUST_VISIT_ACTED_ON(r.householder, r.eventKind, r.visited);
     const what = r.code ? `${WHAT[r.record]} ${r.code}`
-      : r.mustVisit ? `${WHAT[r.record]}（${r.mustVisit.householder} ${r.mustVisit.kind}）` : WHAT[r.record];
+      : r.mustVisit ? `${WHAT[r.record]}（${r.mustVisit.householder} ${r.mustVisit.kind}）`
+        : r.withHelpAct ? `${WHAT.household_visit}及${WHAT.help_act}` : WHAT[r.record];
     return DONE(formatShanghai(r.at), what);
   },
 });

@@ -18,6 +18,8 @@ export type RecordKind = 'visit' | 'household_visit' | 'diary' | 'problem' | 'he
 
 export type UndoResult =
   | { kind: 'revoked'; record: RecordKind; id: number; at: Date; minutes: number; code?: string;
+      /** A 走访 that carried a 六送 help act, both undone. */
+      withHelpAct?: boolean;
       /** A 报告's household and reason. */
       mustVisit?: { householder: string; kind: string } }
   | { kind: 'acted_on'; code: string; lastEvent: string; minutes: number }
@@ -56,7 +58,38 @@ export async function undoLast(manager: EntityManager, cadreId: number, now: Dat
   await manager.query(`UPDATE ${TABLES[kind].table} SET revoked_at = $2 WHERE id = $1`, [id, now]);
   // An undone household visit no longer closes the 五必访 events it closed.
   if (kind === 'household_visit') await reopenMustVisitsClosedBy(manager, id);
+  if (kind === 'household_visit' || kind === 'help_act') {
+    const paired = await undoPairedVisitAndHelp(manager, kind, id, now);
+    if (paired) return { kind: 'revoked', record: 'household_visit', id: paired.visitId, at, minutes, withHelpAct: true };
+  }
   return { kind: 'revoked', record: kind, id, at, minutes };
+}
+
+/**
+ * A 走访 carrying a 六送 kind (走访 张三 送技术 …) recorded the visit and the help
+ * act at the same instant for the same household: 撤销 undoes both. Returns the
+ * visit's id when there was such a pair.
+ */
+async function undoPairedVisitAndHelp(
+  manager: EntityManager, kind: 'household_visit' | 'help_act', id: number, now: Date,
+): Promise<{ visitId: number } | null> {
+  const [from, other] = kind === 'household_visit'
+    ? [{ table: 'household_visits', at: 'visited_at' }, { table: 'help_acts', at: 'acted_at' }]
+    : [{ table: 'help_acts', at: 'acted_at' }, { table: 'household_visits', at: 'visited_at' }];
+  const rows: { id: number }[] = await manager.query(
+    `WITH undone AS (
+       UPDATE ${other.table} o SET revoked_at = $2
+         FROM ${from.table} f
+        WHERE f.id = $1 AND o.cadre_id = f.cadre_id AND o.household_id = f.household_id
+          AND o.${other.at} = f.${from.at} AND o.revoked_at IS NULL
+       RETURNING o.id)
+     SELECT id FROM undone`, [id, now]);
+  if (rows.length === 0) return null;
+  if (kind === 'help_act') {
+    for (const r of rows) await reopenMustVisitsClosedBy(manager, r.id);
+    return { visitId: rows[0].id };
+  }
+  return { visitId: id };
 }
 
 async function undoProblem(
