@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { NoticeKind } from '../../entities';
-import { NOTICE_HEADINGS, sendNotice } from '../../src/services/notices/notices';
+import { NOTICE_HEADINGS, NOTICE_MAX_CHARS, sendNotice } from '../../src/services/notices/notices';
 import { formatShanghai } from '../../src/lib/time';
 import { defineCommand } from '../command';
 import { ChatError } from '../errors';
@@ -14,7 +14,6 @@ const NOBODY = (scope: string) => `${scope}没有联系干部或工作群，通�
 const SENT = (scope: string, heading: string, people: number, groups: number, until: string) =>
   `已向${scope}发出${heading}：联系干部${people}人${groups ? `，工作群${groups}个` : ''}。` +
   `对方回复“收到”即为确认，未确认的会自动提醒；${until}前在范围内到村签到计为到场。`;
-const MAX_CHARS = 600;
 const DEFAULT_KIND: NoticeKind = '突发';
 
 /** The kind words a leader may put before the content. */
@@ -50,7 +49,7 @@ export default defineCommand({
     }),
   async handle({ scope, kind, content }, env) {
     const region = await requireScope(env, scope);
-    if ([...content].length > MAX_CHARS) throw new ChatError(`通知内容请不超过${MAX_CHARS}字。`, 'too_long');
+    if ([...content].length > NOTICE_MAX_CHARS) throw new ChatError(`通知内容请不超过${NOTICE_MAX_CHARS}字。`, 'too_long');
     const sent = await sendNotice(env.manager, { sender: env.cadre, scope: region, kind, content, now: env.now });
     if (sent.recipients === 0 && sent.groups === 0) throw new ChatError(NOBODY(scopeLabel(region)), 'no_recipients');
     return SENT(scopeLabel(region), NOTICE_HEADINGS[kind], sent.recipients, sent.groups, formatShanghai(sent.notice.attendUntil!, env.now));

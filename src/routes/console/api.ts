@@ -52,7 +52,7 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
   router.get(api('/me'), ...guard, async (ctx) => {
     const { cadre, scope } = viewerOf(ctx);
     ctx.body = {
-      name: cadre.name, role: cadre.role, userid: cadre.userid,
+      id: cadre.id, name: cadre.name, role: cadre.role, userid: cadre.userid,
       scope: scope && { id: scope.id, name: scope.name, fullName: scope.fullName, level: scope.level },
     };
   });

@@ -7,6 +7,8 @@ import { PUBLIC_DIR, VENDOR, serveDir, serveFile } from './assets';
 import { registerAuthRoutes } from './auth';
 import { requirePageSession, secureHeaders } from './context';
 import { registerExportRoutes } from './exports';
+import { registerNoticeRoutes } from './notices';
+import { registerRecordRoutes } from './records';
 
 /** The leaders' console: /console (page, login), /console/assets/*, /console/api/*. */
 export function registerConsoleRoutes(router: Router, deps: AppDeps): void {
@@ -20,4 +22,6 @@ export function registerConsoleRoutes(router: Router, deps: AppDeps): void {
   serveFile(router, '/console/vendor/echarts.min.js', VENDOR.echarts, [secureHeaders]);
   registerExportRoutes(router, deps);
   registerConsoleApi(router, deps);
+  registerNoticeRoutes(router, deps);
+  registerRecordRoutes(router, deps);
 }

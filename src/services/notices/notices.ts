@@ -16,6 +16,9 @@ import { getRule } from '../rules/rules';
  * end (attend_until: 'notice.report_hours' after it) is attendance.
  */
 
+/** The longest notice text, in characters, the chat's 通知 and the console's 发通知 alike. */
+export const NOTICE_MAX_CHARS = 600;
+
 /** The heading recipients see, per kind. */
 export const NOTICE_HEADINGS: Record<NoticeKind, string> = { 会议: '会议通知', 突发: '紧急通知', 活动: '活动通知', 交办: '交办事项' };
 

@@ -29,6 +29,7 @@ export const RULE_DEFAULTS = {
   'notice.followup_daily_hour': 8,
   'notice.followup_days': 3,
   'notice.report_hours': 24,
+  'notice.urge_minutes': 30,
   'must_visit.due_days': 3,
   'must_visit.escalate_after_days': 3,
   'retention.raw_days': 180,
