@@ -9,6 +9,7 @@ import { requirePageSession, secureHeaders } from './context';
 import { registerExportRoutes } from './exports';
 import { registerNoticeRoutes } from './notices';
 import { registerRecordRoutes } from './records';
+import { registerMapApi } from './map';
 
 /** The leaders' console: /console (page, login), /console/assets/*, /console/api/*. */
 export function registerConsoleRoutes(router: Router, deps: AppDeps): void {
@@ -24,4 +25,5 @@ export function registerConsoleRoutes(router: Router, deps: AppDeps): void {
   registerConsoleApi(router, deps);
   registerNoticeRoutes(router, deps);
   registerRecordRoutes(router, deps);
+  registerMapApi(router, deps);
 }
