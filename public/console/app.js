@@ -11,6 +11,7 @@ import { renderNotices } from './notices.js';
 import { renderOversight } from './oversight.js';
 import { renderAssessment } from './assessment.js';
 import { renderMine } from './mine.js';
+import { renderMap } from './map.js';
 
 const TABS = [
   ['overview', '两个全覆盖', renderOverview],
@@ -20,6 +21,7 @@ const TABS = [
   ['notices', '通知回执', renderNotices],
   ['oversight', '帮扶督查', renderOversight],
   ['assessment', '考评', renderAssessment],
+  ['map', '地图', renderMap],
 ];
 const LEVELS = ['省', '市', '县区', '乡镇', '村'];
 

@@ -48,17 +48,23 @@ interface VillageRow { id: number; name: string; townshipId: number; lat: number
  * One pass over the scope's villages by the path index. Per village, through
  * unit_village_links_village_idx and the primary key of unit_link_days
  * (link, day): the first day of the range with a linked unit's check-in, else
- * any link overlapping the range. Nothing reads the visits themselves.
+ * any link overlapping the range. Nothing reads the visits themselves. The
+ * probes are LATERAL … LIMIT 1 because PostgreSQL turns an EXISTS into a
+ * hashed subplan over every unit_link_days row of the range (a year of a
+ * province's links) instead of one index probe per village.
  */
 const VILLAGES_SQL = `
   SELECT r.id, r.name, r.parent_id AS "townshipId", v.latitude AS lat, v.longitude AS lng,
-         CASE WHEN EXISTS (SELECT 1 FROM unit_village_links l JOIN unit_link_days d ON d.link_id = l.id
-                            WHERE l.village_id = r.id AND d.day BETWEEN $2::date AND $3::date) THEN 'checked'
-              WHEN EXISTS (SELECT 1 FROM unit_village_links l
-                            WHERE l.village_id = r.id AND l.valid_from <= $3::date
-                              AND (l.valid_to IS NULL OR l.valid_to > $2::date)) THEN 'idle'
-              ELSE 'unlinked' END AS status
+         CASE WHEN c.hit THEN 'checked' WHEN k.hit THEN 'idle' ELSE 'unlinked' END AS status
     FROM regions r JOIN villages v ON v.id = r.id
+    LEFT JOIN LATERAL (
+      SELECT true AS hit FROM unit_village_links l
+       CROSS JOIN LATERAL (SELECT 1 FROM unit_link_days d
+                            WHERE d.link_id = l.id AND d.day BETWEEN $2::date AND $3::date LIMIT 1) d
+       WHERE l.village_id = r.id LIMIT 1) c ON true
+    LEFT JOIN LATERAL (
+      SELECT true AS hit FROM unit_village_links l
+       WHERE l.village_id = r.id AND l.valid_from <= $3::date AND (l.valid_to IS NULL OR l.valid_to > $2::date) LIMIT 1) k ON true
    WHERE r.path LIKE $1 AND r.level = ${RegionLevel.Village}
    ORDER BY r.path`;
 

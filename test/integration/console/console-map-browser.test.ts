@@ -1,0 +1,111 @@
+import type { Browser, Page } from 'playwright-core';
+import { createTestDb, type TestDb } from '../../support/db';
+import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
+import { startBrowserConsole, type BrowserConsole } from '../../support/browser';
+import { buildRegion, buildUnit, buildUnitVillageLink, buildVillage, buildVisit } from '../../support/factories';
+
+/**
+ * The 地图 tab in a real browser (Debian chromium through playwright-core), against the app in demo mode:
+ * the county boundary and township outlines drawn on a canvas, villages coloured by their linked unit's
+ * check-ins, a click on a village opening its page. Screenshots docs/console-map.png.
+ */
+
+let t: TestDb;
+let seed: ConsoleSeed;
+let bc: BrowserConsole;
+let base: string;
+let browser: Browser;
+
+/** More villages of 武山县 around the seed's three, so the map reads as a county: [township, name, lat, lng, linked, checked in]. */
+const MORE: [string, string, number, number, boolean, boolean][] = [
+  ['yuanyang', '杨河村', 34.66, 104.86, true, true],
+  ['yuanyang', '西旺村', 34.62, 104.90, true, false],
+  ['yuanyang', '何家庄村', 34.68, 104.95, false, false],
+  ['luomen', '蓼阳村', 34.78, 104.70, true, true],
+  ['luomen', '北顺村', 34.84, 104.76, true, true],
+  ['luomen', '高庙村', 34.72, 104.66, true, false],
+  ['chengguan', '东街村', 34.74, 105.02, true, true],
+  ['chengguan', '新观村', 34.80, 105.00, true, true],
+  ['chengguan', '石岭村', 34.68, 105.06, false, false],
+  ['chengguan', '漳河村', 34.62, 105.00, true, false],
+  ['chengguan', '西关村', 34.76, 104.97, true, true],
+];
+
+beforeAll(async () => {
+  t = await createTestDb();
+  seed = await seedConsole(t.db);
+  const { ids } = seed;
+  ids.chengguan = (await buildRegion(t.db, { parentId: ids.wushan, name: '城关镇' })).id;
+  const unit = (await buildUnit(t.db, { name: '武山县水务局' })).id;
+  const start = new Date(Date.now() - 5 * 60 * 1000);
+  for (const [town, name, latitude, longitude, linked, checked] of MORE) {
+    const v = await buildVillage(t.db, { townId: ids[town], name, latitude, longitude });
+    if (linked) await buildUnitVillageLink(t.db, { unitId: unit, villageId: v.id, validFrom: `${new Date().getUTCFullYear() - 1}-01-01` });
+    if (checked) await buildVisit(t.db, { cadreId: ids.zhangsan, villageId: v.id, startedAt: start, endedAt: new Date(start.getTime() + 3600e3) });
+  }
+  // 张三 checks in for his unit's link: he belongs to 财政局, so give these villages 财政局's link as well
+  await t.db.query(`UPDATE unit_village_links SET unit_id = $1 WHERE unit_id = $2`, [ids.finance, unit]);
+  bc = await startBrowserConsole(t);
+  ({ base, browser } = bc);
+}, 60000);
+
+afterAll(async () => {
+  await bc?.close();
+  await t?.drop();
+});
+
+/** The pixel of a village on the page, from the chart instance's own projection. */
+async function villagePixel(page: Page, name: string): Promise<{ x: number; y: number }> {
+  return page.evaluate((village) => {
+    const el = document.getElementById('map-chart')!;
+    const chart = (window as unknown as { echarts: { getInstanceByDom(e: HTMLElement): any } }).echarts.getInstanceByDom(el);
+    const series = chart.getOption().series as { data: { name: string; value: [number, number] }[] }[];
+    const index = series.findIndex((s) => s.data.some((d) => d.name === village));
+    const point = series[index].data.find((d) => d.name === village)!;
+    const [x, y] = chart.convertToPixel({ seriesIndex: index }, point.value);
+    const box = el.getBoundingClientRect();
+    return { x: box.left + x, y: box.top + y };
+  }, name);
+}
+
+test('a county leader opens 地图: boundaries and coloured villages on a canvas, hover names one, a click opens its page', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/console`);
+  await page.waitForURL(/\/console\/login/);
+  await page.click('button[data-userid="ws_leader"]');
+  await page.waitForSelector('.kpi');
+  await page.click('[data-tab="map"]');
+  await page.waitForSelector('#map-chart canvas');
+  const text = await page.textContent('[data-section="map"]');
+  // this year: 丁门村, 西坪村 and the six checked-in villages above; 西旺村, 高庙村, 漳河村 linked but not visited
+  expect(text).toContain('联村单位已到村签到 8 个村，联村单位未到村签到 3 个村，无联村单位 3 个村');
+  expect(text).toContain('乡镇边界由各村坐标推算');
+  expect(await page.getAttribute('#map-chart', 'data-villages')).toBe('14');
+  // the chart holds the three status series and the county and townships as one registered map
+  const drawn = await page.evaluate(() => {
+    const chart = (window as unknown as { echarts: { getInstanceByDom(e: HTMLElement): any } }).echarts.getInstanceByDom(document.getElementById('map-chart')!);
+    const option = chart.getOption();
+    return { series: option.series.map((s: { name: string; data: unknown[] }) => [s.name, s.data.length]), map: option.geo[0].map };
+  });
+  expect(drawn.series).toEqual([['联村单位已到村签到', 8], ['联村单位未到村签到', 3], ['无联村单位', 3]]);
+  expect(drawn.map).toBe(`scope-${seed.ids.wushan}`);
+  await page.evaluate(() => window.scrollTo(0, document.querySelector('nav.tabs')!.getBoundingClientRect().top + window.scrollY - 8));
+  await page.waitForTimeout(600); // the scatter's entry animation
+  await page.screenshot({ path: 'docs/console-map.png' });
+
+  // hovering a village names it, its township and its status
+  const dingmen = await villagePixel(page, '丁门村');
+  await page.mouse.move(dingmen.x, dingmen.y);
+  await page.waitForFunction(() => document.body.innerText.includes('丁门村（鸳鸯镇）'));
+  expect(await page.evaluate(() => document.body.innerText)).toContain('联村单位已到村签到');
+
+  // a click on it opens the village's page
+  await page.mouse.click(dingmen.x, dingmen.y);
+  await page.waitForFunction(() => location.hash.includes('tab=village'));
+  const hash = new URLSearchParams(await page.evaluate(() => location.hash.slice(1)));
+  expect(hash.get('tab')).toBe('village');
+  expect(hash.get('id')).toBe(String(seed.ids.dingmen));
+  expect(errors).toEqual([]);
+});
