@@ -4,7 +4,7 @@ import type { Metrics } from '../src/metrics';
 import {
   claimOutboxRow, markOutboxFailed, markOutboxRetry, markOutboxSent, replaceWithFallback, robotKeyOf, type ClaimedRow,
 } from '../src/services/outbox/delivery';
-import type { CardUpdate, OutboundPayload } from '../src/wecom/messages';
+import type { CardUpdate, OutboundPayload, RobotFileUpload } from '../src/wecom/messages';
 import type { WecomClient } from '../src/wecom/client';
 import { WecomApiError, WecomRateLimited, isCardRefused, isWecomError } from '../src/wecom/errors';
 import { memberBuckets, robotBucket, type RateLimiter } from '../src/wecom/rate-limit';
@@ -130,12 +130,23 @@ async function send(deps: DeliverDeps, row: ClaimedRow, now: Date): Promise<Deli
       if (robotKey === null) return { kind: 'failed', reason: `group ${row.recipient} not found` };
       const taken = await deps.limiter.take([robotBucket(row.recipient)], now);
       if (!taken.ok) throw new WecomRateLimited(`robot of group ${row.recipient}`, taken.retryAfterMs);
-      await deps.wecom.robotSend(robotKey, row.payload as OutboundPayload);
+      if (isFileUpload(row.payload)) {
+        // Uploaded at every attempt: a media_id lasts 3 days, a retry may come later.
+        const { filename, base64 } = row.payload.file;
+        const mediaId = await deps.wecom.robotUploadFile(robotKey, filename, Buffer.from(base64, 'base64'));
+        await deps.wecom.robotSend(robotKey, { msgtype: 'file', file: { media_id: mediaId } });
+      } else {
+        await deps.wecom.robotSend(robotKey, row.payload as OutboundPayload);
+      }
       return { kind: 'sent', invalidUsers: [] };
     }
     default:
       return { kind: 'failed', reason: `unknown channel ${String(row.channel)}` };
   }
+}
+
+function isFileUpload(p: ClaimedRow['payload']): p is RobotFileUpload {
+  return 'msgtype' in p && p.msgtype === 'file' && 'base64' in p.file;
 }
 
 /** The reason stored in last_error: errcode and errmsg, never URLs, tokens or keys. */

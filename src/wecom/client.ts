@@ -2,7 +2,7 @@ import { getJsApiSignature } from '@wecom/crypto';
 import { systemClock, type Clock } from '../lib/db';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger';
-import type { CardUpdate, OutboundPayload } from './messages';
+import type { CardUpdate, OutboundPayload, RobotFilePayload } from './messages';
 import { WecomApiError, WecomHttpError, WecomRateLimited } from './errors';
 import { apiBucket, createRateLimiter, type RateLimiter } from './rate-limit';
 import { createTokenCache, type TokenCache } from './token-cache';
@@ -51,6 +51,8 @@ interface CallOptions {
   method?: 'GET' | 'POST';
   query?: Record<string, string>;
   body?: unknown;
+  /** A multipart body instead of JSON (uploads). */
+  form?: FormData;
   /** Adds access_token (default true). */
   auth?: boolean;
 }
@@ -98,7 +100,7 @@ export function createWecomClient(deps: WecomClientDeps) {
       res = await fetch(url, {
         method: o.method ?? 'GET',
         headers: o.body === undefined ? undefined : { 'content-type': 'application/json' },
-        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        body: o.form ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
@@ -211,8 +213,20 @@ export function createWecomClient(deps: WecomClientDeps) {
     },
 
     /** Group robot webhook; the key is a secret and is never logged. */
-    async robotSend(key: string, payload: OutboundPayload | Record<string, unknown>): Promise<void> {
+    async robotSend(key: string, payload: OutboundPayload | RobotFilePayload | Record<string, unknown>): Promise<void> {
       await call('webhook/send', { method: 'POST', auth: false, query: { key }, body: payload });
+    },
+
+    /**
+     * webhook/upload_media?key=&type=file (docs/wecom.md §4): a multipart upload, field `media`,
+     * whose filename is the name the group sees; returns the media_id (valid 3 days) for
+     * robotSend's { msgtype: 'file' }. WeCom takes 5 bytes to 20 MB.
+     */
+    async robotUploadFile(key: string, filename: string, data: Buffer): Promise<string> {
+      const form = new FormData();
+      form.append('media', new Blob([new Uint8Array(data)], { type: 'application/octet-stream' }), filename);
+      const json = await call<WecomResponse>('webhook/upload_media', { method: 'POST', auth: false, query: { key, type: 'file' }, form });
+      return String(json.media_id);
     },
 
     /** OAuth code → member userid (auth/getuserinfo); outsiders are refused. */

@@ -42,6 +42,15 @@ export type OutboundPayload =
  */
 export type OutboundFallback = { msgtype: 'text'; text: { content: string } };
 
+/** A group robot's file message (webhook/send): the media_id webhook/upload_media returned, valid 3 days. */
+export type RobotFilePayload = { msgtype: 'file'; file: { media_id: string } };
+
+/**
+ * A file for a group robot as an outbox row holds it: the name shown in the group and the
+ * bytes (base64). Delivery uploads it (webhook/upload_media) and sends a RobotFilePayload.
+ */
+export type RobotFileUpload = { msgtype: 'file'; file: { filename: string; base64: string } };
+
 /** message/update_template_card (docs/wecom.md §4): one response code, the userids whose card changes, the new button text. */
 export interface CardUpdate {
   response_code: string;

@@ -78,7 +78,8 @@ export class SimulatorState {
   readonly faults: Fault[] = [];
   readonly chats = new Map<string, Chat>();
   readonly oauthCodes = new Map<string, string>();
-  readonly media = new Map<string, { data: Buffer; contentType: string; filename: string }>();
+  /** Media by media_id: app media (media/get) and group robots' uploads (robotKey: the robot that may send it). */
+  readonly media = new Map<string, { data: Buffer; contentType: string; filename: string; robotKey?: string }>();
   /** The app menu as menu/create last set it. */
   menu: unknown[] | null = null;
   /** Response codes issued by message/send (interactive cards) and by card taps. */

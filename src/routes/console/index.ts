@@ -10,6 +10,7 @@ import { registerExportRoutes } from './exports';
 import { registerNoticeRoutes } from './notices';
 import { registerRecordRoutes } from './records';
 import { registerMapApi } from './map';
+import { registerWorkRoutes } from './work';
 
 /** The leaders' console: /console (page, login), /console/assets/*, /console/api/*. */
 export function registerConsoleRoutes(router: Router, deps: AppDeps): void {
@@ -22,6 +23,7 @@ export function registerConsoleRoutes(router: Router, deps: AppDeps): void {
   serveDir(router, '/console/assets', join(PUBLIC_DIR, 'console'), [secureHeaders]);
   serveFile(router, '/console/vendor/echarts.min.js', VENDOR.echarts, [secureHeaders]);
   registerExportRoutes(router, deps);
+  registerWorkRoutes(router, deps);
   registerConsoleApi(router, deps);
   registerNoticeRoutes(router, deps);
   registerRecordRoutes(router, deps);

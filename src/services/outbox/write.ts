@@ -1,4 +1,4 @@
-import type { CardUpdate, OutboundPayload } from '../../wecom/messages';
+import type { CardUpdate, OutboundPayload, RobotFileUpload } from '../../wecom/messages';
 import type { EntityManager } from 'typeorm';
 import type { OutboxChannel } from '../../../entities';
 
@@ -10,10 +10,10 @@ import type { OutboxChannel } from '../../../entities';
  * so whoever commits it hands every one of them to delivery at once.
  */
 
-export type { CardUpdate, OutboundPayload };
+export type { CardUpdate, OutboundPayload, RobotFileUpload };
 
-/** What an outbox row carries: a message body, or (channel card) a card update. */
-export type OutboxPayload = OutboundPayload | CardUpdate;
+/** What an outbox row carries: a message body, (channel card) a card update, or (channel robot) a file to upload and send. */
+export type OutboxPayload = OutboundPayload | CardUpdate | RobotFileUpload;
 
 export interface OutboundMessage {
   /**
