@@ -3,6 +3,7 @@
 // exports. Plain ES modules served as they are: no build step, no toolchain.
 import { api, exportUrl } from './api.js';
 import { h, replace, today } from './dom.js';
+import { renderWork } from './work.js';
 import { renderOverview } from './overview.js';
 import { renderActivity } from './activity.js';
 import { renderStanding } from './standing.js';
@@ -14,6 +15,7 @@ import { renderMine } from './mine.js';
 import { renderMap } from './map.js';
 
 const TABS = [
+  ['work', '工作概况', renderWork],
   ['overview', '两个全覆盖', renderOverview],
   ['activity', '走访动态', renderActivity],
   ['standing', '任务进度', renderStanding],
@@ -25,12 +27,12 @@ const TABS = [
 ];
 const LEVELS = ['省', '市', '县区', '乡镇', '村'];
 
-const state = { me: null, tree: null, scope: null, tab: 'overview', from: `${today().slice(0, 4)}-01-01`, to: today() };
+const state = { me: null, tree: null, scope: null, tab: 'work', from: `${today().slice(0, 4)}-01-01`, to: today() };
 
 function readHash() {
   const p = new URLSearchParams(location.hash.slice(1));
   state.scope = p.get('scope') ? Number(p.get('scope')) : null;
-  state.tab = TABS.some(([k]) => k === p.get('tab')) ? p.get('tab') : 'overview';
+  state.tab = TABS.some(([k]) => k === p.get('tab')) ? p.get('tab') : 'work';
   // A reminder card opens one problem: #tab=ledger&problem=<id> (src/services/notices/link-cards.ts).
   state.problem = Number(p.get('problem')) || null;
 }

@@ -77,8 +77,11 @@ test('a county leader drills down, filters overdue problems, closes one and expo
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await loginAs(page, '/console', 'ws_leader');
-  await page.waitForSelector('.kpi');
+  await page.waitForSelector('[data-section="work"] .kpi');
   expect(await page.textContent('.crumbs')).toContain('武山县');
+  // 两个全覆盖 is a tab beside the landing 工作概况
+  await page.click('[data-tab="overview"]');
+  await page.waitForSelector('text=分区覆盖情况');
   await page.screenshot({ path: join(DOCS, 'console-overview.png'), fullPage: true });
 
   await page.click('[data-tab="activity"]');
