@@ -5,11 +5,20 @@
 import { api } from './api.js';
 import { h } from './dom.js';
 
-const STATUSES = [
-  ['checked', '联村单位已到村签到', '#27ae60'],
-  ['idle', '联村单位未到村签到', '#e67e22'],
-  ['unlinked', '无联村单位', '#95a5a6'],
-];
+const STATUSES = {
+  checkin: [
+    ['checked', '联村单位已到村签到', '#27ae60'],
+    ['idle', '联村单位未到村签到', '#e67e22'],
+    ['unlinked', '无联村单位', '#95a5a6'],
+  ],
+  pace: [
+    ['onPace', '联村进度达标', '#27ae60'],
+    ['behind', '联村进度滞后', '#c0392b'],
+    ['unlinked', '无联村单位', '#95a5a6'],
+  ],
+};
+const COLOURINGS = [['checkin', '按期间签到'], ['pace', '按全年进度']];
+let by = 'checkin';
 const APPROXIMATE = '县区边界随应用提供；乡镇边界由各村坐标推算，仅为示意。点击村庄打开该村页面。';
 const NO_VILLAGES = '该范围内没有带坐标的村。';
 
@@ -40,16 +49,32 @@ function bounds(d) {
   return [[Math.min(...xs), Math.max(...ys)], [Math.max(...xs), Math.min(...ys)]];
 }
 
-export async function renderMap({ scope, from, to }) {
-  const d = await api('/map', { scope: scope.id, from, to });
+export async function renderMap(props) {
+  const wrap = h('div', { 'data-section': 'map' });
+  const draw = async () => {
+    const parts = await mapView(props, () => draw());
+    const old = wrap.querySelector('#map-chart');
+    if (old) window.echarts.getInstanceByDom(old)?.dispose();
+    wrap.replaceChildren(...parts);
+  };
+  await draw();
+  return wrap;
+}
+
+async function mapView({ scope, from, to }, redraw) {
+  const d = await api('/map', { scope: scope.id, from, to, by });
+  const statuses = STATUSES[d.by];
   const townName = new Map(d.townships.map((t) => [t.id, t.name]));
-  const summary = STATUSES.map(([k, text]) => `${text} ${d.counts[k]} 个村`).join('，');
+  const summary = statuses.map(([k, text]) => `${text} ${d.counts[k]} 个村`).join('，');
+  const when = d.by === 'pace' ? `${d.to.slice(0, 4)}年全年进度（截至今日）` : `${cnDate(d.from)}至${cnDate(d.to)}`;
   const chart = h('div', { class: 'chart map', id: 'map-chart', 'data-villages': d.villages.length });
-  const wrap = h('div', { 'data-section': 'map' },
-    h('p', {}, `${cnDate(d.from)}至${cnDate(d.to)}：${summary}${d.unplaced ? `；另有 ${d.unplaced} 个村未登记坐标` : ''}。`),
+  const parts = [
+    h('div', { class: 'toolbar' }, COLOURINGS.map(([k, t]) => h('button', { class: k === by ? 'active' : '', 'data-by': k, onclick: () => { by = k; redraw(); } }, t))),
+    h('p', {}, `${when}：${summary}${d.unplaced ? `；另有 ${d.unplaced} 个村未登记坐标` : ''}。`),
     d.villages.length === 0 ? h('p', { class: 'muted' }, NO_VILLAGES) : chart,
-    h('p', { class: 'muted' }, APPROXIMATE));
-  if (d.villages.length === 0) return wrap;
+    h('p', { class: 'muted' }, APPROXIMATE),
+  ];
+  if (d.villages.length === 0) return parts;
 
   requestAnimationFrame(() => {
     const echarts = window.echarts;
@@ -68,7 +93,7 @@ export async function renderMap({ scope, from, to }) {
           ? `${esc(p.data.name)}（${esc(townName.get(p.data.townshipId) ?? '')}）<br/>${esc(p.seriesName)}`
           : esc(label(p.name))),
       },
-      legend: { top: 0, data: STATUSES.map(([, text]) => text) },
+      legend: { top: 0, data: statuses.map(([, text]) => text) },
       geo: {
         map: mapName,
         roam: true,
@@ -84,7 +109,7 @@ export async function renderMap({ scope, from, to }) {
         })),
         tooltip: { show: true },
       },
-      series: STATUSES.map(([k, text, color]) => ({
+      series: statuses.map(([k, text, color]) => ({
         type: 'scatter',
         name: text,
         coordinateSystem: 'geo',
@@ -98,5 +123,5 @@ export async function renderMap({ scope, from, to }) {
     c.on('click', (p) => { if (p.seriesType === 'scatter') openVillage(p.data.id); });
     window.addEventListener('resize', () => c.resize());
   });
-  return wrap;
+  return parts;
 }

@@ -4,6 +4,7 @@ import { addDays, shanghaiDate } from '../../lib/time';
 import type { Db } from '../../lib/db';
 import { pathIds, subtreeLike } from '../people/regions';
 import { countyBoundary, townshipOutline, type Polygonal } from './map-outlines';
+import { villagesBehindPace } from './map-pace';
 import { consoleRead } from './read';
 
 /**
@@ -13,22 +14,25 @@ import { consoleRead } from './read';
  */
 
 /**
- * checked: a cadre of a unit linked to the village checked in there on a day of the range;
- * idle: linked during the range, no such check-in; unlinked: no 联村 link during the range.
+ * By check-ins: checked (a cadre of a unit linked to the village checked in there on a day of
+ * the range), idle (linked during the range, no such check-in), unlinked (no 联村 link during it).
+ * By pace: onPace (every link valid today on this year's pace), behind (one is not), unlinked (none valid today).
  */
-export type VillageStatus = 'checked' | 'idle' | 'unlinked';
+export type VillageStatus = 'checked' | 'idle' | 'unlinked' | 'onPace' | 'behind';
+export type MapColouring = 'checkin' | 'pace';
 
 export interface MapVillage { id: number; name: string; townshipId: number; lat: number; lng: number; status: VillageStatus }
 
 export interface MapOutline { id: number; name: string; geometry: Polygonal }
 
 export interface VillageMap {
+  by: MapColouring;
   from: string;
   to: string;
   villages: MapVillage[];
   /** Villages of the scope the roster gives no coordinates (not on the map). */
   unplaced: number;
-  counts: Record<VillageStatus, number>;
+  counts: Partial<Record<VillageStatus, number>>;
   /** With the adcode of the shipped boundary; counties not in the boundary file are left out. */
   counties: (MapOutline & { adcode: string })[];
   /** Approximations from the villages' positions. */
@@ -73,15 +77,22 @@ const AREAS_SQL = `
   SELECT id, name, full_name AS "fullName", level, path FROM regions
    WHERE (path LIKE $1 AND level IN (${RegionLevel.County}, ${RegionLevel.Township})) OR id = ANY($2::int[])`;
 
-export async function villageMap(db: Db, scope: Region, range: { from: string; to: string }): Promise<VillageMap> {
+export async function villageMap(
+  db: Db, scope: Region, range: { from: string; to: string }, opts: { by: MapColouring; now: Date },
+): Promise<VillageMap> {
   return consoleRead(db, async (m) => {
     const rows: VillageRow[] = await m.query(VILLAGES_SQL, [subtreeLike(scope.path), range.from, range.to]);
+    if (opts.by === 'pace') {
+      const behind = await villagesBehindPace(m, scope, opts.now);
+      for (const r of rows) r.status = !behind.has(r.id) ? 'unlinked' : behind.get(r.id) ? 'behind' : 'onPace';
+    }
     const areas: Pick<Region, 'id' | 'name' | 'fullName' | 'level' | 'path'>[] =
       await m.query(AREAS_SQL, [subtreeLike(scope.path), pathIds(scope.path)]);
     const placed = rows.filter((r): r is VillageRow & { lat: number; lng: number } => r.lat !== null && r.lng !== null);
     const villages = placed.map(({ id, name, townshipId, lat, lng, status }) => ({ id, name, townshipId, lat, lng, status }));
-    const counts: Record<VillageStatus, number> = { checked: 0, idle: 0, unlinked: 0 };
-    for (const v of villages) counts[v.status] += 1;
+    const counts: Partial<Record<VillageStatus, number>> = opts.by === 'pace'
+      ? { onPace: 0, behind: 0, unlinked: 0 } : { checked: 0, idle: 0, unlinked: 0 };
+    for (const v of villages) counts[v.status] = (counts[v.status] ?? 0) + 1;
 
     const counties = areas.filter((a) => a.level === RegionLevel.County).flatMap((c) => {
       const b = countyBoundary(c.fullName);
@@ -95,6 +106,7 @@ export async function villageMap(db: Db, scope: Region, range: { from: string; t
       return geometry ? [{ id: t.id, name: t.name, geometry }] : [];
     });
     return {
+      by: opts.by,
       ...range,
       villages,
       unplaced: rows.length - placed.length,

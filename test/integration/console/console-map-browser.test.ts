@@ -101,8 +101,22 @@ test('a county leader opens 地图: boundaries and coloured villages on a canvas
   await page.waitForFunction(() => document.body.innerText.includes('丁门村（鸳鸯镇）'));
   expect(await page.evaluate(() => document.body.innerText)).toContain('联村单位已到村签到');
 
-  // a click on it opens the village's page
-  await page.mouse.click(dingmen.x, dingmen.y);
+  // coloured by this year's pace instead: the same villages under the 任务进度 rule's legend
+  await page.click('[data-by="pace"]');
+  await page.waitForFunction(() => document.querySelector('[data-section="map"]')!.textContent!.includes('全年进度'));
+  await page.waitForSelector('#map-chart canvas');
+  const pace = await page.evaluate(() => {
+    const chart = (window as unknown as { echarts: { getInstanceByDom(e: HTMLElement): any } }).echarts.getInstanceByDom(document.getElementById('map-chart')!);
+    return chart.getOption().series.map((s: { name: string; data: unknown[] }) => [s.name, s.data.length]);
+  });
+  expect(pace.map(([name]: [string]) => name)).toEqual(['联村进度达标', '联村进度滞后', '无联村单位']);
+  expect(pace.reduce((n: number, [, count]: [string, number]) => n + count, 0)).toBe(14);
+  expect(pace[2][1]).toBe(3);
+
+  // a click on a village opens the village's page
+  await page.waitForTimeout(600);
+  const again = await villagePixel(page, '丁门村');
+  await page.mouse.click(again.x, again.y);
   await page.waitForFunction(() => location.hash.includes('tab=village'));
   const hash = new URLSearchParams(await page.evaluate(() => location.hash.slice(1)));
   expect(hash.get('tab')).toBe('village');

@@ -104,6 +104,19 @@ test('a city scope draws its counties; a township scope its county and itself', 
   expect(town.body.townships.map((c: { name: string }) => c.name)).toEqual(['鸳鸯镇']);
 });
 
+test('by pace: a village whose linked unit is behind this year\'s pace, one on pace, none linked today', async () => {
+  const res = await get(`/console/api/map?scope=${seed.ids.wushan}&by=pace`).expect(200);
+  // village.days_per_year 30: by 26 November a link since 1 January owes 27 days, one since the 25th none
+  expect(statuses(res.body)).toEqual({ 丁门村: 'behind', 王门村: 'onPace', 西坪村: 'behind' });
+  expect(res.body.counts).toEqual({ onPace: 1, behind: 2, unlinked: 0 });
+  const gangu = await get(`/console/api/map?scope=${seed.ids.tianshui}&by=pace`, seed.ids.admin).expect(200);
+  expect(statuses(gangu.body)).toMatchObject({ 城关村: 'behind' });
+  await t.db.query('UPDATE unit_village_links SET valid_to = $1 WHERE village_id = $2', ['2026-11-26', seed.ids.wangmen]);
+  const ended = await get(`/console/api/map?scope=${seed.ids.yuanyang}&by=pace`).expect(200);
+  expect(statuses(ended.body)).toEqual({ 丁门村: 'behind', 王门村: 'unlinked' });
+  await get(`/console/api/map?scope=${seed.ids.wushan}&by=speed`).expect(400);
+});
+
 test('outside the viewer\'s scope is a 403; bad dates a 400 in Chinese; no session a 401', async () => {
   const other = await get(`/console/api/map?scope=${seed.ids.gangu}`).expect(403);
   expect(other.body.message).toBe('该范围不在您的管辖范围内。');
