@@ -3,9 +3,10 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { requireScope } from '../../services/console/scope';
 import { exportAssessment, exportHelpLedger, exportLedger, exportStanding, exportVisits } from '../../services/export/xlsx-exports';
-import { parsePeriod, quarterOf } from '../../services/assessment/scheme';
+import { exportHeading } from '../../services/export/sheet-layout';
+import { lastDay, parsePeriod, quarterOf } from '../../services/assessment/scheme';
 import { shanghaiDate } from '../../lib/time';
-import { clockOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
+import { cadreOf, clockOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
 import { rangeParams, scopeParam, toRange } from './params';
 
 /**
@@ -22,8 +23,10 @@ export function registerExportRoutes(router: Router, deps: AppDeps): void {
   router.get('/console/api/export/assessment.xlsx', secureHeaders, requireApiSession(deps), async (ctx) => {
     const q = parseInput(z.object({ scope: scopeParam, period: z.string().max(10).optional() }), ctx.query);
     const region = await requireScope(db, viewerOf(ctx), q.scope);
-    const period = parsePeriod(q.period ?? quarterOf(clockOf(deps)()));
-    const file = await exportAssessment(db, region, period);
+    const now = clockOf(deps)();
+    const period = parsePeriod(q.period ?? quarterOf(now));
+    const heading = await exportHeading(db, region, cadreOf(ctx).unitId, { from: period.from, to: lastDay(period) }, shanghaiDate(now));
+    const file = await exportAssessment(db, region, period, heading);
     ctx.type = XLSX;
     ctx.attachment(`${FILE_NAMES.assessment}-${region.name}-${period.key}.xlsx`);
     ctx.body = file.stream;
@@ -36,11 +39,13 @@ export function registerExportRoutes(router: Router, deps: AppDeps): void {
     const region = await requireScope(db, viewerOf(ctx), q.scope);
     const now = clockOf(deps)();
     const range = toRange(q, now);
-    const file = kind === 'ledger' ? await exportLedger(db, region, range, now, deps.config.publicUrl)
-      : kind === 'visits' ? await exportVisits(db, region, range)
-        : kind === 'help' ? await exportHelpLedger(db, region, range)
-          : await exportStanding(db, region, now);
-    const name = `${FILE_NAMES[kind]}-${region.name}-${shanghaiDate(range.from)}至${shanghaiDate(new Date(range.to.getTime() - 1))}.xlsx`;
+    const days = { from: shanghaiDate(range.from), to: shanghaiDate(new Date(range.to.getTime() - 1)) };
+    const heading = await exportHeading(db, region, cadreOf(ctx).unitId, days, shanghaiDate(now));
+    const file = kind === 'ledger' ? await exportLedger(db, region, range, now, deps.config.publicUrl, heading)
+      : kind === 'visits' ? await exportVisits(db, region, range, heading)
+        : kind === 'help' ? await exportHelpLedger(db, region, range, heading)
+          : await exportStanding(db, region, now, heading);
+    const name = `${FILE_NAMES[kind]}-${region.name}-${days.from}至${days.to}.xlsx`;
     ctx.type = XLSX;
     ctx.attachment(name);
     ctx.body = file.stream;

@@ -14,7 +14,7 @@ import { subtreeLike } from '../people/regions';
 import { assessRegion, CADRE_COMPONENTS, COMPONENT_LABELS, UNIT_COMPONENTS, type ComponentKey, type Scored } from '../assessment/scores';
 import type { AssessmentPeriod } from '../assessment/scheme';
 import { formatDuration } from '../../lib/time';
-import { placeName } from '../../lib/place';
+import { PLACE_HEADERS, TableSheet, placeColumns, type ExportHeading } from './sheet-layout';
 import type { Db } from '../../lib/db';
 
 /**
@@ -34,22 +34,16 @@ const SOURCE_TEXT: Record<string, string> = { chat: '消息', location: '位置'
 const YES = '是';
 const NO = '否';
 
-const LEDGER_COLUMNS = [
-  ['编号', 12], ['县区', 10], ['乡镇', 10], ['村', 10], ['问题描述', 40], ['类别', 8], ['上报人', 8], ['上报时间', 17],
-  ['责任人/责任单位', 24], ['整改期限', 11], ['状态', 8], ['销号时间', 17], ['整改说明', 30], ['照片', 40],
-] as const;
-const VISIT_COLUMNS = [
-  ['日期', 11], ['干部', 8], ['单位', 20], ['村', 30], ['签到', 17], ['签退', 17], ['时长', 12], ['是否定位核验', 12],
-  ['距离(米)', 9], ['来源', 8], ['自动签退', 9],
-] as const;
-const HOUSEHOLD_VISIT_COLUMNS = [
-  ['日期', 11], ['干部', 8], ['农户', 8], ['村', 30], ['谈心', 6], ['内容', 40], ['帮扶状态', 9], ['致贫原因', 16],
-] as const;
+/** Headers after 序号 (the layout adds it); widths come from the content (sheet-layout). */
+const LEDGER_COLUMNS = ['编号', ...PLACE_HEADERS, '问题描述', '类别', '上报人', '上报时间', '责任人/责任单位', '整改期限', '状态',
+  '销号时间', '整改说明', '照片'];
+const VISIT_COLUMNS = ['日期', '干部', '单位', ...PLACE_HEADERS, '签到', '签退', '时长', '是否定位核验', '距离(米)', '来源', '自动签退'];
+const HOUSEHOLD_VISIT_COLUMNS = ['日期', '干部', '农户', ...PLACE_HEADERS, '谈心', '内容', '帮扶状态', '致贫原因'];
 /** The 帮扶台账, laid out like the 问题台账: place, household, the act, who. */
-const HELP_LEDGER_COLUMNS = [
-  ['序号', 6], ['县区', 10], ['乡镇', 10], ['村', 10], ['户主', 8], ['农户类别', 8], ['致贫原因', 16], ['帮扶状态', 9],
-  ['帮扶类别', 8], ['帮扶内容', 40], ['金额(元)', 11], ['帮扶干部', 8], ['单位', 24], ['时间', 17],
-] as const;
+const HELP_LEDGER_COLUMNS = [...PLACE_HEADERS, '户主', '农户类别', '致贫原因', '帮扶状态', '帮扶类别', '帮扶内容', '金额(元)', '帮扶干部',
+  '单位', '时间'];
+const UNIT_STANDING_COLUMNS = ['单位', ...PLACE_HEADERS, '进村次数', '进村天数', '是否滞后'];
+const CADRE_STANDING_COLUMNS = ['干部', '角色', '单位', '联系户数', '达到进度户数', '入户次数', '到村天数', '是否滞后'];
 
 /** Shanghai wall-clock "YYYY-MM-DD HH:mm" for a cell. */
 function stamp(d: Date | null): string {
@@ -60,13 +54,6 @@ function stamp(d: Date | null): string {
 export interface ExportRange { from: Date; to: Date }
 
 type Writer = ExcelJS.stream.xlsx.WorkbookWriter;
-
-function sheet(wb: Writer, name: string, columns: readonly (readonly [string, number])[]): ExcelJS.Worksheet {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = columns.map(([header, width]) => ({ header, width }));
-  ws.getRow(1).font = { bold: true };
-  return ws;
-}
 
 /**
  * Walks the scope's villages in path order, VILLAGE_CHUNK at a time (regions_path_idx),
@@ -115,22 +102,25 @@ export async function buildWorkbook(fill: (wb: Writer) => Promise<void>, dir = t
 }
 
 /** `photoBase`: the console's external URL (PUBLIC_URL), so the 照片 column holds links that open the pictures. */
-export function exportLedger(db: Db, scope: Region, range: ExportRange, now: Date, photoBase: string): Promise<BuiltWorkbook> {
+export function exportLedger(
+  db: Db, scope: Region, range: ExportRange, now: Date, photoBase: string, heading: ExportHeading,
+): Promise<BuiltWorkbook> {
   return buildWorkbook(async (wb) => {
-    const ws = sheet(wb, '问题台账', LEDGER_COLUMNS);
+    const ws = new TableSheet(wb, '问题台账', '问题台账', heading, LEDGER_COLUMNS);
     const { where, params } = ledgerWhere(scope, { from: range.from, to: range.to }, now);
     const sql = `${LEDGER_SELECT} WHERE ${where} AND p.village_id = ANY($${params.length + 1}) ORDER BY r.path, p.id`;
     await eachVillageChunk(db, scope, async (villageIds) => {
       const rows: LedgerRow[] = await db.query(sql, [...params, villageIds]);
       const photos = await photoLinks(db, rows.map((p) => p.id), photoBase);
       for (const p of rows) {
-        ws.addRow([
+        ws.add([
           p.code, p.county, p.township, p.village, p.description, p.category, p.reporter, stamp(p.reportedAt),
           [p.owner, p.ownerUnit].filter(Boolean).join(' / '), p.deadline,
           p.overdue ? '逾期' : STATUS_TEXT[p.status], stamp(p.closedAt), p.closeNote ?? '', photos.get(p.id) ?? '',
-        ]).commit();
+        ]);
       }
     });
+    ws.commit();
   });
 }
 
@@ -143,9 +133,9 @@ interface HouseholdVisitRow {
   aid_status: string | null; poverty_cause: string | null;
 }
 
-export function exportVisits(db: Db, scope: Region, range: ExportRange): Promise<BuiltWorkbook> {
+export function exportVisits(db: Db, scope: Region, range: ExportRange, heading: ExportHeading): Promise<BuiltWorkbook> {
   return buildWorkbook(async (wb) => {
-    const ws = sheet(wb, '走访记录表', VISIT_COLUMNS);
+    const ws = new TableSheet(wb, '走访记录表', '走访记录表', heading, VISIT_COLUMNS);
     await eachVillageChunk(db, scope, async (villageIds) => {
       const rows: VisitRow[] = await db.query(
         `SELECT c.name AS cadre, u.name AS unit, r.full_name AS village, v.started_at, v.ended_at, v.duration_minutes,
@@ -156,15 +146,15 @@ export function exportVisits(db: Db, scope: Region, range: ExportRange): Promise
         [range.from, range.to, villageIds],
       );
       for (const v of rows) {
-        ws.addRow([
-          stamp(v.started_at).slice(0, 10), v.cadre, v.unit ?? '', placeName(v.village), stamp(v.started_at), stamp(v.ended_at),
+        ws.add([
+          stamp(v.started_at).slice(0, 10), v.cadre, v.unit ?? '', ...placeColumns(v.village), stamp(v.started_at), stamp(v.ended_at),
           v.duration_minutes === null ? '未签退' : formatDuration(v.duration_minutes), v.verified ? YES : NO,
           v.distance_m ?? '', SOURCE_TEXT[v.source] ?? v.source, v.auto_closed ? YES : NO,
-        ]).commit();
+        ]);
       }
     });
     ws.commit();
-    const hs = sheet(wb, '入户走访', HOUSEHOLD_VISIT_COLUMNS);
+    const hs = new TableSheet(wb, '入户走访', '入户走访记录表', heading, HOUSEHOLD_VISIT_COLUMNS);
     await eachVillageChunk(db, scope, async (villageIds) => {
       const rows: HouseholdVisitRow[] = await db.query(
         `SELECT c.name AS cadre, h.householder, r.full_name AS village, hv.visited_at, hv.talk, hv.note, h.aid_status, h.poverty_cause
@@ -175,69 +165,69 @@ export function exportVisits(db: Db, scope: Region, range: ExportRange): Promise
         [range.from, range.to, villageIds],
       );
       for (const h of rows) {
-        hs.addRow([stamp(h.visited_at).slice(0, 10), h.cadre, h.householder, placeName(h.village), h.talk ? YES : NO, h.note,
-          h.aid_status ?? '', h.poverty_cause ?? '']).commit();
+        hs.add([stamp(h.visited_at).slice(0, 10), h.cadre, h.householder, ...placeColumns(h.village), h.talk ? YES : NO, h.note,
+          h.aid_status ?? '', h.poverty_cause ?? '']);
       }
     });
+    hs.commit();
   });
 }
 
 /** 帮扶台账: the 六送 acts of the range, village by village, with each household's 致贫原因 and 帮扶状态. */
-export function exportHelpLedger(db: Db, scope: Region, range: ExportRange): Promise<BuiltWorkbook> {
+export function exportHelpLedger(db: Db, scope: Region, range: ExportRange, heading: ExportHeading): Promise<BuiltWorkbook> {
   return buildWorkbook(async (wb) => {
-    const ws = sheet(wb, '帮扶台账', HELP_LEDGER_COLUMNS);
-    let n = 0;
+    const ws = new TableSheet(wb, '帮扶台账', '帮扶台账', heading, HELP_LEDGER_COLUMNS);
     await eachVillageChunk(db, scope, async (villageIds) => {
       for (const a of await helpLedgerRows(db, villageIds, range)) {
-        ws.addRow([
-          ++n, a.county, a.township, a.village, a.householder, a.category, a.povertyCause ?? '', a.aidStatus ?? '',
+        ws.add([
+          a.county, a.township, a.village, a.householder, a.category, a.povertyCause ?? '', a.aidStatus ?? '',
           a.kind, a.note, a.amountYuan === null ? '' : Number(a.amountYuan), a.cadre, a.unit ?? '', stamp(a.actedAt),
-        ]).commit();
+        ]);
       }
     });
+    ws.commit();
   });
 }
 
 /** Standing as of `now` (year to date); pages through the set-based standing queries. */
-export function exportStanding(db: Db, scope: Region, now: Date): Promise<BuiltWorkbook> {
+export function exportStanding(db: Db, scope: Region, now: Date, heading: ExportHeading): Promise<BuiltWorkbook> {
   return buildWorkbook(async (wb) => {
-    const us = sheet(wb, '单位联村', [['单位', 24], ['联系村', 30], ['进村次数', 10], ['进村天数', 10], ['是否滞后', 10]]);
+    const us = new TableSheet(wb, '单位联村', '单位联村任务进度', heading, UNIT_STANDING_COLUMNS);
     for (let offset = 0; ; offset += STANDING_PAGE) {
       const page = await unitStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset });
-      for (const u of page.rows) us.addRow([u.unitName, placeName(u.villageFullName), u.visits, u.days, u.behind ? '滞后' : '达标']).commit();
+      for (const u of page.rows) us.add([u.unitName, ...placeColumns(u.villageFullName), u.visits, u.days, u.behind ? '滞后' : '达标']);
       if (page.rows.length < STANDING_PAGE) break;
     }
     us.commit();
-    const cs = sheet(wb, '干部联户', [['干部', 10], ['角色', 8], ['单位', 24], ['联系户数', 10], ['达到进度户数', 13],
-      ['入户次数', 10], ['到村天数', 10], ['是否滞后', 10]]);
+    const cs = new TableSheet(wb, '干部联户', '干部联户任务进度', heading, CADRE_STANDING_COLUMNS);
     for (let offset = 0; ; offset += STANDING_PAGE) {
       const page = await cadreStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset });
       for (const c of page.rows) {
-        cs.addRow([c.name, c.role, c.unitName ?? '', c.households, c.householdsOnPace, c.householdVisits, c.daysOnSite,
-          c.behind ? '滞后' : '达标']).commit();
+        cs.add([c.name, c.role, c.unitName ?? '', c.households, c.householdsOnPace, c.householdVisits, c.daysOnSite,
+          c.behind ? '滞后' : '达标']);
       }
       if (page.rows.length < STANDING_PAGE) break;
     }
+    cs.commit();
   });
 }
 
 /** 考评结果 for 公示: one sheet of cadres and one of units, each component's points, the total and the ranks. */
-export function exportAssessment(db: Db, scope: Region, period: AssessmentPeriod): Promise<BuiltWorkbook> {
+export function exportAssessment(db: Db, scope: Region, period: AssessmentPeriod, heading: ExportHeading): Promise<BuiltWorkbook> {
   return buildWorkbook(async (wb) => {
     const result = await assessRegion(db, scope, period);
     const write = (name: string, rows: Scored[], keys: ComponentKey[], nameColumn: string | null) => {
-      const ws = sheet(wb, name, [
-        ['序号', 6], ['单位', 24], ...(nameColumn ? [[nameColumn, 8] as const] : []), ['乡镇', 10],
-        ...keys.map((k) => [COMPONENT_LABELS[k], 10] as const),
-        ['工作实绩', 10], ['领导评议', 10], ['群众评议', 10], ['总分', 8], ['乡镇排名', 9], ['县区排名', 9],
+      const ws = new TableSheet(wb, name, `${name}结果`, heading, [
+        '单位', ...(nameColumn ? [nameColumn] : []), ...PLACE_HEADERS, ...keys.map((k) => COMPONENT_LABELS[k]),
+        '工作实绩', '领导评议', '群众评议', '总分', '乡镇排名', '县区排名',
       ]);
-      rows.forEach((r, i) => {
+      for (const r of rows) {
         const byKey = new Map(r.components.map((c) => [c.key, c.points]));
-        ws.addRow([
-          i + 1, r.unitName ?? '', ...(nameColumn ? [r.name] : []), r.townshipName, ...keys.map((k) => byKey.get(k) ?? ''),
+        ws.add([
+          r.unitName ?? '', ...(nameColumn ? [r.name] : []), ...placeColumns(r.villageFullName), ...keys.map((k) => byKey.get(k) ?? ''),
           r.work, r.leader ?? '', r.mass ?? '', r.total, r.townshipRank, r.countyRank,
-        ]).commit();
-      });
+        ]);
+      }
       ws.commit();
     };
     write('干部考评', result.cadres, CADRE_COMPONENTS, '姓名');

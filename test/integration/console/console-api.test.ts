@@ -229,14 +229,14 @@ describe('county leader views', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body);
     const ws = wb.getWorksheet('走访记录表')!;
-    expect(ws.getRow(1).values).toEqual(expect.arrayContaining(['日期', '干部', '单位', '村', '签到', '签退', '时长', '是否定位核验']));
+    expect(ws.getRow(3).values).toEqual(expect.arrayContaining(['序号', '日期', '干部', '单位', '县区', '乡镇', '村', '签到', '签退', '时长', '是否定位核验']));
     const [{ n }] = await t.db.query(
       `SELECT count(*)::int AS n FROM visits v JOIN regions r ON r.id = v.village_id WHERE r.path LIKE $1 AND v.revoked_at IS NULL`,
       [`${(await t.db.query('SELECT path FROM regions WHERE id = $1', [seed.ids.wushan]))[0].path}%`]);
     expect(n).toBeGreaterThanOrEqual(5);
-    expect(ws.rowCount).toBe(n + 1);
-    expect(ws.getRow(2).getCell(8).value).toBeDefined();
-    expect(wb.getWorksheet('入户走访')!.rowCount).toBe(3);
+    expect(ws.rowCount).toBe(n + 3); // title, 填报 row, header
+    expect(ws.getRow(4).getCell(10).value).toBeDefined();
+    expect(wb.getWorksheet('入户走访')!.rowCount).toBe(5);
   });
 });
 

@@ -5,6 +5,7 @@ import type { AppDeps } from '../../../src/app';
 import { createTestDb, type TestDb } from '../../support/db';
 import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
 import { consoleApp, sessionCookie } from '../../support/console-app';
+import { readTable } from '../../support/xlsx';
 
 /**
  * The console's 考评: scores of a quarter per cadre and unit with their
@@ -85,14 +86,15 @@ test('考评结果.xlsx: 序号, 单位, 姓名, each component, the total and t
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(res.body);
   const ws = wb.getWorksheet('干部考评')!;
-  const rows = ws.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1));
-  expect(rows[0]).toEqual(['序号', '单位', '姓名', '乡镇', '走访次数', '入户天数', '谈心交流', '到村天数', '驻村天数', '问题按期销号',
+  const table = readTable(ws);
+  const rows = [table.header, ...table.rows];
+  expect(rows[0]).toEqual(['序号', '单位', '姓名', '县区', '乡镇', '村', '走访次数', '入户天数', '谈心交流', '到村天数', '驻村天数', '问题按期销号',
     '通知收到', '五必访按期', '民情日记', '六送帮扶', '工作实绩', '领导评议', '群众评议', '总分', '乡镇排名', '县区排名']);
   const page: Row[] = (await get(`/console/api/assessment?scope=${seed.ids.wushan}&period=2026-Q4`)).body.cadres;
-  expect(rows.slice(1).map((r) => [r[0], r[2], r[17], r[19]])).toEqual(page.map((c, i) => [i + 1, c.name, c.total, c.countyRank]));
+  expect(rows.slice(1).map((r) => [r[0], r[2], r[19], r[21]])).toEqual(page.map((c, i) => [i + 1, c.name, c.total, c.countyRank]));
   const zhang = rows.find((r) => r[2] === '张三')!;
-  expect([zhang[1], zhang[15]]).toEqual(['武山县财政局', 95]);
-  expect(wb.getWorksheet('单位考评')!.getRow(1).values).toEqual(expect.arrayContaining(['进村次数', '进村天数', '干部平均', '总分']));
+  expect([zhang[1], zhang[17]]).toEqual(['武山县财政局', 95]);
+  expect(wb.getWorksheet('单位考评')!.getRow(3).values).toEqual(expect.arrayContaining(['进村次数', '进村天数', '干部平均', '总分']));
 });
 
 test('the scoring scheme: listed for leaders, changed by admins only, used by the next read', async () => {

@@ -122,10 +122,10 @@ test('a county leader drills down, filters overdue problems, closes one and expo
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile((await download.path())!);
   const ws = wb.getWorksheet('问题台账')!;
-  // The ledger's required columns first (later columns, such as 照片, may follow).
-  expect((ws.getRow(1).values as string[]).slice(1, 14)).toEqual(['编号', '县区', '乡镇', '村', '问题描述', '类别', '上报人', '上报时间',
+  // Below the title and 填报 rows, 序号 and the ledger's required columns (later columns, such as 照片, may follow).
+  expect((ws.getRow(3).values as string[]).slice(1, 15)).toEqual(['序号', '编号', '县区', '乡镇', '村', '问题描述', '类别', '上报人', '上报时间',
     '责任人/责任单位', '整改期限', '状态', '销号时间', '整改说明']);
-  const data = [2, 3].map((i) => (ws.getRow(i).values as string[]).slice(1));
+  const data = [4, 5].map((i) => (ws.getRow(i).values as string[]).slice(2));
   const closed = data.find((r) => r[4] === '村道路灯损坏，夜间出行不便')!;
   expect(closed.slice(1, 4)).toEqual(['武山县', '鸳鸯镇', '丁门村']);
   expect(closed[10]).toBe('已销号');

@@ -49,7 +49,7 @@ test('demo mode without PUBLIC_URL: the ledger with a photo downloads whole, its
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(res.body);
   const ws = wb.getWorksheet('问题台账')!;
-  const links = ws.getColumn(14).values.filter((v) => typeof v === 'string' && v.includes('/photos/'));
+  const links = ws.getColumn(15).values.filter((v) => typeof v === 'string' && v.includes('/photos/'));
   expect(links).toEqual([`http://127.0.0.1:3456/photos/${seed.ids.photo}`]);
 });
 

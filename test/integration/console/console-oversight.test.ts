@@ -5,6 +5,7 @@ import type { AppDeps } from '../../../src/app';
 import { createTestDb, type TestDb } from '../../support/db';
 import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
 import { consoleApp, sessionCookie } from '../../support/console-app';
+import { readTable } from '../../support/xlsx';
 import { recordHelpAct } from '../../../src/services/aid/help-acts';
 import { recordInspection } from '../../../src/services/inspections/inspections';
 
@@ -59,7 +60,8 @@ const workbook = async (path: string) => {
   await wb.xlsx.load(res.body);
   return wb;
 };
-const rows = (ws: ExcelJS.Worksheet) => ws.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1));
+/** The header and data rows, below the title and 填报 rows. */
+const rows = (ws: ExcelJS.Worksheet) => { const t = readTable(ws); return [t.header, ...t.rows]; };
 
 test('the 帮扶督查 page of a county: 六送 by kind and township, the team behind pace, villages without their 督查', async () => {
   const res = await get(`/console/api/oversight?scope=${seed.ids.wushan}`).expect(200);
@@ -95,7 +97,7 @@ test('households show their 帮扶状态 and 致贫原因 in the visits export a
   const wb = await workbook(`/console/api/export/visits.xlsx?scope=${seed.ids.wushan}&from=2026-01-01&to=2026-12-31`);
   const hv = rows(wb.getWorksheet('入户走访')!);
   expect(hv[0].slice(-2)).toEqual(['帮扶状态', '致贫原因']);
-  expect(hv.slice(1).map((r) => [r[2], ...r.slice(-2)])).toEqual([['张大爷', '未脱贫', '因病'], ['张大爷', '未脱贫', '因病']]);
+  expect(hv.slice(1).map((r) => [r[3], ...r.slice(-2)])).toEqual([['张大爷', '未脱贫', '因病'], ['张大爷', '未脱贫', '因病']]);
   await t.db.query(`UPDATE cadre_household_links SET valid_to = '2026-11-23' WHERE household_id = $1`, [seed.ids.hWang]);
   const cov = await get(`/console/api/coverage?scope=${seed.ids.wushan}`).expect(200);
   expect(cov.body.householdGaps).toContainEqual(expect.objectContaining({ householder: '王老汉', aidStatus: '监测户', povertyCause: null }));

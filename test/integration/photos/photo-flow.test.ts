@@ -246,8 +246,8 @@ test('an unattached picture goes to a problem with 附图; a category that needs
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(xlsx.body);
   const ws = wb.getWorksheet('问题台账')!;
-  const header = ws.getRow(1).values as string[];
-  const row = [...Array(ws.rowCount).keys()].map((i) => ws.getRow(i + 1)).find((r) => r.getCell(1).value === code)!;
+  const header = ws.getRow(3).values as string[];
+  const row = [...Array(ws.rowCount).keys()].map((i) => ws.getRow(i + 1)).find((r) => r.getCell(header.indexOf('编号')).value === code)!;
   expect(String(row.getCell(header.indexOf('照片')).value).split('\n')).toEqual(
     list.body.photos.map((x: { url: string }) => `https://sl.example.gov.cn${x.url}`));
   // 武山县's leader does not hold 甘谷县: the problem answers as if it did not exist.
