@@ -11,8 +11,10 @@ import { renderLedger } from './ledger.js';
 import { renderNotices } from './notices.js';
 import { renderOversight } from './oversight.js';
 import { renderAssessment } from './assessment.js';
-import { renderMine } from './mine.js';
 import { renderMap } from './map.js';
+import { renderMyPage } from './my-page.js';
+import { renderVillage, renderUnit, renderCadre, renderHousehold } from './records.js';
+import { renderNotice } from './notice.js';
 
 const TABS = [
   ['work', '工作概况', renderWork],
@@ -25,6 +27,16 @@ const TABS = [
   ['assessment', '考评', renderAssessment],
   ['map', '地图', renderMap],
 ];
+// Detail views, opened by links (#tab=village&id=…), never shown as tab buttons.
+const DETAILS = [
+  ['village', '村', renderVillage],
+  ['unit', '单位', renderUnit],
+  ['cadre', '干部', renderCadre],
+  ['household', '农户', renderHousehold],
+  ['notice', '通知', renderNotice],
+];
+const VIEWS = [...TABS, ...DETAILS];
+const TITLES = { leader: '领导控制台', cadre: '我的双联' };
 const LEVELS = ['省', '市', '县区', '乡镇', '村'];
 
 const state = { me: null, tree: null, scope: null, tab: 'work', from: `${today().slice(0, 4)}-01-01`, to: today() };
@@ -32,23 +44,29 @@ const state = { me: null, tree: null, scope: null, tab: 'work', from: `${today()
 function readHash() {
   const p = new URLSearchParams(location.hash.slice(1));
   state.scope = p.get('scope') ? Number(p.get('scope')) : null;
-  state.tab = TABS.some(([k]) => k === p.get('tab')) ? p.get('tab') : 'work';
+  state.tab = VIEWS.some(([k]) => k === p.get('tab')) ? p.get('tab') : 'work';
+  state.id = Number(p.get('id')) || null;
   // A reminder card opens one problem: #tab=ledger&problem=<id> (src/services/notices/link-cards.ts).
   state.problem = Number(p.get('problem')) || null;
 }
 
 export function go(change) {
-  Object.assign(state, change);
+  Object.assign(state, { id: null }, change);
+  // A detail view without its id (a new scope picked on it) falls back to the first tab.
+  if (!state.id && DETAILS.some(([k]) => k === state.tab)) state.tab = TABS[0][0];
   const p = new URLSearchParams();
   if (state.scope) p.set('scope', state.scope);
   p.set('tab', state.tab);
+  if (state.id) p.set('id', state.id);
   location.hash = p.toString();
 }
 
 function header() {
   const me = state.me;
+  const title = me.scope ? TITLES.leader : TITLES.cadre;
+  document.title = `双联助手 · ${title}`;
   return h('header', { class: 'top' },
-    h('div', { class: 'brand' }, h('span', { class: 'logo' }, '双联'), h('span', {}, '双联助手', h('span', { class: 'wide' }, ' · 领导控制台'))),
+    h('div', { class: 'brand' }, h('span', { class: 'logo' }, '双联'), h('span', {}, '双联助手', h('span', { class: 'wide', 'data-title': '' }, ` · ${title}`))),
     h('div', { class: 'who' },
       h('span', {}, me.name, h('span', { class: 'wide' }, `（${me.role}${me.scope ? ` · ${me.scope.name}` : ''}）`)),
       h('form', { method: 'post', action: '/console/logout' }, h('button', { class: 'link' }, '退出'))));
@@ -77,19 +95,20 @@ function rangeBar() {
 async function render() {
   const root = document.getElementById('app');
   if (!state.me.scope) {
-    replace(root, header(), h('main', {}, await renderMine()));
+    replace(root, header(), h('main', {}, await renderMyPage(state.me)));
     return;
   }
   state.tree = await api('/tree', { scope: state.scope });
   const body = h('div', { class: 'panel' }, h('p', { class: 'muted' }, '加载中…'));
   replace(root, header(), h('main', {},
     scopeBar(),
-    h('nav', { class: 'tabs' }, TABS.map(([k, title]) => h('button', { class: k === state.tab ? 'active' : '', 'data-tab': k, onclick: () => go({ tab: k }) }, title))),
+    h('nav', { class: 'tabs' }, TABS.map(([k, title]) => h('button', { class: k === state.tab ? 'active' : '', 'data-tab': k, onclick: () => go({ tab: k }) }, title)),
+      DETAILS.filter(([k]) => k === state.tab).map(([, title]) => h('button', { class: 'active', 'data-tab': state.tab }, `${title}详情`))),
     rangeBar(),
     body));
-  const tab = TABS.find(([k]) => k === state.tab);
+  const tab = VIEWS.find(([k]) => k === state.tab);
   try {
-    replace(body, await tab[2]({ scope: state.tree.region, tree: state.tree, from: state.from, to: state.to, go, problem: state.problem }));
+    replace(body, await tab[2]({ scope: state.tree.region, tree: state.tree, from: state.from, to: state.to, go, id: state.id, problem: state.problem }));
   } catch (e) {
     replace(body, h('p', { class: 'error' }, e.message));
   }

@@ -1,6 +1,7 @@
 // 问题台账: filter by status, village and overdue; a problem's detail with its history; 销号, 重开 and its category for leaders in scope.
 import { api, post } from './api.js';
 import { h, pager, replace, stamp, table } from './dom.js';
+import { recordLink } from './records.js';
 
 const view = { status: '', overdue: false, village: '', page: 1, open: null };
 const STATUS = { open: '未销号', closed: '已销号', revoked: '已撤销' };
@@ -29,7 +30,7 @@ export async function renderLedger({ scope, tree, problem }) {
         h('span', { class: 'muted' }, `共 ${s.total} 个，已销号 ${s.closed} 个（销号率 ${(s.closureRate * 100).toFixed(1)}%），逾期 ${s.overdue} 个`)),
       h('div', { class: 'ledger' },
         h('div', {}, table([
-          { title: '编号', key: 'code' }, { title: '村', render: (r) => `${r.township}${r.village}` },
+          { title: '编号', key: 'code' }, { title: '村', render: (r) => recordLink('village', r.villageId, `${r.township}${r.village}`) },
           { title: '问题描述', render: (r) => h('span', { class: 'desc' }, r.description) }, { title: '责任人', render: (r) => r.owner || r.ownerUnit || '—' },
           { title: '整改期限', key: 'deadline' }, { title: '状态', render: statusTag },
         ], data.rows, { empty: '没有符合条件的问题', rowClass: (r) => `clickable ${r.id === view.open ? 'selected' : ''}`, onRow: (r) => showDetail(r.id) }),

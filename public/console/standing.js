@@ -1,6 +1,7 @@
 // Year-to-date standing against the rules, by unit (联村) and by cadre (联户); who is behind, sortable.
 import { api } from './api.js';
 import { h, pager, table } from './dom.js';
+import { recordLink } from './records.js';
 
 const view = { by: 'unit', sort: 'behind', behind: false, page: 1 };
 const SORTS = [['behind', '按滞后程度'], ['visits', '按次数（少→多）'], ['name', '按名称']];
@@ -16,9 +17,9 @@ export async function renderStanding({ scope }) {
       ? `联系单位每年进村不少于 ${t.visits.target} 次、累计 ${t.days.target} 天；按今年已过时间，当前应达 ${t.visits.owed} 次、${t.days.owed} 天。`
       : `联户干部每户每年入户不少于 ${t.visits.target} 次、${t.days.target} 天、谈心 ${t.talks.target} 次；当前应达 ${t.visits.owed} 次、${t.days.owed} 天、${t.talks.owed} 次。驻村队员到村应达 ${t.teamDays.owed} 天。`;
     const columns = view.by === 'unit'
-      ? [{ title: '单位', key: 'unitName' }, { title: '联系村', key: 'place' },
+      ? [{ title: '单位', render: (r) => recordLink('unit', r.unitId, r.unitName) }, { title: '联系村', render: (r) => recordLink('village', r.villageId, r.place) },
         { title: '进村次数', key: 'visits', num: true }, { title: '进村天数', key: 'days', num: true }, { title: '状态', render: status }]
-      : [{ title: '干部', key: 'name' }, { title: '角色', key: 'role' }, { title: '单位', key: 'unitName' },
+      : [{ title: '干部', render: (r) => recordLink('cadre', r.cadreId, r.name) }, { title: '角色', key: 'role' }, { title: '单位', key: 'unitName' },
         { title: '联系户', key: 'households', num: true }, { title: '达到进度', key: 'householdsOnPace', num: true },
         { title: '入户次数', key: 'householdVisits', num: true }, { title: '到村天数', key: 'daysOnSite', num: true }, { title: '状态', render: status }];
     const select = h('select', { onchange: (e) => { view.sort = e.target.value; view.page = 1; draw(); } },

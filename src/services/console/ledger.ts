@@ -28,6 +28,7 @@ export interface LedgerRow {
   county: string;
   township: string;
   village: string;
+  villageId: number;
   villageFullName: string;
   description: string;
   category: string;
@@ -57,7 +58,7 @@ export function ledgerWhere(scope: Region, f: LedgerFilter, now: Date): { where:
 
 export const LEDGER_SELECT = `
   SELECT p.id, p.code, split_part(r.full_name, '/', 3) AS county, split_part(r.full_name, '/', 4) AS township,
-         r.name AS village, r.full_name AS "villageFullName", p.description, p.category, rep.name AS reporter,
+         r.name AS village, r.id AS "villageId", r.full_name AS "villageFullName", p.description, p.category, rep.name AS reporter,
          p.reported_at AS "reportedAt", own.name AS owner, ou.name AS "ownerUnit",
          to_char(p.deadline, 'YYYY-MM-DD') AS deadline, p.status,
          (p.status = 'open' AND p.deadline < $2::date) AS overdue, p.closed_at AS "closedAt", p.close_note AS "closeNote"
