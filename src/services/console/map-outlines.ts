@@ -28,21 +28,42 @@ const VILLAGE_MARGIN_KM = 1.5;
 
 export const COUNTY_FILE = join(projectRoot(), 'public', 'console', 'geo', 'gansu-counties.json');
 
-let counties: Map<string, CountyFeature> | null = null;
+/** A county name without its kind (华亭县, 华亭市 → 华亭), for names that changed with the county's status. */
+const stem = (name: string) => name.replace(/(自治县|县|市|区)$/, '');
 
-/** The shipped county boundaries by "city/county" name (天水市/武山县), read once: the file only changes with a deploy. */
-function countyIndex(): Map<string, CountyFeature> {
+interface CountyIndex { byCityAndName: Map<string, CountyFeature>; byName: Map<string, CountyFeature[]>; byStem: Map<string, CountyFeature[]> }
+
+let counties: CountyIndex | null = null;
+
+/** The shipped county boundaries, read once: the file only changes with a deploy. */
+function countyIndex(): CountyIndex {
   if (!counties) {
     const fc = JSON.parse(readFileSync(COUNTY_FILE, 'utf8')) as { features: CountyFeature[] };
-    counties = new Map(fc.features.map((f) => [`${f.properties.city}/${f.properties.name}`, f]));
+    const group = (key: (f: CountyFeature) => string) => {
+      const by = new Map<string, CountyFeature[]>();
+      for (const f of fc.features) (by.get(key(f)) ?? by.set(key(f), []).get(key(f))!).push(f);
+      return by;
+    };
+    counties = {
+      byCityAndName: new Map(fc.features.map((f) => [`${f.properties.city}/${f.properties.name}`, f])),
+      byName: group((f) => f.properties.name),
+      byStem: group((f) => `${f.properties.city}/${stem(f.properties.name)}`),
+    };
   }
   return counties;
 }
 
-/** A county's shipped boundary from its full name (甘肃省/天水市/武山县), or null when the file has none of that name. */
+/**
+ * A county's shipped boundary from its full name (甘肃省/天水市/武山县): by city
+ * and county name; else by the county name alone when only one county has it
+ * (a city written otherwise on the roster); else by the name without 县/市/区
+ * in the same city (华亭县 became 华亭市 in 2018). Null when none matches.
+ */
 export function countyBoundary(fullName: string): { adcode: string; geometry: Polygonal } | null {
   const [, city, county] = fullName.split('/');
-  const f = countyIndex().get(`${city}/${county}`);
+  const index = countyIndex();
+  const one = (list?: CountyFeature[]) => (list?.length === 1 ? list[0] : undefined);
+  const f = index.byCityAndName.get(`${city}/${county}`) ?? one(index.byName.get(county)) ?? one(index.byStem.get(`${city}/${stem(county ?? '')}`));
   return f ? { adcode: f.properties.adcode, geometry: f.geometry } : null;
 }
 
