@@ -121,5 +121,7 @@ test('a county leader opens 地图: boundaries and coloured villages on a canvas
   const hash = new URLSearchParams(await page.evaluate(() => location.hash.slice(1)));
   expect(hash.get('tab')).toBe('village');
   expect(hash.get('id')).toBe(String(seed.ids.dingmen));
+  await page.waitForSelector('[data-record-page="village"] h2');
+  expect(await page.textContent('[data-record-page="village"] h2')).toContain('丁门村');
   expect(errors).toEqual([]);
 });
