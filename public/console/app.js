@@ -15,6 +15,7 @@ import { renderMap } from './map.js';
 import { renderMyPage } from './my-page.js';
 import { renderVillage, renderUnit, renderCadre, renderHousehold } from './records.js';
 import { renderNotice } from './notice.js';
+import { renderMustVisits } from './must-visits.js';
 
 const TABS = [
   ['work', '工作概况', renderWork],
@@ -24,6 +25,7 @@ const TABS = [
   ['ledger', '问题台账', renderLedger],
   ['notices', '通知回执', renderNotices],
   ['oversight', '帮扶督查', renderOversight],
+  ['mustvisits', '五必访', renderMustVisits],
   ['assessment', '考评', renderAssessment],
   ['map', '地图', renderMap],
 ];

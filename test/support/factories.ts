@@ -437,14 +437,14 @@ export async function buildNotice(
   db: Db,
   overrides: {
     id?: number; senderId?: number; scopeRegionId?: number; content?: string; createdAt?: Timestamp;
-    attendUntil?: Timestamp | null; reportedAt?: Timestamp | null;
+    attendUntil?: Timestamp | null; reportedAt?: Timestamp | null; kind?: string;
   } = {},
 ): Promise<NoticeRow> {
   const scopeRegionId = overrides.scopeRegionId ?? (await buildRegionPath(db)).at(-1)!.id;
   const senderId = overrides.senderId ?? (await buildCadre(db, { role: '领导', scopeRegionId })).id;
   return insert<NoticeRow>(db, 'notices', {
     id: overrides.id, sender_id: senderId, scope_region_id: scopeRegionId, content: overrides.content ?? `测试通知${next()}`,
-    created_at: overrides.createdAt, attend_until: overrides.attendUntil, reported_at: overrides.reportedAt,
+    created_at: overrides.createdAt, attend_until: overrides.attendUntil, reported_at: overrides.reportedAt, kind: overrides.kind,
   });
 }
 

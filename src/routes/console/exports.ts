@@ -4,19 +4,20 @@ import type { AppDeps } from '../../app';
 import { requireScope } from '../../services/console/scope';
 import { exportAssessment, exportHelpLedger, exportLedger, exportStanding, exportVisits } from '../../services/export/xlsx-exports';
 import { exportHeading } from '../../services/export/sheet-layout';
+import { exportMustVisitLedger } from '../../services/export/must-visit-ledger';
 import { lastDay, parsePeriod, quarterOf } from '../../services/assessment/scheme';
 import { shanghaiDate } from '../../lib/time';
 import { cadreOf, clockOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
 import { rangeParams, scopeParam, toRange } from './params';
 
 /**
- * /console/api/export/{ledger,visits,standing,help}.xlsx?scope=&from=&to= and
+ * /console/api/export/{ledger,visits,standing,help,must-visits}.xlsx?scope=&from=&to= and
  * /console/api/export/assessment.xlsx?scope=&period=2026-Q1 (考评结果) — xlsx downloads, sent
  * once the whole file is built (with its Content-Length); a failure is a clean error status.
  */
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const FILE_NAMES = { ledger: '问题台账', visits: '走访记录表', standing: '任务进度', help: '帮扶台账', assessment: '考评结果' } as const;
+const FILE_NAMES = { ledger: '问题台账', visits: '走访记录表', standing: '任务进度', help: '帮扶台账', 'must-visits': '五必访台账', assessment: '考评结果' } as const;
 
 export function registerExportRoutes(router: Router, deps: AppDeps): void {
   const { db } = deps;
@@ -34,7 +35,7 @@ export function registerExportRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.get('/console/api/export/:kind.xlsx', secureHeaders, requireApiSession(deps), async (ctx) => {
-    const kind = parseInput(z.enum(['ledger', 'visits', 'standing', 'help']), ctx.params.kind);
+    const kind = parseInput(z.enum(['ledger', 'visits', 'standing', 'help', 'must-visits']), ctx.params.kind);
     const q = parseInput(z.object({ scope: scopeParam, ...rangeParams }), ctx.query);
     const region = await requireScope(db, viewerOf(ctx), q.scope);
     const now = clockOf(deps)();
@@ -44,6 +45,7 @@ export function registerExportRoutes(router: Router, deps: AppDeps): void {
     const file = kind === 'ledger' ? await exportLedger(db, region, range, now, deps.config.publicUrl, heading)
       : kind === 'visits' ? await exportVisits(db, region, range, heading)
         : kind === 'help' ? await exportHelpLedger(db, region, range, heading)
+          : kind === 'must-visits' ? await exportMustVisitLedger(db, region, range, now, heading)
           : await exportStanding(db, region, now, heading);
     const name = `${FILE_NAMES[kind]}-${region.name}-${days.from}至${days.to}.xlsx`;
     ctx.type = XLSX;

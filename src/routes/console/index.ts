@@ -11,6 +11,7 @@ import { registerNoticeRoutes } from './notices';
 import { registerRecordRoutes } from './records';
 import { registerMapApi } from './map';
 import { registerWorkRoutes } from './work';
+import { registerMustVisitRoutes } from './must-visits';
 
 /** The leaders' console: /console (page, login), /console/assets/*, /console/api/*. */
 export function registerConsoleRoutes(router: Router, deps: AppDeps): void {
@@ -28,4 +29,5 @@ export function registerConsoleRoutes(router: Router, deps: AppDeps): void {
   registerNoticeRoutes(router, deps);
   registerRecordRoutes(router, deps);
   registerMapApi(router, deps);
+  registerMustVisitRoutes(router, deps);
 }

@@ -14,6 +14,8 @@ import type { Db } from '../../lib/db';
 
 export interface NoticeRow {
   id: number;
+  /** The 五必到 kind: 会议, 突发, 活动 or 交办. */
+  kind: string;
   content: string;
   sender: string;
   scopeFullName: string;
@@ -33,11 +35,11 @@ export async function noticesPage(
   const rules = await getRules(db, ['notice.followup_hours', 'notice.report_hours']);
   const rows: (Omit<NoticeRow, 'ackRate' | 'onTimeRate' | 'attendanceRate'> & { total: number })[] = await db.query(
     `WITH ns AS (
-       SELECT n.id, n.content, n.created_at, n.sender_id, r.full_name, r.path,
+       SELECT n.id, n.kind, n.content, n.created_at, n.sender_id, r.full_name, r.path,
               coalesce(n.attend_until, n.created_at + make_interval(hours => $5)) AS window_end, count(*) OVER ()::int AS total
          FROM regions r JOIN notices n ON n.scope_region_id = r.id
         WHERE r.path LIKE $1 ORDER BY n.created_at DESC, n.id DESC LIMIT $3 OFFSET $4)
-     SELECT ns.id, ns.content, c.name AS sender, ns.full_name AS "scopeFullName", ns.created_at AS "createdAt", ns.total,
+     SELECT ns.id, ns.kind, ns.content, c.name AS sender, ns.full_name AS "scopeFullName", ns.created_at AS "createdAt", ns.total,
             count(nr.cadre_id)::int AS recipients, count(nr.acked_at)::int AS acked,
             count(*) FILTER (WHERE nr.acked_at <= ns.created_at + make_interval(hours => $2))::int AS "ackedOnTime",
             count(*) FILTER (WHERE EXISTS (
@@ -45,7 +47,7 @@ export async function noticesPage(
                WHERE v.cadre_id = nr.cadre_id AND v.revoked_at IS NULL AND v.started_at >= ns.created_at
                  AND v.started_at < ns.window_end AND vr.path LIKE ns.path || '%'))::int AS attended
        FROM ns JOIN cadres c ON c.id = ns.sender_id LEFT JOIN notice_recipients nr ON nr.notice_id = ns.id
-      GROUP BY ns.id, ns.content, c.name, ns.full_name, ns.created_at, ns.total
+      GROUP BY ns.id, ns.kind, ns.content, c.name, ns.full_name, ns.created_at, ns.total
       ORDER BY ns.created_at DESC, ns.id DESC`,
     [subtreeLike(scope.path), rules['notice.followup_hours'], page.limit, page.offset, rules['notice.report_hours']],
   );

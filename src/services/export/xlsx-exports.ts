@@ -46,7 +46,7 @@ const UNIT_STANDING_COLUMNS = ['单位', ...PLACE_HEADERS, '进村次数', '进�
 const CADRE_STANDING_COLUMNS = ['干部', '角色', '单位', '联系户数', '达到进度户数', '入户次数', '到村天数', '是否滞后'];
 
 /** Shanghai wall-clock "YYYY-MM-DD HH:mm" for a cell. */
-function stamp(d: Date | null): string {
+export function stamp(d: Date | null): string {
   if (!d) return '';
   return new Date(new Date(d).getTime() + 8 * 3600 * 1000).toISOString().slice(0, 16).replace('T', ' ');
 }
@@ -60,7 +60,7 @@ type Writer = ExcelJS.stream.xlsx.WorkbookWriter;
  * so each batch query is an index range per village — not a re-scan of the whole scope
  * per batch as id-keyset paging over a join would be.
  */
-async function eachVillageChunk(db: Db, scope: Region, fn: (villageIds: number[]) => Promise<void>): Promise<void> {
+export async function eachVillageChunk(db: Db, scope: Region, fn: (villageIds: number[]) => Promise<void>): Promise<void> {
   let after = '';
   for (;;) {
     const rows: { id: number; path: string }[] = await db.query(
