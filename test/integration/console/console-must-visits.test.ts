@@ -109,6 +109,7 @@ test('the 五必访台账 export lists every event reported in the range with it
   expect(res.headers['content-disposition']).toContain(encodeURIComponent('五必访台账'));
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(res.body);
+  expect(wb.getWorksheet('五必访台账')!.getCell('A1').value).toBe('武山县联村联户五必访台账（2026年11月1日—11月24日）');
   expect(table(wb.getWorksheet('五必访台账')!)).toEqual([
     ['序号', '县区', '乡镇', '村', '户主', '事由', '报告人', '报告时间', '期限', '走访时间', '状态'],
     [1, '武山县', '鸳鸯镇', '丁门村', '张大爷', '生病住院（腿部骨折）', '张三', '2026-11-10 09:00', '2026-11-13 09:00', '2026-11-12 10:00', '按时走访'],
