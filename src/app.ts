@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import compress from 'koa-compress';
 import type { Clock } from './lib/db';
 import Router from '@koa/router';
 import type { DataSource } from 'typeorm';
@@ -35,6 +36,9 @@ export interface AppDeps {
   /** The job schedulers the worker keeps in Redis (jobs/schedules.ts): /healthz names those missing. */
   jobSchedules?: readonly string[];
 }
+
+/** Paths whose answers may be compressed: the console's APIs and static assets. */
+const COMPRESSED = /^\/(console\/api\/|(console|h5|demo)\/.*\.(js|css|json)$)/;
 
 /** The Koa app: policy lives in middleware, errors are caught once here. */
 export function createApp(deps: AppDeps): Koa {
@@ -81,6 +85,13 @@ export function createApp(deps: AppDeps): Koa {
     if (err.code === 'ERR_STREAM_PREMATURE_CLOSE') log.debug({ path: ctx?.path }, 'client closed the response early');
     else log.error({ err, path: ctx?.path }, 'response failed');
   });
+
+  // The console's JSON and its static scripts and data are gzipped (a province's map is
+  // megabytes of coordinates; cadres open pages on phones). Pages themselves are not:
+  // HTML carrying a form token must not be compressed beside input an attacker can
+  // reflect into it (BREACH); the JSON carries no secret.
+  const gzip = compress({ threshold: 1024, filter: (type) => /json|javascript|css/.test(type) });
+  app.use((ctx, next) => (COMPRESSED.test(ctx.path) ? gzip(ctx, next) : next()));
 
   const router = new Router();
   registerRoutes(router, deps);
