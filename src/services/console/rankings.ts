@@ -98,21 +98,30 @@ export async function rankings(db: Db, scope: Region, period: WorkPeriod, now: D
     const unitLinks: { unit_id: number; unit_name: string; village_id: number; visits: number; days: number; required_visits: number; required_days: number }[] =
       await m.query(unitLinkSql('AND r.path LIKE $7 AND r.level = 4', false),
         [asOf, day, ...yearRange, t.villageVisits, t.villageDays, prefix]);
-    const householdLinks: { village_id: number; cadre_id: number; unit_id: number | null; links: number; reached: number; talked: number; behind: number; owed: number }[] =
-      await m.query(
-        `WITH pv AS (
-           SELECT DISTINCT hv.household_id FROM regions r JOIN household_visits hv ON hv.village_id = r.id
-            WHERE r.path LIKE $8 AND r.level = 4 AND hv.revoked_at IS NULL AND hv.visited_at >= $9 AND hv.visited_at < $10)
-         SELECT x.village_id, x.cadre_id, min(c2.unit_id) AS unit_id, count(*)::int AS links,
-                count(*) FILTER (WHERE x.visits >= x.required_visits OR pv.household_id IS NOT NULL)::int AS reached,
-                count(*) FILTER (WHERE x.talks >= x.required_talks)::int AS talked,
-                count(*) FILTER (WHERE x.visits < x.required_visits OR x.days < x.required_days OR x.talks < x.required_talks)::int AS behind,
-                sum(greatest(0, x.required_visits - x.visits))::int AS owed
-           FROM (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)', { ordered: false, householder: false })}) x
-           JOIN cadres c2 ON c2.id = x.cadre_id
-           LEFT JOIN pv ON pv.household_id = x.household_id
-          GROUP BY x.village_id, x.cadre_id`,
-        [asOf, day, ...yearRange, t.householdVisits, t.householdDays, t.householdTalks, prefix, from, asOf]);
+    // One pass over the scope's 联户 links, grouped twice: by (child region, unit) for the
+    // rankings and by cadre, of which only the WORST_BEHIND furthest behind leave the database.
+    const householdGroups: { child_id: number | null; unit_id: number | null; cadre_id: number | null; by_cadre: boolean;
+      links: number; reached: number; talked: number; behind: number; owed: number }[] = await m.query(
+      `WITH pv AS (
+         SELECT DISTINCT hv.household_id FROM regions r JOIN household_visits hv ON hv.village_id = r.id
+          WHERE r.path LIKE $8 AND r.level = 4 AND hv.revoked_at IS NULL AND hv.visited_at >= $9 AND hv.visited_at < $10),
+       g AS (
+         SELECT y.child_id, y.unit_id, y.cadre_id, GROUPING(y.cadre_id) = 0 AS by_cadre, count(*)::int AS links,
+                count(*) FILTER (WHERE y.visits >= y.required_visits OR y.visited)::int AS reached,
+                count(*) FILTER (WHERE y.talks >= y.required_talks)::int AS talked,
+                count(*) FILTER (WHERE y.visits < y.required_visits OR y.days < y.required_days OR y.talks < y.required_talks)::int AS behind,
+                sum(greatest(0, y.required_visits - y.visits))::int AS owed
+           FROM (SELECT x.*, c2.unit_id, (string_to_array(btrim(r.path, '/'), '/')::int[])[$11] AS child_id,
+                        pv.household_id IS NOT NULL AS visited
+                   FROM (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)', { ordered: false, householder: false })}) x
+                   JOIN cadres c2 ON c2.id = x.cadre_id JOIN regions r ON r.id = x.village_id
+                   LEFT JOIN pv ON pv.household_id = x.household_id) y
+          GROUP BY GROUPING SETS ((y.child_id, y.unit_id), (y.cadre_id)))
+       SELECT * FROM (
+         SELECT g.*, row_number() OVER (PARTITION BY g.by_cadre ORDER BY g.behind DESC, g.owed DESC, g.cadre_id) AS rn FROM g) z
+        WHERE NOT z.by_cadre OR (z.behind > 0 AND z.rn <= ${WORST_BEHIND})
+        ORDER BY z.by_cadre, z.rn`,
+      [asOf, day, ...yearRange, t.householdVisits, t.householdDays, t.householdTalks, prefix, from, asOf, scope.level + 2]);
     const problems: { village_id: number; owner_unit_id: number | null; reported: number; closed: number }[] = await m.query(
       `SELECT p.village_id, p.owner_unit_id, count(*)::int AS reported,
               count(*) FILTER (WHERE p.status = 'closed' AND p.closed_at < $3)::int AS closed
@@ -143,8 +152,8 @@ export async function rankings(db: Db, scope: Region, period: WorkPeriod, now: D
         if (c) { c.villageLinks++; c.villageOnPace += onPace; }
       }
     }
-    for (const h of householdLinks) {
-      for (const c of [acc(byRegion, childOf.get(h.village_id)), acc(byUnit, h.unit_id)]) {
+    for (const h of householdGroups.filter((g) => !g.by_cadre)) {
+      for (const c of [acc(byRegion, h.child_id), acc(byUnit, h.unit_id)]) {
         if (c) { c.households += h.links; c.householdsReached += h.reached; c.householdsTalked += h.talked; }
       }
     }
@@ -173,7 +182,7 @@ export async function rankings(db: Db, scope: Region, period: WorkPeriod, now: D
       asOf: day,
       targets: { villageVisits: t.villageVisits, villageDays: t.villageDays, householdVisits: t.householdVisits, householdTalks: t.householdTalks },
       regions, units,
-      behind: await cadresBehind(m, householdLinks),
+      behind: await cadresBehind(m, householdGroups.filter((g) => g.by_cadre)),
       overdue: await overdueProblems(m, prefix, day),
     };
   });
@@ -199,23 +208,19 @@ export function worstFirst(a: RankRow, b: RankRow): number {
   return a.name.localeCompare(b.name, 'zh-CN');
 }
 
-/** The cadres with the most linked households behind pace, then the most visits owed. */
+/** The cadres with the most linked households behind pace, then the most visits owed (already ranked and cut by the query). */
 async function cadresBehind(
-  db: Db, links: { cadre_id: number; links: number; behind: number; owed: number }[],
+  db: Db, rows: { cadre_id: number | null; links: number; behind: number; owed: number }[],
 ): Promise<BehindCadre[]> {
-  const per = new Map<number, { households: number; behind: number; owed: number }>();
-  for (const l of links) {
-    const c = per.get(l.cadre_id) ?? per.set(l.cadre_id, { households: 0, behind: 0, owed: 0 }).get(l.cadre_id)!;
-    c.households += l.links; c.behind += l.behind; c.owed += l.owed;
-  }
-  const worst = [...per].filter(([, c]) => c.behind > 0)
-    .sort(([ia, a], [ib, b]) => b.behind - a.behind || b.owed - a.owed || ia - ib).slice(0, WORST_BEHIND);
-  if (worst.length === 0) return [];
+  if (rows.length === 0) return [];
   const names: { id: number; name: string; unit_name: string | null }[] = await db.query(
     'SELECT c.id, c.name, u.name AS unit_name FROM cadres c LEFT JOIN units u ON u.id = c.unit_id WHERE c.id = ANY($1)',
-    [worst.map(([id]) => id)]);
+    [rows.map((r) => r.cadre_id)]);
   const byId = new Map(names.map((n) => [n.id, n]));
-  return worst.map(([id, c]) => ({ cadreId: id, name: byId.get(id)?.name ?? String(id), unitName: byId.get(id)?.unit_name ?? null, ...c }));
+  return rows.map((r) => ({
+    cadreId: r.cadre_id!, name: byId.get(r.cadre_id!)?.name ?? String(r.cadre_id), unitName: byId.get(r.cadre_id!)?.unit_name ?? null,
+    households: r.links, behind: r.behind, owed: r.owed,
+  }));
 }
 
 /** Open problems past their deadline on `day`, longest overdue first (the first 50, and how many in all). */
