@@ -2,7 +2,7 @@
 // and their own records over a period, as on their cadre page.
 import { api } from './api.js';
 import { h, replace, table, today } from './dom.js';
-import { recordSections } from './records.js';
+import { recordSections, timeCn } from './records.js';
 
 const LISTS = ['visits', 'householdVisits', 'diary', 'problems', 'photos', 'help'];
 const view = { from: `${today().slice(0, 4)}-01-01`, to: today() };
@@ -27,6 +27,19 @@ function standing(s) {
     parts.push(h('h3', {}, '驻村'), table([
       { title: '到村天数 / 应达', num: true, render: (t) => of(t.daysOnSite, t.requiredOnSite) },
       { title: '驻村天数 / 应达', num: true, render: (t) => of(t.daysResident, t.requiredResident) }, { title: '状态', render: (t) => status(t.behind) }], [s.team]));
+  }
+  const f = s.fiveHundreds;
+  if (f) {
+    parts.push(h('h3', {}, '五个百'), table([
+      { title: '到村天数', num: true, render: () => of(f.daysOnSite.done, f.daysOnSite.required) },
+      { title: '走访农户', num: true, render: () => of(f.householdsVisited.done, f.householdsVisited.required) },
+      { title: '民情日记天数', num: true, render: () => of(f.diaryDays.done, f.diaryDays.required) },
+      { title: '解决问题', num: true, render: () => of(f.problemsSolved.done, f.problemsSolved.required) }], [f]));
+  }
+  if (s.mustVisits.length) {
+    parts.push(h('h3', {}, `五必访：待走访 ${s.mustVisits.length} 件`), table([
+      { title: '户主', key: 'householder' }, { title: '事由', key: 'kind' },
+      { title: '期限', render: (m) => h('span', { class: new Date(m.dueAt) < new Date() ? 'error' : '' }, timeCn(m.dueAt)) }], s.mustVisits));
   }
   parts.push(h('p', {}, `六送帮扶：今年 ${s.help.acts} 次`, s.help.amountYuan ? `，送资金 ${s.help.amountYuan} 元` : '', '。'));
   return parts.length === 1 ? [h('p', { class: 'muted' }, '您目前没有联系村或联系户，暂无需要完成的指标。'), ...parts] : parts;

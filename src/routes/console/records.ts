@@ -7,13 +7,15 @@ import { LISTS_OF, RECORD_LISTS, recordPage } from '../../services/console/recor
 import { SUBJECT_KINDS, scopeHolds, subjectHead, subjectPaths, type SubjectKind } from '../../services/console/record-subjects';
 import { cadreHelpCounts } from '../../services/aid/help-acts';
 import { isHouseholdBehind, isTeamBehind, isVillageBehind, standingForCadre } from '../../services/standing/cadre-standing';
+import { fiveHundredsForCadre } from '../../services/standing/township-targets';
+import { openMustVisitsOf } from '../../services/must-visits/events';
 import { clockOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
 import { idParam, pageParams, rangeParams, toPage, toRange } from './params';
 
 /**
  * The record pages of a village, unit, cadre or household
  * (GET /console/api/records/:kind/:id, …/:list?from=&to=&page=&size=), and a
- * cadre's standing (…/cadre/:id/standing). A leader sees a subject their scope
+ * cadre's standing (…/cadre/:id/standing: the figures of the chat's 进度). A leader sees a subject their scope
  * holds (403 otherwise); a cadre without a leading role sees their own page only.
  */
 
@@ -52,6 +54,8 @@ export function registerRecordRoutes(router: Router, deps: AppDeps): void {
       team: s.team && { ...s.team, behind: isTeamBehind(s.team) },
       targets: s.targets,
       help: await cadreHelpCounts(db, id, now),
+      fiveHundreds: await fiveHundredsForCadre(db.manager, id, now),
+      mustVisits: await openMustVisitsOf(db, id),
     };
   });
 

@@ -12,6 +12,7 @@ import { createLocalStorage } from '../../../src/services/photos/local-storage';
 import { photoKey } from '../../../src/services/photos/storage';
 import { makeThumbnail, thumbKey } from '../../../src/services/photos/thumbnail';
 import { recordHelpAct } from '../../../src/services/aid/help-acts';
+import { buildMustVisit } from '../../support/factories';
 
 /**
  * The notice detail (counts, the lists of who acknowledged and who did not,
@@ -57,6 +58,7 @@ beforeAll(async () => {
     `INSERT INTO photos (cadre_id, media_id, status, sha256, content_type, size_bytes, storage_key, kind, visit_id, created_at, stored_at)
      VALUES ($1, 'm1', 'stored', $2, 'image/jpeg', $3, $4, 'visit', $5, $6, $6)`,
     [ids.zhangsan, sha, photo.length, photoKey(sha, 'image/jpeg'), visit.id, visit.started_at]);
+  await buildMustVisit(t.db, { householdId: ids.hZhang, reporterId: ids.wsLeader, cadreId: ids.zhangsan, kind: '生病住院' });
   bc = await startBrowserConsole(t, { DATA_DIR: dir });
   ({ base, browser } = bc);
 }, 60000);
@@ -197,6 +199,7 @@ test('a cadre logs in to 「我的双联」: their own standing and records, not
   expect(standing).toContain('丁门村');
   expect(standing).toContain('张大爷');
   expect(standing).toContain('六送帮扶：今年 1 次');
+  expect(standing).toContain('五必访：待走访 1 件');
   expect(await page.textContent('[data-list="diary"]')).toContain('今天到张大爷家了解冬季取暖情况');
   expect(await page.textContent('[data-list="visits"] h3')).toBe('进村签到（共 4 条）');
   expect(await page.locator('.tabs').count()).toBe(0);

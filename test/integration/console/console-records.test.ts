@@ -4,7 +4,7 @@ import type { AppDeps } from '../../../src/app';
 import { createTestDb, type TestDb } from '../../support/db';
 import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
 import { consoleApp, sessionCookie } from '../../support/console-app';
-import { buildVisit } from '../../support/factories';
+import { buildMustVisit, buildVisit } from '../../support/factories';
 import { recordHelpAct } from '../../../src/services/aid/help-acts';
 
 /**
@@ -44,6 +44,7 @@ beforeAll(async () => {
     cadreId: ids.zhangsan, household: { id: ids.hZhang, villageId: ids.dingmen }, kind: '送资金', note: '2000元 产业补助', amountYuan: 2000, now: ago(6) }));
   await buildVisit(t.db, { cadreId: ids.zhangsan, villageId: ids.dingmen, startedAt: ago(30), endedAt: ago(30), revokedAt: ago(29) });
   await t.db.query(`UPDATE households SET poverty_cause = '因病', aid_status = '未脱贫' WHERE id = $1`, [ids.hZhang]);
+  await buildMustVisit(t.db, { householdId: ids.hZhang, reporterId: ids.wsLeader, cadreId: ids.zhangsan, kind: '生病住院', reportedAt: ago(1), dueAt: ago(-2) });
 });
 afterAll(async () => {
   close?.();
@@ -123,6 +124,8 @@ test('a unit page, a cadre page with standing, and a household page', async () =
   expect(standing.body.villages).toEqual([expect.objectContaining({ villageName: '丁门村', visits: 4 })]);
   expect(standing.body.households).toEqual([expect.objectContaining({ householder: '张大爷', visits: 2, talks: 1 })]);
   expect(standing.body.help).toMatchObject({ acts: 1, amountYuan: 2000 });
+  expect(standing.body.mustVisits).toEqual([{ householder: '张大爷', kind: '生病住院', dueAt: ago(-2).toISOString() }]);
+  expect(standing.body.fiveHundreds).toBeNull(); // the rule set is off
 
   const household = await get(`/console/api/records/household/${ids.hZhang}`);
   expect(household.body).toMatchObject({
