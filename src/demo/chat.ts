@@ -165,5 +165,7 @@ export function demoCardButtons(sim: SimulatorState, userid: string): Record<str
 function textOf(msgtype: string, body: Record<string, unknown>): string {
   if (msgtype === 'textcard') return `${body.title ?? ''}\n${body.description ?? ''}`;
   if (msgtype === 'template_card') return String((body.main_title as { title?: string } | undefined)?.title ?? '[卡片消息]');
+  // A robot's file (the console's 通报): the simulator records the uploaded file's name.
+  if (msgtype === 'file') return `[文件] ${String(body.filename ?? '')}`;
   return String(body.content ?? `[${msgtype}]`);
 }
