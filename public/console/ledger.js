@@ -60,7 +60,7 @@ export async function renderLedger({ scope, tree, problem }) {
     replace(detail,
       h('h3', {}, `${p.code} `, statusTag(p)),
       h('dl', {},
-        h('dt', {}, '村'), h('dd', {}, p.place),
+        h('dt', {}, '村'), h('dd', {}, recordLink('village', p.villageId, p.place)),
         h('dt', {}, '问题'), h('dd', {}, p.description),
         h('dt', {}, '类别'), h('dd', {}, category),
         h('dt', {}, '上报'), h('dd', {}, `${p.reporter} · ${stamp(p.reportedAt)}`),

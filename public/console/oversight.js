@@ -2,6 +2,7 @@
 // 220/160, and the villages without the 督查 each kind is due this month / quarter.
 import { api } from './api.js';
 import { h, table } from './dom.js';
+import { recordLink } from './records.js';
 
 const KINDS = ['送政策', '送项目', '送资金', '送技术', '送信息', '送温暖'];
 const BLOCK = { 1: '本月', 3: '本季度', 6: '本半年', 12: '今年' };
@@ -23,13 +24,13 @@ export async function renderOversight({ scope, go }) {
     h('h3', {}, `驻村队员进度落后（${d.team.total} 人）`),
     h('p', { class: 'muted' }, '驻村工作队员全年到村不少于220天、驻村（在村过夜）不少于160天，按驻村时间折算到今天。'),
     table([
-      { title: '队员', key: 'name' }, { title: '村', render: (r) => r.place || '' },
+      { title: '队员', render: (r) => recordLink('cadre', r.cadreId, r.name) }, { title: '村', render: (r) => r.place || '' },
       { title: '到村天数', num: true, render: (r) => `${r.daysOnSite} / ${r.requiredOnSite}` },
       { title: '驻村天数', num: true, render: (r) => `${r.daysResident} / ${r.requiredResident}` },
     ], d.team.rows, { empty: '驻村队员均达到进度 ✓' }),
     h('h3', {}, `督查：${block(i.unannouncedMonths)}未明察暗访 ${i.noUnannounced} / ${i.villages} 个村，${block(i.centralMonths)}未集中督查 ${i.noCentral} / ${i.villages} 个村`),
     table([
-      { title: '村', key: 'place' },
+      { title: '村', render: (r) => recordLink('village', r.id, r.place) },
       { title: `${block(i.unannouncedMonths)}明察暗访`, render: (r) => yes(r.unannounced) },
       { title: `${block(i.centralMonths)}集中督查`, render: (r) => yes(r.central) },
     ], i.gaps, { empty: '全部村已按期督查 ✓' }));

@@ -1,6 +1,7 @@
 // 两个全覆盖: every village has a linked unit, every household a linked cadre.
 import { api } from './api.js';
 import { h, pct, ratio, table } from './dom.js';
+import { recordLink } from './records.js';
 
 function kpi(title, value, sub, tone = '') {
   return h('div', { class: `kpi ${tone}` }, h('div', { class: 'kpi-title' }, title), h('div', { class: 'kpi-value' }, value), h('div', { class: 'kpi-sub' }, sub));
@@ -29,9 +30,9 @@ export async function renderOverview({ scope, go }) {
     ], cov.byChild),
     h('div', { class: 'two' },
       h('div', {}, h('h3', {}, `未联系单位的村（${cov.villages - cov.linkedVillages}）`),
-        table([{ title: '村', key: 'place' }], cov.villageGaps, { empty: '全部村已有联系单位 ✓' })),
+        table([{ title: '村', render: (r) => recordLink('village', r.id, r.place) }], cov.villageGaps, { empty: '全部村已有联系单位 ✓' })),
       h('div', {}, h('h3', {}, `未联户的农户（${cov.households - cov.linkedHouseholds}）`),
-        table([{ title: '户主', key: 'householder' }, { title: '村', key: 'place' },
+        table([{ title: '户主', render: (r) => recordLink('household', r.id, r.householder) }, { title: '村', key: 'place' },
           { title: '帮扶状态', render: (r) => r.aidStatus || '' }, { title: '致贫原因', render: (r) => r.povertyCause || '' }],
         cov.householdGaps, { empty: '全部农户已有联户干部 ✓' }))));
 }

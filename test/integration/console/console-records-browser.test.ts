@@ -174,7 +174,7 @@ test('from the ledger to a village page, then its unit, a cadre and a household;
   expect(errors).toEqual([]);
 });
 
-test('links from 任务进度 open the unit and cadre pages', async () => {
+test('links from 任务进度 and 两个全覆盖 open the unit, cadre and household pages', async () => {
   const { page, errors } = await open('ws_leader');
   await page.waitForSelector('.kpi');
   await page.click('[data-tab="standing"]');
@@ -185,6 +185,10 @@ test('links from 任务进度 open the unit and cadre pages', async () => {
   await page.click('a[data-record="cadre"] >> text=李四');
   await page.waitForSelector('[data-record-page="cadre"] [data-list="visits"] h3');
   expect(await page.textContent('[data-record-page="cadre"] h2')).toBe('李四（队员）');
+  await page.click('[data-tab="overview"]');
+  await page.click('a[data-record="household"] >> text=李大娘');
+  await page.waitForSelector('[data-record-page="household"] [data-list="help"] h3');
+  expect(await page.textContent('[data-record-page="household"] h2')).toBe('李大娘（低保户）');
   expect(errors).toEqual([]);
 });
 
