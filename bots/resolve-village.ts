@@ -73,7 +73,8 @@ export function rankVillages(specIn: string, candidates: VillageCandidate[], str
     if (looksLikeInitials(spec)) tiers.push((c) => c.initials === spec.toLowerCase());
   }
   for (const tier of tiers) {
-    const hits = dedupe(candidates.filter(tier));
+    // In id order, so a numbered list is the same every time it is asked for.
+    const hits = dedupe(candidates.filter(tier)).sort((a, b) => a.id - b.id);
     if (hits.length === 1) return { kind: 'found', item: hits[0] };
     if (hits.length > 1) {
       const linked = hits.filter((c) => c.linked);

@@ -20,6 +20,8 @@ export const DEMO_WECOM = {
   encodingAesKey: 'DemoEncodingAesKeyForTheLocalSimulator12345',
 } as const;
 export const SIMULATOR_MOUNT = '/wecom-sim';
+/** ADMIN_TOKEN in demo mode when none is set: printed at start-up and linked from the demo's home page. */
+export const DEMO_ADMIN_TOKEN = 'demo-admin-token';
 
 const optionalText = z
   .string()
@@ -206,7 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     demo,
     wecom,
-    adminToken: e.ADMIN_TOKEN ?? (demo ? 'demo-admin-token' : ''),
+    adminToken: e.ADMIN_TOKEN ?? (demo ? DEMO_ADMIN_TOKEN : ''),
     timeZone: e.TZ,
     logLevel: e.LOG_LEVEL,
     publicUrl,

@@ -20,6 +20,7 @@ import { createOutboxDispatcher } from './services/outbox/dispatch';
 import { startOutboxWorker } from '../jobs/outbox-worker';
 import { startInboundWorker } from '../jobs/inbound-worker';
 import { APP_MENU } from '../bots/menu';
+import { demoUrlLines } from './demo/links';
 
 /**
  * Wires everything: `node dist/src/main.js` runs server and worker in one
@@ -74,6 +75,8 @@ async function main(argv: string[]): Promise<void> {
         // Anyone who reaches a demo server can act as anyone: say where it listens.
         const reach = config.host === '127.0.0.1' || config.host === '::1' || config.host === 'localhost' ? 'this machine only' : 'every host that can reach it';
         logger.info({ url: `${config.publicUrl}/demo`, host: config.host }, `demo mode: no WECOM_* credentials set; listening on ${config.host}, open to ${reach} (HOST)`);
+        // For the person who typed `npm start`: the pages as plain lines, readable between the JSON log lines.
+        process.stdout.write(`${demoUrlLines(config).join('\n')}\n`);
         // The demo page shows the app menu the built-in simulator holds (npm run wecom -- menu in production).
         wecom.createMenu(APP_MENU).catch((err: Error) => logger.warn({ err: err.message }, 'demo menu not created'));
       }

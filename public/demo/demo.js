@@ -1,24 +1,28 @@
 // The demo chat page: plain ES module, no build step. The server encrypts and
 // POSTs each message to /wecom/callback exactly as WeCom would.
+import { renderMarkdown } from './markdown.js';
+
 const ROLE_ORDER = ['领导', '干部', '队员', '队长', '第一书记', '管理员'];
 const SHORTCUTS = ['帮助', '进度', '问题', '签退', '日报', '统计'];
 const POLL_MS = 2000;
 const NEARBY = (v) => `附近（${v.name}）`;
 const OPEN_PAGE = '打开页面';
+const PICK_FIRST = '请先在上方选择一位干部或领导，再发送消息。';
 
 const $ = (id) => document.getElementById(id);
 const state = { people: [], me: null, since: 0, groupSince: 0, timer: null, busy: false, menu: [], buttons: {}, picking: null };
 
-function bubble(kind, text, tag) {
+// A chat bubble; markdown messages are drawn as the WeCom client draws them (markdown.js).
+function bubble(kind, text, tag, msgtype) {
   const div = document.createElement('div');
-  div.className = `msg ${kind}`;
+  div.className = `msg ${kind}${msgtype === 'markdown' ? ' md' : ''}`;
   if (tag) {
     const t = document.createElement('span');
     t.className = 'tag';
     t.textContent = tag;
     div.append(t);
   }
-  div.append(document.createTextNode(text));
+  div.append(msgtype === 'markdown' ? renderMarkdown(text) : document.createTextNode(text));
   $('chat').append(div);
   $('chat').scrollTop = $('chat').scrollHeight;
 }
@@ -51,10 +55,26 @@ async function loadPeople() {
   }
 }
 
+// What an empty chat says: nobody is picked yet, so nothing can be sent.
+function showPickFirst() {
+  const p = document.createElement('p');
+  p.className = 'pick-first';
+  p.dataset.testid = 'pick-first';
+  p.textContent = PICK_FIRST;
+  $('chat').append(p);
+}
+
+// Nobody to send as: point at the picker.
+function pointAtPicker() {
+  $('chat').querySelector('.pick-first')?.classList.add('attention');
+  $('person').focus();
+}
+
 function choose(userid) {
   state.me = state.people.find((p) => p.userid === userid) ?? null;
   state.since = 0;
   $('chat').textContent = '';
+  if (!state.me) showPickFirst();
   const info = $('person-info');
   info.textContent = state.me
     ? `账号 ${state.me.userid}${state.me.village ? `，联系村：${state.me.village.name}` : ''}`
@@ -65,7 +85,8 @@ function choose(userid) {
 }
 
 async function send(message, shown) {
-  if (!state.me || state.busy) return;
+  if (!state.me) return pointAtPicker();
+  if (state.busy) return;
   state.busy = true;
   $('send').disabled = true;
   bubble('me', shown);
@@ -94,7 +115,7 @@ async function poll(initial = false) {
       } else if (m.card) {
         cardBubble(m.card);
       } else if (!initial || m.seq > state.since) {
-        bubble('bot', m.text, m.via === 'appchat' ? '群聊推送' : '推送');
+        bubble('bot', m.text, m.via === 'appchat' ? '群聊推送' : '推送', m.msgtype);
       }
     }
     state.since = Math.max(state.since, lastSeq);
@@ -229,7 +250,7 @@ async function loadMenu() {
 
 // What each menu button type does in WeCom's client (docs/wecom.md §8).
 function menuTap(b) {
-  if (!state.me) return;
+  if (!state.me) return pointAtPicker();
   if (b.type === 'click') tap({ event: 'click', eventKey: b.key }, `[菜单] ${b.name}`);
   else if (b.type === 'location_select') openPicker(b);
   else if (b.type === 'pic_photo_or_album') {
@@ -281,7 +302,8 @@ function addGroupMessage(m) {
   item.className = 'item';
   const b = document.createElement('b');
   b.textContent = m.group ?? '群';
-  item.append(b, document.createTextNode(m.text));
+  item.append(b, m.msgtype === 'markdown' ? renderMarkdown(m.text) : document.createTextNode(m.text));
+  if (m.msgtype === 'markdown') item.classList.add('md');
   list.prepend(item);
 }
 
@@ -290,18 +312,21 @@ $('composer').addEventListener('submit', (e) => {
   e.preventDefault();
   const text = $('text').value.trim();
   if (!text) return;
+  if (!state.me) return pointAtPicker(); // the typed text stays in the box
   $('text').value = '';
   send({ kind: 'text', content: text }, text);
 });
 $('location').addEventListener('click', () => {
-  const v = state.me?.village;
+  if (!state.me) return pointAtPicker();
+  const v = state.me.village;
   if (!v) return;
   const { latitude, longitude } = nearby(v);
   send({ kind: 'location', latitude, longitude, label: v.name }, `📍 ${v.name}（${latitude}, ${longitude}）`);
 });
 $('photo').addEventListener('click', () => {
   state.picking = null;
-  if (state.me) $('photo-file').click();
+  if (!state.me) return pointAtPicker();
+  $('photo-file').click();
 });
 $('photo-file').addEventListener('change', async () => {
   const file = $('photo-file').files[0];
@@ -322,6 +347,7 @@ for (const s of SHORTCUTS) {
   $('shortcuts').append(b);
 }
 
+showPickFirst();
 state.timer = setInterval(() => poll(), POLL_MS);
 loadPeople().catch((e) => bubble('error', e.message));
 loadMenu().catch((e) => bubble('error', e.message));

@@ -12,11 +12,14 @@ import { deliverEvent } from './simulator/events';
 import { demoCardButtons, demoMessages, demoPeople, sendAsWecom, storeDemoImage, type DemoInput } from './chat';
 import { CALLBACK_PATH } from '../routes/callback';
 import { PUBLIC_DIR } from '../routes/console/assets';
+import { demoHomePage } from './home-page';
+import { demoLinks } from './links';
 
 /**
  * Demo mode only (no WECOM_* credentials): the WeCom simulator mounted at
- * SIMULATOR_MOUNT, and the /demo chat page that types as any roster person.
- * Outside demo mode none of these routes exist (404).
+ * SIMULATOR_MOUNT, the home page at `/` linking every demo page, and the /demo
+ * chat page that types as any roster person. Outside demo mode none of these
+ * routes exist (404).
  */
 
 const DEMO_DIR = join(PUBLIC_DIR, 'demo');
@@ -73,8 +76,14 @@ export function registerDemoRoutes(router: Router, deps: AppDeps): void {
     ctx.type = type;
     ctx.body = createReadStream(join(DEMO_DIR, name));
   };
+  router.get('/', (ctx) => {
+    ctx.set(PAGE_HEADERS);
+    ctx.type = 'html';
+    ctx.body = demoHomePage(demoLinks(deps.config));
+  });
   router.get('/demo', file('index.html', 'html'));
   router.get('/demo/demo.js', file('demo.js', 'application/javascript'));
+  router.get('/demo/markdown.js', file('markdown.js', 'application/javascript'));
   router.get('/demo/demo.css', file('demo.css', 'text/css'));
 
   router.get('/demo/api/people', async (ctx) => {

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -6,11 +7,19 @@ import { promisify } from 'node:util';
 /**
  * The real server process (`node <build>/src/main.js`), compiled once into a
  * cache folder of its own (incremental, so later runs are quick) rather than
- * dist/, which other people's builds may be rewriting.
+ * dist/, which other people's builds may be rewriting. One folder per
+ * checkout: git worktrees share one node_modules through a link, and each
+ * must run its own code.
  */
 
 const ROOT = join(__dirname, '..', '..');
-export const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'sl-faults-build');
+export const BUILD_DIR = join(ROOT, 'node_modules', '.cache', `sl-faults-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}`);
+/**
+ * Node keeps the linked path, so the built code finds this checkout's demo/
+ * and public/ (projectRoot walks up from it) instead of the checkout the
+ * node_modules link points to.
+ */
+const NODE_ARGS = ['--preserve-symlinks', '--preserve-symlinks-main'];
 
 export async function buildServer(): Promise<string> {
   await promisify(execFile)(
@@ -52,7 +61,7 @@ async function startProcess(
   mainJs: string, env: Record<string, string>, args: string[], failure: string,
   ready: (p: ServerProcess) => Promise<boolean>,
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [mainJs, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, mainJs, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => { out = (out + String(d)).slice(-20000); });
   child.stderr!.on('data', (d) => { out = (out + String(d)).slice(-20000); });

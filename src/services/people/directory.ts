@@ -1,5 +1,5 @@
 import type { Db } from '../../lib/db';
-import { LEADER_ROLES } from '../../lib/roles';
+import { LEADER_ROLES, ROLES, isLeaderRole } from '../../lib/roles';
 import { placeName } from '../../lib/place';
 
 /**
@@ -23,20 +23,37 @@ export async function groupRobots(db: Db): Promise<{ robotKey: string; name: str
   return db.query('SELECT robot_key AS "robotKey", name FROM groups');
 }
 
-export interface LoginPerson { userid: string; name: string; role: string; scope: string | null; unit: string | null }
+export interface LoginPerson {
+  userid: string;
+  name: string;
+  role: string;
+  scope: string | null;
+  unit: string | null;
+  /** Active people of this role on the roster, listed or not. */
+  roleTotal: number;
+}
 
-/** Leaders and admins first, then a few people of the other roles: enough to try every view. */
-export async function loginPeople(db: Db): Promise<LoginPerson[]> {
-  return db.query(
-    `(SELECT c.userid, c.name, c.role, r.full_name AS scope, u.name AS unit
-        FROM cadres c LEFT JOIN regions r ON r.id = c.scope_region_id LEFT JOIN units u ON u.id = c.unit_id
-       WHERE c.active AND c.role = ANY($1) ORDER BY c.role DESC, r.level NULLS FIRST, c.id LIMIT 30)
-     UNION ALL
-     (SELECT c.userid, c.name, c.role, NULL, u.name
-        FROM cadres c LEFT JOIN units u ON u.id = c.unit_id
-       WHERE c.active AND c.role <> ALL($1) ORDER BY c.id LIMIT 12)`,
-    [LEADER_ROLES],
+/** Roles in the order the login page lists them: leaders and admins first, then the roster's order. */
+const LOGIN_ROLE_ORDER: readonly string[] = [...LEADER_ROLES, ...ROLES.filter((r) => !isLeaderRole(r))];
+
+/**
+ * Every active person for the demo login page, role by role (leaders and admins
+ * first, broadest scope first; the others in roster order), at most `perRole`
+ * of each role so a province-sized roster still gives a page of names.
+ */
+export async function loginPeople(db: Db, perRole = 200): Promise<LoginPerson[]> {
+  const rows: (Omit<LoginPerson, 'roleTotal'> & { roleTotal: string })[] = await db.query(
+    `SELECT userid, name, role, scope, unit, total AS "roleTotal"
+       FROM (SELECT c.userid, c.name, c.role, r.full_name AS scope, u.name AS unit,
+                    row_number() OVER (PARTITION BY c.role ORDER BY r.level NULLS FIRST, c.id) AS n,
+                    count(*) OVER (PARTITION BY c.role) AS total
+               FROM cadres c LEFT JOIN regions r ON r.id = c.scope_region_id LEFT JOIN units u ON u.id = c.unit_id
+              WHERE c.active) p
+      WHERE n <= $2
+      ORDER BY coalesce(array_position($1::text[], role), 99), role, n`,
+    [LOGIN_ROLE_ORDER, perRole],
   );
+  return rows.map((r) => ({ ...r, roleTotal: Number(r.roleTotal) }));
 }
 
 export interface PickerPerson {
