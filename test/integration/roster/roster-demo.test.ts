@@ -13,7 +13,7 @@ afterAll(async () => {
 test('the demo roster loads into an empty database, once', async () => {
   const logger = pino({ level: 'silent' });
   const counts = await loadDemoRosterIfEmpty(t.db, logger, { now: new Date('2026-03-15T02:00:00Z') });
-  expect(counts).toEqual({ villages: 16, units: 8, cadres: 20, households: 99, groups: 3 });
+  expect(counts).toEqual({ villages: 17, units: 8, cadres: 20, households: 99, groups: 3 });
   // two full coverages: every village has a linked unit, every household a linked cadre
   const [gaps] = await t.db.query(`SELECT
       (SELECT count(*)::int FROM villages v WHERE NOT EXISTS

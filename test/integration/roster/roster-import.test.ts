@@ -33,8 +33,8 @@ describe('roster import from CSV', () => {
     expect(report.ok).toBe(true);
     expect(report.changed).toBe(true);
     const by = Object.fromEntries(report.sheets.map((s) => [s.kind, s]));
-    expect(by.villages).toMatchObject({ rows: 16, created: 16, updated: 0, unchanged: 0 });
-    expect(by.units).toMatchObject({ rows: 16, created: 8, linksOpened: 16, linksClosed: 0 });
+    expect(by.villages).toMatchObject({ rows: 17, created: 17, updated: 0, unchanged: 0 });
+    expect(by.units).toMatchObject({ rows: 17, created: 8, linksOpened: 17, linksClosed: 0 });
     expect(by.cadres).toMatchObject({ rows: 20, created: 20 });
     expect(by.households).toMatchObject({ rows: 99, created: 99, linksOpened: 99 });
     expect(by.groups).toMatchObject({ rows: 3, created: 3 });
@@ -111,9 +111,9 @@ describe('roster import from CSV', () => {
     const report = await importRoster(t.db, dir, { now: LATER });
     expect(report.ok).toBe(false);
     expect(report.errors.map(formatRowError)).toEqual([
-      'villages.csv:18: 类型“村庄”无效，应为 村/社区',
-      'villages.csv:18: 纬度“95”应为 3–54 之间的数（GCJ-02）',
-      'units.csv:18: 村 武山县/鸳鸯镇/李门村 不在花名册中',
+      'villages.csv:19: 类型“村庄”无效，应为 村/社区',
+      'villages.csv:19: 纬度“95”应为 3–54 之间的数（GCJ-02）',
+      'units.csv:19: 村 武山县/鸳鸯镇/李门村 不在花名册中',
       'cadres.csv:22: 账号 zhangwei 重复（与第 2 行相同）',
       'cadres.csv:23: 管辖范围 天水市/不存在县 不存在',
       'cadres.csv:24: 角色“专员”无效，应为 干部/队员/队长/第一书记/领导/管理员',

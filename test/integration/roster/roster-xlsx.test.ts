@@ -54,7 +54,7 @@ describe('roster import from .xlsx', () => {
     const report = await importRoster(t.db, path, { now: NOW });
     expect(report.errors).toEqual([]);
     expect(report.sheets.map((s) => [s.source, s.rows])).toEqual([
-      ['村', 16], ['单位', 16], ['干部', 20], ['农户', 99], ['群', 3],
+      ['村', 17], ['单位', 17], ['干部', 20], ['农户', 99], ['群', 3],
     ]);
     expect(report.changed).toBe(false);
     expect(await rosterSnapshot(t.db)).toEqual(before);
