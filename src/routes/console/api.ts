@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { AppError, ForbiddenError, NotFoundError } from '../../lib/errors';
 import { placeName } from '../../lib/place';
-import { activitySeries } from '../../services/console/activity';
+import { filledActivitySeries } from '../../services/console/activity';
 import { coverage } from '../../services/console/coverage';
 import { ledgerPage, ledgerSummary, problemDetail, problemPlace } from '../../services/console/ledger';
 import { myRecords } from '../../services/console/mine';
@@ -17,11 +17,12 @@ import { isScoreRule, listScoreScheme, parsePeriod, quarterOf } from '../../serv
 import { setRule } from '../../services/rules/rules-admin';
 import { setLeaderRating } from '../../services/assessment/ratings';
 import { requireScope, scopeTree } from '../../services/console/scope';
+import { shanghaiDate } from '../../lib/time';
 import { cadreStanding, unitStanding } from '../../services/standing/console-standing';
 import { closeProblem, reopenProblem, setProblemCategory } from '../../services/problems/ledger';
 import { loadCategories } from '../../services/problems/categories';
 import { clockOf, cadreOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
-import { flag, idParam, pageParams, rangeParams, scopeParam, toPage, toRange } from './params';
+import { asOfDay, flag, idParam, pageParams, rangeParams, scopeParam, toPage, toRange } from './params';
 
 /**
  * The console's JSON APIs. Thin: parse the query with zod, check the scope
@@ -67,8 +68,10 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
   });
 
   router.get(api('/coverage'), ...guard, async (ctx) => {
-    const q = parseInput(z.object({ scope: scopeParam }), ctx.query);
-    const cov = await coverage(db, await scoped(ctx, q.scope), clockOf(deps)());
+    const q = parseInput(z.object({ scope: scopeParam, ...rangeParams }), ctx.query);
+    const now = clockOf(deps)();
+    const range = toRange(q, now);
+    const cov = await coverage(db, await scoped(ctx, q.scope), now, { from: shanghaiDate(range.from), to: shanghaiDate(new Date(range.to.getTime() - 1)) });
     ctx.body = {
       ...cov,
       villageGaps: cov.villageGaps.map((v) => ({ ...v, place: placeName(v.fullName) })),
@@ -79,21 +82,23 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
   router.get(api('/activity'), ...guard, async (ctx) => {
     const q = parseInput(z.object({ scope: scopeParam, ...rangeParams, bucket: z.enum(['day', 'week', 'month']).default('day') }), ctx.query);
     const region = await scoped(ctx, q.scope);
-    ctx.body = { bucket: q.bucket, points: await activitySeries(db, region, toRange(q, clockOf(deps)()), q.bucket) };
+    ctx.body = { bucket: q.bucket, points: await filledActivitySeries(db, region, toRange(q, clockOf(deps)()), q.bucket) };
   });
 
   router.get(api('/standing'), ...guard, async (ctx) => {
     const q = parseInput(z.object({
       scope: scopeParam, by: z.enum(['unit', 'cadre']).default('unit'),
-      sort: z.enum(['behind', 'name', 'visits']).default('behind'), behind: flag, ...pageParams,
+      sort: z.enum(['behind', 'name', 'visits']).default('behind'), behind: flag, ...rangeParams, ...pageParams,
     }), ctx.query);
     const region = await scoped(ctx, q.scope);
     const page = { sort: q.sort, behindOnly: q.behind, ...toPage(q) };
+    const now = clockOf(deps)();
+    const asOf = asOfDay(q, now);
     if (q.by === 'unit') {
-      const units = await unitStanding(db, region, clockOf(deps)(), page);
+      const units = await unitStanding(db, region, now, page, asOf);
       ctx.body = { ...units, rows: units.rows.map((u) => ({ ...u, place: placeName(u.villageFullName) })) };
     } else {
-      ctx.body = await cadreStanding(db, region, clockOf(deps)(), page);
+      ctx.body = await cadreStanding(db, region, now, page, asOf);
     }
   });
 
@@ -107,7 +112,7 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
     const range = q.from || q.to ? toRange(q, now) : {};
     const [page, summary] = await Promise.all([
       ledgerPage(db, region, { status: q.status, villageId: q.village, overdue: q.overdue, ...range }, now, toPage(q)),
-      ledgerSummary(db, region, now),
+      ledgerSummary(db, region, now, range),
     ]);
     ctx.body = { ...page, summary };
   });

@@ -8,7 +8,7 @@ import { exportMustVisitLedger } from '../../services/export/must-visit-ledger';
 import { lastDay, parsePeriod, quarterOf } from '../../services/assessment/scheme';
 import { shanghaiDate } from '../../lib/time';
 import { cadreOf, clockOf, parseInput, requireApiSession, secureHeaders, viewerOf } from './context';
-import { rangeParams, scopeParam, toRange } from './params';
+import { asOfDay, rangeParams, scopeParam, toRange } from './params';
 
 /**
  * /console/api/export/{ledger,visits,standing,help,must-visits}.xlsx?scope=&from=&to= and
@@ -41,13 +41,18 @@ export function registerExportRoutes(router: Router, deps: AppDeps): void {
     const now = clockOf(deps)();
     const range = toRange(q, now);
     const days = { from: shanghaiDate(range.from), to: shanghaiDate(new Date(range.to.getTime() - 1)) };
-    const heading = await exportHeading(db, region, cadreOf(ctx).unitId, days, shanghaiDate(now));
+    // 任务进度 holds year-to-date figures as of the range's last day: headed and named so.
+    const asOf = kind === 'standing' ? asOfDay(q, now) : undefined;
+    const standingDay = asOf ?? shanghaiDate(now);
+    const shown = kind === 'standing' ? { from: `${standingDay.slice(0, 4)}-01-01`, to: standingDay } : days;
+    const heading = await exportHeading(db, region, cadreOf(ctx).unitId, shown, shanghaiDate(now));
     const file = kind === 'ledger' ? await exportLedger(db, region, range, now, deps.config.publicUrl, heading)
       : kind === 'visits' ? await exportVisits(db, region, range, heading)
         : kind === 'help' ? await exportHelpLedger(db, region, range, heading)
           : kind === 'must-visits' ? await exportMustVisitLedger(db, region, range, now, heading)
-          : await exportStanding(db, region, now, heading);
-    const name = `${FILE_NAMES[kind]}-${region.name}-${days.from}至${days.to}.xlsx`;
+          : await exportStanding(db, region, now, heading, asOf);
+    const span = kind === 'standing' ? `截至${standingDay}` : `${days.from}至${days.to}`;
+    const name = `${FILE_NAMES[kind]}-${region.name}-${span}.xlsx`;
     ctx.type = XLSX;
     ctx.attachment(name);
     ctx.body = file.stream;

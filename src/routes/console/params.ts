@@ -1,11 +1,15 @@
 import { z } from 'zod';
+import { AppError } from '../../lib/errors';
 import { addDays, shanghaiDate, shanghaiYear, startOfShanghaiDay } from '../../lib/time';
+
+const BAD_DATE = '日期应为2000年至2099年间的有效日期（如2026-12-07）';
+const FROM_AFTER_TO = '开始日期不能晚于结束日期。';
 
 /** Query pieces shared by the console APIs and exports. Dates are Shanghai calendar dates; `to` is inclusive. */
 
 /** A real calendar day of 2000–2099 (the campaign's records; day series over centuries are no query). */
-const date = z.string().regex(/^20\d{2}-\d{2}-\d{2}$/, 'YYYY-MM-DD, 2000–2099')
-  .refine(isCalendarDay, 'not a date');
+const date = z.string().regex(/^20\d{2}-\d{2}-\d{2}$/, BAD_DATE)
+  .refine(isCalendarDay, BAD_DATE);
 
 function isCalendarDay(d: string): boolean {
   const t = new Date(`${d}T00:00:00Z`);
@@ -31,11 +35,24 @@ export const rangeParams = {
   to: date.optional(),
 };
 
-/** [from 00:00, the day after `to` 00:00) in Shanghai; defaults to this year up to today. */
+/**
+ * [from 00:00, the day after `to` 00:00) in Shanghai; defaults to this year up to today.
+ * A `from` after `to` is refused (400), never turned into an empty range.
+ */
 export function toRange(q: { from?: string; to?: string }, now: Date): { from: Date; to: Date } {
   const from = q.from ?? `${shanghaiYear(now)}-01-01`;
   const to = q.to ?? shanghaiDate(now);
+  if (from > to) throw new AppError('bad_query', `range: from ${from} after to ${to}`, FROM_AFTER_TO, 400);
   return { from: startOfShanghaiDay(from), to: startOfShanghaiDay(addDays(to, 1)) };
+}
+
+/**
+ * The day a page's figures stand at: `to` when it is before today (Shanghai), else undefined
+ * (today: the figures as they are now). A `to` after today is today.
+ */
+export function asOfDay(q: { from?: string; to?: string }, now: Date): string | undefined {
+  toRange(q, now);
+  return q.to !== undefined && q.to < shanghaiDate(now) ? q.to : undefined;
 }
 
 export const pageParams = {

@@ -1,6 +1,7 @@
 import type { Region } from '../../../entities';
 import { subtreeLike } from '../people/regions';
-import { shanghaiDate, startOfShanghaiDay } from '../../lib/time';
+import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time';
+import { fillBuckets } from './buckets';
 import { consoleRead } from './read';
 import type { Db } from '../../lib/db';
 
@@ -28,10 +29,21 @@ export interface ActivityPoint {
   cadres: number;
 }
 
+/** The console's series: every period of the range, a quiet one with zeros, each with its label. */
+export async function filledActivitySeries(
+  db: Db, scope: Region, range: { from: Date; to: Date }, bucket: ActivityBucket,
+): Promise<(ActivityPoint & { label: string })[]> {
+  const days = { from: shanghaiDate(range.from), toExclusive: addDays(shanghaiDate(new Date(range.to.getTime() - 1)), 1) };
+  if (days.from >= days.toExclusive) return [];
+  return fillBuckets(await activitySeries(db, scope, range, bucket), days, bucket,
+    (date) => ({ date, checkins: 0, householdVisits: 0, cadres: 0 }));
+}
+
 /** The deepest region level that keeps rollups (township). */
 const ROLLUP_LEVEL = 3;
 const PERIOD_ROWS: Record<ActivityBucket, string | null> = { day: null, week: 'w', month: 'm' };
 
+/** The periods with acts. */
 export async function activitySeries(
   db: Db, scope: Region, range: { from: Date; to: Date }, bucket: ActivityBucket,
 ): Promise<ActivityPoint[]> {

@@ -96,8 +96,9 @@ const withPlace = <R extends { villageFullName: string }>(r: R): R & { place: st
 
 export interface LedgerSummary { total: number; open: number; closed: number; overdue: number; closureRate: number }
 
-export async function ledgerSummary(db: Db, scope: Region, now: Date): Promise<LedgerSummary> {
-  const { where, params } = ledgerWhere(scope, {}, now);
+/** The scope's problems (reported within `reported`, when given) by status. */
+export async function ledgerSummary(db: Db, scope: Region, now: Date, reported: { from?: Date; to?: Date } = {}): Promise<LedgerSummary> {
+  const { where, params } = ledgerWhere(scope, { from: reported.from, to: reported.to }, now);
   const [s]: Omit<LedgerSummary, 'closureRate'>[] = await db.query(
     `SELECT count(*) FILTER (WHERE p.status <> 'revoked')::int AS total, count(*) FILTER (WHERE p.status = 'open')::int AS open,
             count(*) FILTER (WHERE p.status = 'closed')::int AS closed,

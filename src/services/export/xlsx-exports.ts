@@ -189,19 +189,22 @@ export function exportHelpLedger(db: Db, scope: Region, range: ExportRange, head
   });
 }
 
-/** Standing as of `now` (year to date); pages through the set-based standing queries. */
-export function exportStanding(db: Db, scope: Region, now: Date, heading: ExportHeading): Promise<BuiltWorkbook> {
+/**
+ * Standing as of `now` (year to date), or as of the end of `asOf` (a day before today) like the
+ * console's 任务进度; pages through the set-based standing queries.
+ */
+export function exportStanding(db: Db, scope: Region, now: Date, heading: ExportHeading, asOf?: string): Promise<BuiltWorkbook> {
   return buildWorkbook(async (wb) => {
     const us = new TableSheet(wb, '单位联村', '单位联村任务进度', heading, UNIT_STANDING_COLUMNS);
     for (let offset = 0; ; offset += STANDING_PAGE) {
-      const page = await unitStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset });
+      const page = await unitStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset }, asOf);
       for (const u of page.rows) us.add([u.unitName, ...placeColumns(u.villageFullName), u.visits, u.days, u.behind ? '滞后' : '达标']);
       if (page.rows.length < STANDING_PAGE) break;
     }
     us.commit();
     const cs = new TableSheet(wb, '干部联户', '干部联户任务进度', heading, CADRE_STANDING_COLUMNS);
     for (let offset = 0; ; offset += STANDING_PAGE) {
-      const page = await cadreStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset });
+      const page = await cadreStanding(db, scope, now, { sort: 'name', behindOnly: false, limit: STANDING_PAGE, offset }, asOf);
       for (const c of page.rows) {
         cs.add([c.name, c.role, c.unitName ?? '', c.households, c.householdsOnPace, c.householdVisits, c.daysOnSite,
           c.behind ? '滞后' : '达标']);

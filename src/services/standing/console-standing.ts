@@ -2,7 +2,8 @@ import type { Region } from '../../../entities';
 import { subtreeLike } from '../people/regions';
 import { getRules } from '../rules/rules';
 import { consoleRead } from '../console/read';
-import { shanghaiDate, shanghaiYearRange } from '../../lib/time';
+import { addDays, shanghaiDate, shanghaiYearRange, startOfShanghaiDay } from '../../lib/time';
+import { CADRE_AS_OF } from './as-of-sql';
 import { CADRE_TALLY, TEAM_REQUIRED, householdLinkSql, unitLinkSql } from './pace-sql';
 import { requiredByNow } from './cadre-standing';
 import { isTeamRole } from '../../lib/roles';
@@ -21,6 +22,8 @@ import type { Db } from '../../lib/db';
  * length of the year), and only visits since the link's start count. Those
  * functions return every link of a scope unpaged; the console wraps the same
  * per-link SQL (standing-sql.ts) in sorted pages over a county or a province.
+ * With `asOf` (a day before today), the figures are year-to-date as of the end of
+ * that day: the pace owed then, counted from the per-day rows (as-of-sql.ts).
  */
 
 export type StandingSort = 'behind' | 'name' | 'visits';
@@ -51,7 +54,12 @@ export interface CadreStandingRow {
   behind: boolean;
 }
 
-export interface Page<T> { total: number; rows: T[]; targets: Record<string, Target> }
+export interface Page<T> { total: number; rows: T[]; targets: Record<string, Target>; asOf: string }
+
+/** The instant figures stand at: now, or the last instant of `asOf`. */
+function standingAt(now: Date, asOf?: string): Date {
+  return asOf === undefined ? now : new Date(startOfShanghaiDay(addDays(asOf, 1)).getTime() - 1);
+}
 
 /** For the page's caption: what a link that began by 1 January owes now. */
 function owed(target: number, now: Date): Target {
@@ -65,14 +73,15 @@ const UNIT_ORDER: Record<StandingSort, string> = {
 };
 
 export async function unitStanding(
-  db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number },
+  db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number }, asOf?: string,
 ): Promise<Page<UnitStanding>> {
+  now = standingAt(now, asOf);
   const rules = await getRules(db, ['village.visits_per_year', 'village.days_per_year']);
   const tv = owed(rules['village.visits_per_year'], now);
   const td = owed(rules['village.days_per_year'], now);
   const { from, to } = shanghaiYearRange(now);
   const rows: (UnitStanding & { total: number })[] = await consoleRead(db, (m) => m.query(
-    `WITH counts AS (${unitLinkSql('AND r.path LIKE $7 AND r.level = 4', false)})
+    `WITH counts AS (${unitLinkSql('AND r.path LIKE $7 AND r.level = 4', false, asOf !== undefined)})
      SELECT unit_id AS "unitId", unit_name AS "unitName", village_id AS "villageId", village_full_name AS "villageFullName",
             visits, days, (visits < required_visits OR days < required_days) AS behind,
             greatest(required_visits - visits, 0)::float / greatest($5, 1)
@@ -87,6 +96,7 @@ export async function unitStanding(
     total: rows[0]?.total ?? 0,
     rows: rows.map(({ total: _t, shortfall: _s, ...r }: UnitStanding & { total: number; shortfall?: number }) => r),
     targets: { visits: tv, days: td },
+    asOf: shanghaiDate(now),
   };
 }
 
@@ -97,8 +107,9 @@ const CADRE_ORDER: Record<StandingSort, string> = {
 };
 
 export async function cadreStanding(
-  db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number },
+  db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number }, asOf?: string,
 ): Promise<Page<CadreStandingRow>> {
+  now = standingAt(now, asOf);
   const rules = await getRules(db, ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year', 'team.days_on_site_per_year']);
   const tv = owed(rules['household.visits_per_year'], now);
   const td = owed(rules['household.days_per_year'], now);
@@ -107,7 +118,7 @@ export async function cadreStanding(
   const { from, to } = shanghaiYearRange(now);
   const rows: (CadreStandingRow & { total: number })[] = await consoleRead(db, (m) => m.query(
     `WITH per AS (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)',
-                                      { ordered: false, householder: false, activeOnly: false })}),
+                                      { ordered: false, householder: false, activeOnly: false, asOf: asOf !== undefined })}),
      agg AS (
        SELECT cadre_id, count(*)::int AS households, sum(visits)::int AS visits,
               count(*) FILTER (WHERE visits >= required_visits AND days >= required_days AND talks >= required_talks)::int AS on_pace
@@ -116,7 +127,7 @@ export async function cadreStanding(
        SELECT c.id, c.name, c.role, u.name AS unit_name, agg.households, agg.on_pace, agg.visits,
               coalesce(ct.days_on_site, 0) AS days_on_site, ${TEAM_REQUIRED('$12')} AS team_required,
               count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${CADRE_ORDER[page.sort]}) AS rn
-         FROM agg JOIN cadres c ON c.id = agg.cadre_id LEFT JOIN units u ON u.id = c.unit_id ${CADRE_TALLY('c')}
+         FROM agg JOIN cadres c ON c.id = agg.cadre_id LEFT JOIN units u ON u.id = c.unit_id ${(asOf ? CADRE_AS_OF : CADRE_TALLY)('c')}
         WHERE c.active AND (NOT $9 OR agg.on_pace < agg.households OR coalesce(ct.days_on_site, 0) < ${TEAM_REQUIRED('$12')})
         ORDER BY ${CADRE_ORDER[page.sort]} LIMIT $10 OFFSET $11)
      SELECT page.id AS "cadreId", page.name, page.role, page.unit_name AS "unitName", page.households,
@@ -133,5 +144,6 @@ export async function cadreStanding(
       behind: r.householdsOnPace < r.households || (r.teamDaysRequired !== null && r.daysOnSite < r.teamDaysRequired),
     })),
     targets: { visits: tv, days: td, talks: tt, teamDays: team },
+    asOf: shanghaiDate(now),
   };
 }

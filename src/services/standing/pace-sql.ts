@@ -1,5 +1,6 @@
 import { VALID_ON } from '../people/links';
 import { TEAM_ROLES } from '../../lib/roles';
+import { HOUSEHOLD_LINK_AS_OF, HOUSEHOLD_LINK_AS_OF_FIGURE, UNIT_LINK_AS_OF } from './as-of-sql';
 
 /**
  * Set-based SQL behind src/services/standing/cadre-standing.ts: one statement per rule family
@@ -68,9 +69,10 @@ const SINCE_TS = (day: string) => `(${day}::timestamp AT TIME ZONE 'Asia/Shangha
  * Unit→village links: check-ins by any cadre of the unit at the village since
  * the link's start and the distinct days they cover, from the link's year tally
  * (each check-in counted for the link valid when it happened).
- * Extra params: $5 visits target, $6 days target.
+ * Extra params: $5 visits target, $6 days target. `asOf`: counted from the per-day rows
+ * through $2, a day before today (as-of-sql.ts), instead of the year tally.
  */
-export function unitLinkSql(filter: string, behindOnly: boolean): string {
+export function unitLinkSql(filter: string, behindOnly: boolean, asOf = false): string {
   return `
     WITH s AS (
       SELECT l.unit_id, u.name AS unit_name, l.village_id, r.name AS village_name, r.full_name AS village_full_name,
@@ -78,7 +80,7 @@ export function unitLinkSql(filter: string, behindOnly: boolean): string {
              ${REQUIRED('$5', SINCE_TS(SINCE_DATE('l.valid_from')))} AS required_visits,
              ${REQUIRED('$6', SINCE_TS(SINCE_DATE('l.valid_from')))} AS required_days
         FROM unit_village_links l JOIN units u ON u.id = l.unit_id JOIN regions r ON r.id = l.village_id
-             ${UNIT_LINK_TALLY('l')}
+             ${(asOf ? UNIT_LINK_AS_OF : UNIT_LINK_TALLY)('l')}
        WHERE ${VALID_ON('l')} ${filter}
     )
     SELECT * FROM s ${behindOnly ? 'WHERE visits < required_visits OR days < required_days' : ''}
@@ -94,12 +96,14 @@ export function unitLinkSql(filter: string, behindOnly: boolean): string {
  * Extra params: $5 visits, $6 days, $7 talks targets. Options: `householder`
  * joins households for the name (per-link lists need it; the grouped figures do
  * not); `activeOnly: false` leaves out the join to cadres for a caller that
- * filters active cadres after grouping (half a million rows instead of 5 million).
+ * filters active cadres after grouping (half a million rows instead of 5 million); `asOf`
+ * counts from the per-day rows through $2, a day before today (as-of-sql.ts).
  */
 export function householdLinkSql(
   filter: string,
-  { behindOnly = false, ordered = filter !== '', householder = true, activeOnly = true } = {},
+  { behindOnly = false, ordered = filter !== '', householder = true, activeOnly = true, asOf = false } = {},
 ): string {
+  const figure = asOf ? HOUSEHOLD_LINK_AS_OF_FIGURE : HOUSEHOLD_LINK_FIGURE;
   const jan1 = `($3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date`;
   // Uncorrelated scalar subqueries, like TALLY's year: computed once and handed to parallel workers.
   const owed = (target: string) =>
@@ -108,10 +112,9 @@ export function householdLinkSql(
   return `
     SELECT * FROM (
       SELECT chl.id AS link_id, chl.cadre_id, chl.household_id, ${householder ? 'h.householder' : 'NULL::text AS householder'}, chl.village_id,
-             ${HOUSEHOLD_LINK_FIGURE('chl', 'visits')} AS visits, ${HOUSEHOLD_LINK_FIGURE('chl', 'days')} AS days,
-             ${HOUSEHOLD_LINK_FIGURE('chl', 'talks')} AS talks,
+             ${figure('chl', 'visits')} AS visits, ${figure('chl', 'days')} AS days, ${figure('chl', 'talks')} AS talks,
              ${owed('$5')} AS required_visits, ${owed('$6')} AS required_days, ${owed('$7')} AS required_talks
-        FROM cadre_household_links chl ${HOUSEHOLD_LINK_EARLIER('chl')}
+        FROM cadre_household_links chl ${(asOf ? HOUSEHOLD_LINK_AS_OF : HOUSEHOLD_LINK_EARLIER)('chl')}
         ${householder ? 'JOIN households h ON h.id = chl.household_id' : ''}
         ${activeOnly ? 'JOIN cadres c ON c.id = chl.cadre_id AND c.active' : ''}
        WHERE ${VALID_ON('chl')} ${filter}
