@@ -1,6 +1,9 @@
-// Visits per day / week / month, drawn with ECharts (a global from /console/vendor/echarts.min.js).
+// Visits per day / week / month, drawn with ECharts (a global from /console/vendor/echarts.min.js). The
+// server sends every period of the range (quiet ones as zeros) with its label (12月第1周); the legend sits
+// under the chart so it never meets the axis names on a phone.
 import { api } from './api.js';
 import { h, table } from './dom.js';
+import { shortDate } from './range.js';
 
 const BUCKETS = [['day', '按日'], ['week', '按周'], ['month', '按月']];
 let bucket = 'week';
@@ -13,18 +16,19 @@ export async function renderActivity({ scope, from, to }) {
     const totals = data.points.reduce((s, p) => ({ c: s.c + p.checkins, v: s.v + p.householdVisits }), { c: 0, v: 0 });
     wrap.replaceChildren(
       h('div', { class: 'toolbar' }, BUCKETS.map(([k, t]) => h('button', { class: k === bucket ? 'active' : '', onclick: () => { bucket = k; draw(); } }, t)),
-        h('span', { class: 'muted' }, `${from} 至 ${to}：进村签到 ${totals.c} 次，入户走访 ${totals.v} 次`)),
+        h('span', { class: 'muted' }, `${shortDate(from)}至${shortDate(to)}：进村签到 ${totals.c} 次，入户走访 ${totals.v} 次`)),
       chart,
-      table([{ title: '时间', key: 'date' }, { title: '进村签到', key: 'checkins', num: true },
+      table([{ title: '时间', key: 'label' }, { title: '进村签到', key: 'checkins', num: true },
         { title: '入户走访', key: 'householdVisits', num: true }, { title: '参与干部', key: 'cadres', num: true }], data.points.slice().reverse()));
     requestAnimationFrame(() => {
-      const c = window.echarts.init(chart);
+      // SVG: crisp when printed, and its text can be measured.
+      const c = window.echarts.init(chart, null, { renderer: 'svg' });
       c.setOption({
         color: ['#c0392b', '#2e86de', '#27ae60'],
         tooltip: { trigger: 'axis' },
-        legend: { top: 0 },
-        grid: { left: 40, right: 40, top: 36, bottom: 30 },
-        xAxis: { type: 'category', data: data.points.map((p) => p.date) },
+        legend: { bottom: 0, itemGap: 12 },
+        grid: { left: 8, right: 8, top: 36, bottom: 36, containLabel: true },
+        xAxis: { type: 'category', data: data.points.map((p) => p.label), axisLabel: { hideOverlap: true } },
         yAxis: [{ type: 'value', name: '次数', minInterval: 1 }, { type: 'value', name: '人数', minInterval: 1 }],
         series: [
           { name: '进村签到', type: 'bar', data: data.points.map((p) => p.checkins) },

@@ -2,8 +2,9 @@
 // township → village), tabs, and the date range shared by the chart and the
 // exports. Plain ES modules served as they are: no build step, no toolchain.
 import { api, exportUrl } from './api.js';
-import { h, replace, today } from './dom.js';
+import { h, replace } from './dom.js';
 import { renderWork } from './work.js';
+import { longDate, preset, rangeControls, rangeError } from './range.js';
 import { renderOverview } from './overview.js';
 import { renderActivity } from './activity.js';
 import { renderStanding } from './standing.js';
@@ -40,13 +41,19 @@ const DETAILS = [
 const VIEWS = [...TABS, ...DETAILS];
 const TITLES = { leader: '领导控制台', cadre: '我的双联' };
 const LEVELS = ['省', '市', '县区', '乡镇', '村'];
+// The landing tab (工作台, key `work`) when there is one, else 两个全覆盖; it opens on 本周, the others on 本年.
+const DEFAULT_TAB = TABS.some(([k]) => k === 'work') ? 'work' : 'overview';
+const defaultRange = (tab) => preset(tab === 'work' ? 'week' : 'year');
 
-const state = { me: null, tree: null, scope: null, tab: 'work', from: `${today().slice(0, 4)}-01-01`, to: today() };
+const state = { me: null, tree: null, scope: null, tab: DEFAULT_TAB, from: null, to: null, rangeError: null, id: null };
 
 function readHash() {
   const p = new URLSearchParams(location.hash.slice(1));
   state.scope = p.get('scope') ? Number(p.get('scope')) : null;
-  state.tab = VIEWS.some(([k]) => k === p.get('tab')) ? p.get('tab') : 'work';
+  state.tab = VIEWS.some(([k]) => k === p.get('tab')) ? p.get('tab') : DEFAULT_TAB;
+  // The range stays in the hash across tabs and reloads; without one, the tab's default.
+  const range = p.has('from') || p.has('to') ? { from: p.get('from'), to: p.get('to') } : defaultRange(state.tab);
+  Object.assign(state, range, { rangeError: rangeError(range.from, range.to) });
   state.id = Number(p.get('id')) || null;
   // A reminder card opens one problem: #tab=ledger&problem=<id> (src/services/notices/link-cards.ts).
   state.problem = Number(p.get('problem')) || null;
@@ -59,6 +66,8 @@ export function go(change) {
   const p = new URLSearchParams();
   if (state.scope) p.set('scope', state.scope);
   p.set('tab', state.tab);
+  if (state.from) p.set('from', state.from);
+  if (state.to) p.set('to', state.to);
   if (state.id) p.set('id', state.id);
   location.hash = p.toString();
 }
@@ -85,12 +94,11 @@ function scopeBar() {
 }
 
 function rangeBar() {
-  const input = (key) => h('input', { type: 'date', value: state[key], onchange: (e) => { state[key] = e.target.value; render(); } });
   const params = () => ({ scope: state.tree.region.id, from: state.from, to: state.to });
   const link = (kind, text) => h('a', { class: 'btn', href: '#', 'data-export': kind,
     onclick: (e) => { e.preventDefault(); location.href = exportUrl(kind, params()); } }, text);
   return h('div', { class: 'range' },
-    h('label', {}, '日期 ', input('from'), ' 至 ', input('to')),
+    rangeControls(state, (r) => go(r)),
     h('span', { class: 'exports' }, '导出Excel：', link('ledger', '问题台账'), link('visits', '走访记录'), link('standing', '任务进度'), link('help', '帮扶台账')));
 }
 
@@ -102,13 +110,19 @@ async function render() {
   }
   state.tree = await api('/tree', { scope: state.scope });
   const body = h('div', { class: 'panel' }, h('p', { class: 'muted' }, '加载中…'));
+  const tab = VIEWS.find(([k]) => k === state.tab);
+  const printed = state.rangeError ? '' : ` · ${longDate(state.from)}至${longDate(state.to)}`;
   replace(root, header(), h('main', {},
+    h('h1', { class: 'print-title' }, `${(state.tree.region.fullName || state.tree.region.name).replace(/\//g, '')} · ${tab[1]}${printed}`),
     scopeBar(),
     h('nav', { class: 'tabs' }, TABS.map(([k, title]) => h('button', { class: k === state.tab ? 'active' : '', 'data-tab': k, onclick: () => go({ tab: k }) }, title)),
       DETAILS.filter(([k]) => k === state.tab).map(([, title]) => h('button', { class: 'active', 'data-tab': state.tab }, `${title}详情`))),
     rangeBar(),
     body));
-  const tab = VIEWS.find(([k]) => k === state.tab);
+  if (state.rangeError) {
+    replace(body, h('p', { class: 'error' }, state.rangeError));
+    return;
+  }
   try {
     replace(body, await tab[2]({ scope: state.tree.region, tree: state.tree, from: state.from, to: state.to, go, id: state.id, problem: state.problem }));
   } catch (e) {

@@ -2,6 +2,7 @@
 import { api, post } from './api.js';
 import { h, pager, replace, stamp, table } from './dom.js';
 import { recordLink } from './records.js';
+import { shortDate } from './range.js';
 
 const view = { status: '', overdue: false, village: '', page: 1, open: null };
 const STATUS = { open: '未销号', closed: '已销号', revoked: '已撤销' };
@@ -12,13 +13,13 @@ function statusTag(r) {
   return h('span', { class: `tag ${r.status === 'open' ? 'warn' : r.status === 'closed' ? 'good' : ''}` }, STATUS[r.status]);
 }
 
-export async function renderLedger({ scope, tree, problem }) {
+export async function renderLedger({ scope, tree, problem, from, to }) {
   if (problem && view.open === null) view.open = problem;
   const wrap = h('div', {});
   const detail = h('aside', { class: 'detail' });
   const villages = scope.level === 3 ? tree.children : [];
   const draw = async () => {
-    const data = await api('/problems', { scope: scope.id, status: view.status, overdue: view.overdue, village: view.village, page: view.page, size: 20 });
+    const data = await api('/problems', { scope: scope.id, from, to, status: view.status, overdue: view.overdue, village: view.village, page: view.page, size: 20 });
     const s = data.summary;
     wrap.replaceChildren(
       h('div', { class: 'toolbar' },
@@ -27,7 +28,7 @@ export async function renderLedger({ scope, tree, problem }) {
         villages.length ? h('select', { 'aria-label': '村', onchange: (e) => { view.village = e.target.value; view.page = 1; draw(); } },
           h('option', { value: '' }, '全部村'), villages.map((v) => h('option', { value: v.id, selected: String(v.id) === view.village }, v.name))) : null,
         h('label', {}, h('input', { type: 'checkbox', name: 'overdue', checked: view.overdue, onchange: (e) => { view.overdue = e.target.checked; view.page = 1; draw(); } }), ' 只看逾期'),
-        h('span', { class: 'muted' }, `共 ${s.total} 个，已销号 ${s.closed} 个（销号率 ${(s.closureRate * 100).toFixed(1)}%），逾期 ${s.overdue} 个`)),
+        h('span', { class: 'muted', 'data-caption': 'ledger' }, `${shortDate(from)}至${shortDate(to)}上报的问题：共 ${s.total} 个，已销号 ${s.closed} 个（销号率 ${(s.closureRate * 100).toFixed(1)}%），逾期 ${s.overdue} 个`)),
       h('div', { class: 'ledger' },
         h('div', {}, table([
           { title: '编号', key: 'code' }, { title: '村', render: (r) => recordLink('village', r.villageId, `${r.township}${r.village}`) },
