@@ -85,7 +85,7 @@ test('a county leader drills down, filters overdue problems, closes one and expo
   await page.screenshot({ path: join(DOCS, 'console-overview.png'), fullPage: true });
 
   await page.click('[data-tab="activity"]');
-  await page.waitForSelector('#activity-chart canvas');
+  await page.waitForSelector('#activity-chart svg');
   await page.waitForTimeout(600);
   await page.screenshot({ path: join(DOCS, 'console-activity.png'), fullPage: true });
 
