@@ -51,8 +51,9 @@ function readHash() {
   const p = new URLSearchParams(location.hash.slice(1));
   state.scope = p.get('scope') ? Number(p.get('scope')) : null;
   state.tab = VIEWS.some(([k]) => k === p.get('tab')) ? p.get('tab') : DEFAULT_TAB;
-  // The range stays in the hash across tabs and reloads; without one, the tab's default.
-  const range = p.has('from') || p.has('to') ? { from: p.get('from'), to: p.get('to') } : defaultRange(state.tab);
+  // A range once chosen stays in the hash across tabs and reloads; until then, each tab's default.
+  state.rangeChosen = p.has('from') || p.has('to');
+  const range = state.rangeChosen ? { from: p.get('from'), to: p.get('to') } : defaultRange(state.tab);
   Object.assign(state, range, { rangeError: rangeError(range.from, range.to) });
   state.id = Number(p.get('id')) || null;
   // A reminder card opens one problem: #tab=ledger&problem=<id> (src/services/notices/link-cards.ts).
@@ -63,11 +64,14 @@ export function go(change) {
   Object.assign(state, { id: null }, change);
   // A detail view without its id (a new scope picked on it) falls back to the first tab.
   if (!state.id && DETAILS.some(([k]) => k === state.tab)) state.tab = TABS[0][0];
+  if ('from' in change || 'to' in change) state.rangeChosen = true;
   const p = new URLSearchParams();
   if (state.scope) p.set('scope', state.scope);
   p.set('tab', state.tab);
-  if (state.from) p.set('from', state.from);
-  if (state.to) p.set('to', state.to);
+  if (state.rangeChosen) {
+    p.set('from', state.from);
+    p.set('to', state.to);
+  }
   if (state.id) p.set('id', state.id);
   location.hash = p.toString();
 }
@@ -98,7 +102,7 @@ function rangeBar() {
   const link = (kind, text) => h('a', { class: 'btn', href: '#', 'data-export': kind,
     onclick: (e) => { e.preventDefault(); location.href = exportUrl(kind, params()); } }, text);
   return h('div', { class: 'range' },
-    rangeControls(state, (r) => go(r)),
+    rangeControls(state, (r) => go({ ...r, id: state.id })),
     h('span', { class: 'exports' }, '导出Excel：', link('ledger', '问题台账'), link('visits', '走访记录'), link('standing', '任务进度'), link('help', '帮扶台账')));
 }
 

@@ -59,10 +59,15 @@ const goTo = async (page: Page, hash: string) => {
 
 test('presets set the range in the hash, the active one is highlighted, and the range stays across tabs and reloads', async () => {
   const { page, errors, close } = await open();
+  // No range asked: the landing tab (工作概况) opens on 本周, another tab on 本年.
+  await page.waitForSelector('[data-section="work"]');
+  expect(await page.textContent('.presets button.active')).toBe('本周');
+  expect(await page.inputValue('input[name="from"]')).toBe(monday(today()));
+  await page.click('[data-tab="overview"]');
   await page.waitForSelector('.kpi');
-  // No range asked: 两个全覆盖 opens on 本年.
-  expect(await page.textContent('.presets button.active')).toBe('本年');
+  await page.waitForSelector('[data-preset="year"].active');
   expect(await page.inputValue('input[name="from"]')).toBe(`${today().slice(0, 4)}-01-01`);
+  expect(hashOf(page).has('from')).toBe(false);
 
   await page.click('[data-preset="week"]');
   await page.waitForFunction(() => location.hash.includes('from='));
