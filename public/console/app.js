@@ -81,7 +81,7 @@ function header() {
   const title = me.scope ? TITLES.leader : TITLES.cadre;
   document.title = `双联助手 · ${title}`;
   return h('header', { class: 'top' },
-    h('div', { class: 'brand' }, h('span', { class: 'logo' }, '双联'), h('span', {}, '双联助手', h('span', { class: 'wide', 'data-title': '' }, ` · ${title}`))),
+    h('div', { class: 'brand' }, h('span', { class: 'logo' }, '双联'), h('span', {}, '双联助手', h('span', { class: me.scope ? 'wide' : '', 'data-title': '' }, ` · ${title}`))),
     h('div', { class: 'who' },
       h('span', {}, me.name, h('span', { class: 'wide' }, `（${me.role}${me.scope ? ` · ${me.scope.name}` : ''}）`)),
       h('form', { method: 'post', action: '/console/logout' }, h('button', { class: 'link' }, '退出'))));

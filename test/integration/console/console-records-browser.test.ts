@@ -19,8 +19,8 @@ import { buildMustVisit } from '../../support/factories';
  * 催办 and its refusal within the interval, 发通知), the village, unit, cadre
  * and household pages reached by the links in the console, and a cadre's
  * 「我的双联」, in a real browser (Debian chromium through playwright-core)
- * against the app in demo mode. Saves docs/console-notice.png and
- * docs/console-village.png with UPDATE_SCREENSHOTS=1.
+ * against the app in demo mode. Saves docs/console-notice.png,
+ * docs/console-village.png and docs/console-mine.png with UPDATE_SCREENSHOTS=1.
  */
 
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'sl-shots-'));
@@ -199,6 +199,7 @@ test('a cadre logs in to 「我的双联」: their own standing and records, not
   expect(await page.title()).toBe('双联助手 · 我的双联');
   expect(await page.textContent('header')).not.toContain('领导控制台');
   expect(await page.textContent('[data-title]')).toBe(' · 我的双联');
+  expect(await page.isVisible('[data-title]')).toBe(true); // on a phone too
   const standing = await page.textContent('[data-section="my-standing"]');
   expect(standing).toContain('丁门村');
   expect(standing).toContain('张大爷');
@@ -208,5 +209,6 @@ test('a cadre logs in to 「我的双联」: their own standing and records, not
   expect(await page.textContent('[data-list="visits"] h3')).toBe('进村签到（共 4 条）');
   expect(await page.locator('.tabs').count()).toBe(0);
   expect(await page.locator('[data-list="diary"] a[data-record]').count()).toBe(0);
+  await page.screenshot({ path: join(DOCS, 'console-mine.png'), fullPage: false });
   expect(errors).toEqual([]);
 });
