@@ -104,7 +104,8 @@ export function requiredByNow(target: number, now: Date, since?: Date, until?: D
   return Math.floor((target * elapsed) / (to.getTime() - from.getTime()));
 }
 
-function baseParams(now: Date): unknown[] {
+/** $1..$4 of every pace-sql.ts statement: now, today (Shanghai), the year's first instant, the next year's. */
+export function baseParams(now: Date): unknown[] {
   const { from, to } = shanghaiYearRange(now);
   return [now, shanghaiDate(now), from, to];
 }
@@ -163,8 +164,8 @@ export interface HouseholdsBehind {
  * Cadres behind pace on household links, by cadre id: for each, how many links
  * are behind and the first `limit` households by id. One statement over every
  * link that PostgreSQL runs on parallel workers (with allowLargeScans), and one
- * row per cadre comes back: the figures and names of the few listed links are
- * read afterwards, a batch at a time (householdLinksOf).
+ * row per cadre comes back (the weekly quota scan of bench/quota-scan.ts; the
+ * reminders job itself renders its messages in SQL, quota-messages.ts).
  */
 export async function householdsBehindByCadre(
   db: Db, now: Date, t: StandingTargets, limit: number,
@@ -177,19 +178,6 @@ export async function householdsBehindByCadre(
     [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks, limit],
   );
   return rows.map((r) => ({ cadreId: r.cadre_id, behind: r.behind, first: r.first }));
-}
-
-/**
- * The standing of the given cadre↔household links (by id: an index lookup each, not a pass
- * over every link), with the householders' names, by cadre then household.
- */
-export async function householdLinksOf(db: Db, now: Date, t: StandingTargets, linkIds: number[]): Promise<HouseholdLinkStanding[]> {
-  if (linkIds.length === 0) return [];
-  const rows: Record<string, unknown>[] = await db.query(
-    householdLinkSql('AND chl.id = ANY($8::int[])', { ordered: true }),
-    [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks, linkIds],
-  );
-  return rows.map(householdStandingOf);
 }
 
 export async function teamStanding(
@@ -230,14 +218,26 @@ const HEAD = (name: string, date: string) => `${name}的双联进度（截至${d
 const MARK = (ok: boolean) => (ok ? '✓' : '✗');
 export const VILLAGE_LINE = (v: UnitLinkStanding) =>
   `${v.villageName} 今年已进村${v.visits}次/累计${v.days}天，按进度应≥${v.requiredVisits}次/≥${v.requiredDays}天`;
-export const HOUSEHOLD_LINE = (h: HouseholdLinkStanding) =>
-  `${h.householder} 已走访${h.visits}次/${h.days}天、谈心${h.talks}次，按进度应≥${h.requiredVisits}次/≥${h.requiredDays}天/谈心≥${h.requiredTalks}次`;
+/**
+ * A 联户 link's line as a PostgreSQL format() string, for a job that renders its
+ * messages in SQL (jobs/quota-reminders.ts), and HOUSEHOLD_LINE from the same
+ * constant: arguments householder, visits, days, talks, then the three required.
+ */
+export const HOUSEHOLD_LINE_FORMAT = '%s 已走访%s次/%s天、谈心%s次，按进度应≥%s次/≥%s天/谈心≥%s次';
+export const HOUSEHOLD_LINE = (h: HouseholdLinkStanding) => fillFormat(HOUSEHOLD_LINE_FORMAT, [
+  h.householder, h.visits, h.days, h.talks, h.requiredVisits, h.requiredDays, h.requiredTalks]);
 export const TEAM_LINE = (t: TeamStanding) =>
   `驻村 已到村${t.daysOnSite}天、驻村${t.daysResident}天，按进度应≥${t.requiredOnSite}天/≥${t.requiredResident}天`;
 const HOUSEHOLDS_OK = (n: number, ok: number) => `【联户】${n}户，${ok}户达到进度`;
 const NOTHING = '您目前没有联系村或联系户，暂无需要完成的指标。';
 const RESIDENT_NOTE = '（驻村天数：在村过夜、次日签退计1天）';
 const MAX_HOUSEHOLD_LINES = 8;
+
+/** A format() string of plain `%s` placeholders filled as PostgreSQL fills it: each in turn. */
+export function fillFormat(format: string, args: (string | number)[]): string {
+  let i = 0;
+  return format.replace(/%s/g, () => String(args[i++]));
+}
 
 /** The 进度 reply: one line per rule, ✓ when on pace. */
 export function formatStanding(s: CadreStanding): string {

@@ -4,8 +4,7 @@ import type { Db } from '../../lib/db';
 
 /**
  * Who hears of a shortfall in the weekly pace reminders (jobs/quota-reminders.ts):
- * resident team members of a unit behind on its village, each cadre's userid,
- * and the leaders a unit's shortfall is reported to.
+ * resident team members of a unit behind on its village, and the leaders a unit's shortfall is reported to.
  */
 
 /** Active resident team members (TEAM_ROLES) of the given units, by id. */
@@ -15,13 +14,6 @@ export async function teamMembersOf(db: Db, unitIds: number[]): Promise<{ id: nu
     `SELECT id, unit_id FROM cadres WHERE active AND role = ANY($2::text[]) AND unit_id = ANY($1) ORDER BY id`,
     [unitIds, TEAM_ROLES]);
   return rows.map((r) => ({ id: r.id, unitId: r.unit_id }));
-}
-
-/** cadre id → userid for the active cadres among `ids` (inactive ones are not messaged). */
-export async function useridsOf(db: Db, ids: number[]): Promise<Map<number, string>> {
-  const rows: { id: number; userid: string }[] = ids.length === 0 ? [] : await db.query(
-    'SELECT id, userid FROM cadres WHERE active AND id = ANY($1)', [ids]);
-  return new Map(rows.map((r) => [r.id, r.userid]));
 }
 
 /**

@@ -71,9 +71,16 @@ describe('quota reminders', () => {
       '请抓紧安排走访。回复“进度”可随时查看。',
     ]);
     // 李娜 (队长): the unit's village, her household and resident days.
+    // in this order: the unit's village, the households, her own days
+    // (her 8 hours at 王门村 on 23 November were a day on site, not a night)
+    expect(byTo.lina.split('\n').map((l) => l.split('，')[0])).toEqual([
+      '【双联进度提醒】按全年进度折算',
+      '· 丁门村 今年已进村3次/累计3天',
+      '· 王五 已走访0次/0天、谈心0次',
+      '· 驻村 已到村2天、驻村0天',
+      '请抓紧安排走访。回复“进度”可随时查看。',
+    ]);
     expect(byTo.lina).toContain('· 丁门村 今年已进村3次/累计3天，按进度应≥3次/≥26天');
-    expect(byTo.lina).toContain('· 王五 已走访0次');
-    // her 8 hours at 王门村 on 23 November were a day on site, not a night
     expect(byTo.lina).toContain('· 驻村 已到村2天、驻村0天，按进度应≥196天/≥143天');
     // Unit 1 has its own leader; unit 2 has none, so 洛门镇's leader hears of 西坪村.
     expect(byTo.qianjz).toContain('县农业局 联系丁门村 今年已进村3次/累计3天');
@@ -81,19 +88,26 @@ describe('quota reminders', () => {
     expect(await runQuotaReminders(deps, new Date('2026-11-24T09:00:00+08:00'))).toEqual({ skipped: true });
   });
 
-  it('lists the first five households behind by id and counts the rest, whatever the batch of cadres', async () => {
+  it('lists the first five households behind by id and counts the rest', async () => {
     await db.query(`INSERT INTO households (id, village_id, householder, category, size)
                     SELECT id, 10, '户' || id, '一般户', 1 FROM generate_series(11, 16) id`);
     await db.query(`INSERT INTO cadre_household_links (cadre_id, household_id, valid_from)
                     SELECT $1, id, '2026-01-01' FROM generate_series(11, 16) id`, [IDS.zhangwei]);
-    // one cadre per batch: every cadre's lines are read and written on their own
-    const summary = await runQuotaReminders(deps, new Date('2026-11-30T09:00:00+08:00'), { batch: 1 });
+    const summary = await runQuotaReminders(deps, new Date('2026-11-30T09:00:00+08:00'));
     expect(summary).toMatchObject({ cadresBehind: 3, unitLinksBehind: 2 });
     const rows = await outbox('quota:2026-11-30:%');
     expect(rows.map((r) => r.recipient).sort()).toEqual(['lina', 'wanggang', 'zhangwei']);
     const zhangwei = rows.find((r) => r.recipient === 'zhangwei')!.payload.text!.content.split('\n');
     expect(zhangwei.slice(1, -1).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(
       ['· 张三', '· 李四', '· 户11', '· 户12', '· 户13', '· 另有3户未达进度']);
+  });
+
+  it('writes nothing to a cadre no longer active, behind as they are', async () => {
+    await db.query('UPDATE cadres SET active = false WHERE id = $1', [IDS.wanggang]);
+    const summary = await runQuotaReminders(deps, new Date('2026-12-07T09:00:00+08:00'));
+    expect(summary).toMatchObject({ cadresBehind: 2 });
+    expect((await outbox('quota:2026-12-07:%')).map((r) => r.recipient).sort()).toEqual(['lina', 'zhangwei']);
+    await db.query('UPDATE cadres SET active = true WHERE id = $1', [IDS.wanggang]);
   });
 });
 
