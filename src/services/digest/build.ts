@@ -1,5 +1,5 @@
 import type { DigestPeriod } from './periods';
-import { paceByVillageCadre, unackedByScope, villageFigures, type VillageFigures, type Windows } from './sql';
+import { paceFigures, unackedByScope, villageFigures, type VillageFigures, type Windows } from './sql';
 import { instants, periodWindows, type PeriodWindows } from './periods';
 import { loadFestivals, recentFestival } from '../rules/festivals';
 import { pathIds, subtreeLike } from '../people/regions';
@@ -114,16 +114,19 @@ export async function buildDigests(
     festival: festival ? [startOfShanghaiDay(festival.remindOn), startOfShanghaiDay(addDays(festival.date, 1))] : null,
   };
   const targets = await standingTargets(db);
-  const needCadres = scopes.some((s) => s.level === 3);
   const villages = await villageFigures(db, prefix, w, targets);
   const unacked = await unackedByScope(db, prefix, w.now);
-  const pace = await paceByVillageCadre(db, prefix, w, targets);
+  const pace = await paceFigures(db, prefix, w, targets, scopes.filter((s) => s.level === 3).map((s) => s.id), TOP_BEHIND);
   const byVillage = new Map(villages.map((v) => [v.id, v]));
-  for (const p of pace) {
+  for (const p of pace.villages) {
     const v = byVillage.get(p.villageId);
     if (v) { v.paceLinks += p.links; v.paceOnPace += p.onPace; }
   }
-  const cadres = needCadres ? await cadresBehind(db, pace, byVillage, new Set(scopes.filter((s) => s.level === 3).map((s) => s.id))) : new Map();
+  const cadres = new Map<number, RankedCadre[]>();
+  for (const c of pace.cadresBehind) {
+    const list = cadres.get(c.townshipId) ?? (cadres.set(c.townshipId, []), cadres.get(c.townshipId)!);
+    list.push({ name: c.name, behindHouseholds: c.behind, owed: c.owed });
+  }
   const oversight = await digestOversight(db, scopes, prefix, w.now, w.today);
   const mustVisits = await mustVisitFigures(db, prefix, scopeIds, w.ranges[0], w.now);
   const attendance = await noticeAttendanceByKind(db, prefix, scopeIds, w.ranges[0], w.now, await getRule(db, 'notice.report_hours'));
@@ -182,28 +185,4 @@ export async function buildDigest(
   const d = (await buildDigests(manager, [scopeRegionId], now, period)).get(scopeRegionId);
   if (!d) throw new Error(`region ${scopeRegionId} not found`);
   return d;
-}
-
-/** Per requested township, the cadres with the most linked households behind pace (then most visits owed). */
-async function cadresBehind(
-  db: Db, pace: { villageId: number; cadreId: number; behind: number; owed: number }[],
-  villages: Map<number, VillageFigures>, townships: Set<number>,
-): Promise<Map<number, RankedCadre[]>> {
-  const per = new Map<number, Map<number, { behind: number; owed: number }>>();
-  for (const p of pace) {
-    if (p.behind === 0) continue;
-    const path = villages.get(p.villageId)?.path;
-    const town = path ? pathIds(path)[3] : undefined;
-    if (town === undefined || !townships.has(town)) continue;
-    const m = per.get(town) ?? (per.set(town, new Map()), per.get(town)!);
-    const c = m.get(p.cadreId) ?? { behind: 0, owed: 0 };
-    m.set(p.cadreId, { behind: c.behind + p.behind, owed: c.owed + p.owed });
-  }
-  const top = new Map([...per].map(([town, m]) => [town, [...m]
-    .sort(([ia, a], [ib, b]) => b.behind - a.behind || b.owed - a.owed || ia - ib).slice(0, TOP_BEHIND)]));
-  const ids = [...new Set([...top.values()].flatMap((xs) => xs.map(([id]) => id)))];
-  const names = new Map<number, string>((ids.length === 0 ? [] : await db.query(
-    'SELECT id, name FROM cadres WHERE id = ANY($1)', [ids]) as { id: number; name: string }[]).map((r) => [r.id, r.name]));
-  return new Map([...top].map(([town, xs]) => [town, xs.map(([id, c]) => (
-    { name: names.get(id) ?? String(id), behindHouseholds: c.behind, owed: c.owed }))]));
 }

@@ -124,35 +124,59 @@ export async function unackedByScope(db: Db, prefix: string, now: Date): Promise
   return rows.map((r) => ({ path: r.path, n: Number(r.n) }));
 }
 
-export interface VillageCadrePace {
-  villageId: number;
-  cadreId: number;
-  links: number;
-  onPace: number;
-  /** Links behind pace on any rule, and household visits owed so far. */
-  behind: number;
-  owed: number;
+export interface PaceFigures {
+  /** Per village of the subtree: its 联户 links of active cadres and how many are on pace. */
+  villages: { villageId: number; links: number; onPace: number }[];
+  /**
+   * Per township asked for: its cadres with the most links behind pace (on any
+   * rule) at its villages, then the most household visits owed so far, then by id;
+   * at most `top` each, in that order.
+   */
+  cadresBehind: { townshipId: number; cadreId: number; name: string; behind: number; owed: number }[];
 }
 
-/** Household-link pace grouped by (village, cadre): one pass over every link in the subtree. */
-export async function paceByVillageCadre(
-  db: Db, prefix: string, w: Windows, t: StandingTargets,
-): Promise<VillageCadrePace[]> {
+/**
+ * Household-link pace of the subtree: one pass over its links grouped by
+ * (village, cadre), then summed per village and ranked per township in the
+ * same statement, so half a million groups never leave PostgreSQL.
+ */
+export async function paceFigures(
+  db: Db, prefix: string, w: Windows, t: StandingTargets, townships: number[], top: number,
+): Promise<PaceFigures> {
   const all = prefix === '%';
-  const filter = all ? '' : 'AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8)';
+  const filter = all ? '' : 'AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $10)';
   const rows: Record<string, unknown>[] = await db.query(
-    `SELECT x.village_id, x.cadre_id, count(*) AS links,
-            count(*) FILTER (WHERE x.visits >= x.required_visits AND x.days >= x.required_days
-                               AND x.talks >= x.required_talks) AS on_pace,
-            count(*) FILTER (WHERE x.visits < x.required_visits OR x.days < x.required_days
-                               OR x.talks < x.required_talks) AS behind,
-            sum(greatest(0, x.required_visits - x.visits)) AS owed
-       FROM (${householdLinkSql(filter, { ordered: false, householder: false })}) x
-      GROUP BY x.village_id, x.cadre_id`,
-    [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, ...(all ? [] : [prefix])],
+    `WITH vc AS MATERIALIZED (
+       SELECT x.village_id, x.cadre_id, count(*) AS links,
+              count(*) FILTER (WHERE x.visits >= x.required_visits AND x.days >= x.required_days
+                                 AND x.talks >= x.required_talks) AS on_pace,
+              count(*) FILTER (WHERE x.visits < x.required_visits OR x.days < x.required_days
+                                 OR x.talks < x.required_talks) AS behind,
+              sum(greatest(0, x.required_visits - x.visits)) AS owed
+         FROM (${householdLinkSql(filter, { ordered: false, householder: false })}) x
+        GROUP BY x.village_id, x.cadre_id),
+     town AS (
+       SELECT r.parent_id AS township_id, vc.cadre_id, sum(vc.behind) AS behind, sum(vc.owed) AS owed
+         FROM vc JOIN regions r ON r.id = vc.village_id
+        WHERE vc.behind > 0 AND r.parent_id = ANY($8::int[])
+        GROUP BY r.parent_id, vc.cadre_id),
+     ranked AS (
+       SELECT town.*, row_number() OVER (PARTITION BY town.township_id ORDER BY town.behind DESC, town.owed DESC, town.cadre_id) AS rank
+         FROM town)
+     SELECT 'village' AS kind, vc.village_id AS id, NULL::int AS cadre_id, NULL::text AS name,
+            sum(vc.links) AS links, sum(vc.on_pace) AS on_pace, NULL::bigint AS behind, NULL::bigint AS owed, NULL::bigint AS rank
+       FROM vc GROUP BY vc.village_id
+     UNION ALL
+     SELECT 'township', ranked.township_id, ranked.cadre_id, c.name, NULL, NULL, ranked.behind, ranked.owed, ranked.rank
+       FROM ranked JOIN cadres c ON c.id = ranked.cadre_id
+      WHERE ranked.rank <= $9
+      ORDER BY 1 DESC, 2, 9`,
+    [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, townships, top, ...(all ? [] : [prefix])],
   );
-  return rows.map((r) => ({
-    villageId: num(r.village_id), cadreId: num(r.cadre_id), links: num(r.links), onPace: num(r.on_pace),
-    behind: num(r.behind), owed: num(r.owed),
-  }));
+  const out: PaceFigures = { villages: [], cadresBehind: [] };
+  for (const r of rows) {
+    if (r.kind === 'village') out.villages.push({ villageId: num(r.id), links: num(r.links), onPace: num(r.on_pace) });
+    else out.cadresBehind.push({ townshipId: num(r.id), cadreId: num(r.cadre_id), name: r.name as string, behind: num(r.behind), owed: num(r.owed) });
+  }
+  return out;
 }
