@@ -17,6 +17,7 @@ import { renderMyPage } from './my-page.js';
 import { renderVillage, renderUnit, renderCadre, renderHousehold } from './records.js';
 import { renderNotice } from './notice.js';
 import { renderMustVisits } from './must-visits.js';
+import { scrollCue } from './scroll-cue.js';
 
 const TABS = [
   ['work', '工作概况', renderWork],
@@ -119,8 +120,8 @@ async function render() {
   replace(root, header(), h('main', {},
     h('h1', { class: 'print-title' }, `${(state.tree.region.fullName || state.tree.region.name).replace(/\//g, '')} · ${tab[1]}${printed}`),
     scopeBar(),
-    h('nav', { class: 'tabs' }, TABS.map(([k, title]) => h('button', { class: k === state.tab ? 'active' : '', 'data-tab': k, onclick: () => go({ tab: k }) }, title)),
-      DETAILS.filter(([k]) => k === state.tab).map(([, title]) => h('button', { class: 'active', 'data-tab': state.tab }, `${title}详情`))),
+    scrollCue(h('nav', { class: 'tabs' }, TABS.map(([k, title]) => h('button', { class: k === state.tab ? 'active' : '', 'data-tab': k, onclick: () => go({ tab: k }) }, title)),
+      DETAILS.filter(([k]) => k === state.tab).map(([, title]) => h('button', { class: 'active', 'data-tab': state.tab }, `${title}详情`))), 'tabs-box'),
     rangeBar(),
     body));
   if (state.rangeError) {

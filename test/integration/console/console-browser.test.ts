@@ -142,11 +142,7 @@ test('a county leader drills down, filters overdue problems, closes one and expo
   // Another county is refused by the API itself, not just hidden.
   const res = await page.request.get(`${base}/console/api/coverage?scope=${seed.ids.gangu}`);
   expect(res.status()).toBe(403);
-  // The same page on a phone.
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.click('[data-tab="overview"]');
-  await page.waitForSelector('.kpi');
-  await page.screenshot({ path: join(DOCS, 'console-phone.png'), fullPage: false });
+  // The phone layout, and docs/console-phone.png, are console-phone-browser.test.ts's.
   expect(errors).toEqual([]);
   await context.close();
 }, 60000);
