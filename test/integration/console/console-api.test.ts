@@ -167,6 +167,9 @@ describe('scope', () => {
     const mine = await get('/console/api/mine', 'zhangsan');
     expect(mine.status).toBe(200);
     expect(mine.body.visits).toHaveLength(4);
+    // Villages as people write them, never the stored path.
+    expect(mine.body.visits[0].village).toBe('天水市武山县鸳鸯镇丁门村');
+    expect(mine.body.problems.map((p: { village: string }) => p.village)).toContain('天水市武山县鸳鸯镇丁门村');
     expect(mine.body.problems.map((p: { description: string }) => p.description)).toContain('村道路灯损坏，夜间出行不便');
   });
 

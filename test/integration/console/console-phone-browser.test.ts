@@ -9,7 +9,7 @@ import { loginAs, startBrowserConsole, type BrowserConsole } from '../../support
 
 /**
  * The console on a phone (390×844, as WeCom opens it): every tab the page offers,
- * whoever added it, and the cadre's 我的记录. Nothing is wider than the screen (wide
+ * whoever added it, and a cadre's 我的双联. Nothing is wider than the screen (wide
  * tables scroll inside their own box), no text is squeezed to a character or two per
  * line, and the tab bar that scrolls sideways says so with a fade at the edge that
  * has more. Saves docs/console-phone.png with UPDATE_SCREENSHOTS=1.
@@ -153,17 +153,17 @@ test('every tab at 390 px: nothing wider than the screen, no text a character pe
   await context.close();
 }, 180000);
 
-test('a cadre\'s 我的记录 at 390 px: within the screen, no text a character per line', async () => {
+test('a cadre\'s 我的双联 (standing and 我的记录) at 390 px: within the screen, no text a character per line', async () => {
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
   await loginAs(page, bc.base, '/console', 'zhangsan');
   await page.waitForSelector('main h3');
   await settled(page);
   const text = await page.textContent('main');
-  expect(text).toContain('我上报或负责的问题');
+  expect(text).toContain('我的记录');
   // Villages as people write them, never the stored path.
   expect(text).toContain('天水市武山县鸳鸯镇丁门村');
   expect(text).not.toContain('甘肃省/');
-  await expectFitsPhone(page, '我的记录');
+  await expectFitsPhone(page, '我的双联');
   await context.close();
 }, 60000);
