@@ -243,7 +243,12 @@ describe('the demo chat', () => {
       '<img src=x onerror="window.__pwned = 2"> [坏链接](javascript:window.__pwned=3) [好链接](https://work.weixin.qq.com/)',
       '> 引用 `代码`',
     ].join('\n');
-    const ids = await t.db.transaction((m) => addToOutbox(m, [markdownMessage('demo:md:hostile', 'sunli', hostile)]));
+    const [{ id: groupId }] = await t.db.query(`SELECT id FROM groups WHERE name = '鸳鸯镇双联工作群'`);
+    const ids = await t.db.transaction((m) => addToOutbox(m, [
+      markdownMessage('demo:md:hostile', 'sunli', hostile),
+      { key: 'demo:md:robot', channel: 'robot', to: String(groupId),
+        payload: { msgtype: 'markdown', markdown: { content: '**群通知** 未回复 <font color="warning">2</font> 人<img src=x onerror="window.__pwned = 5">' } } },
+    ]));
     await dispatcher.dispatch(ids);
     const page = await newPage(390, 844);
     await chatAs(page, 'sunli');
@@ -259,6 +264,12 @@ describe('the demo chat', () => {
       .resolves.toEqual([['好链接', 'https://work.weixin.qq.com/']]);
     await expect(msg.innerText()).resolves.toContain('<img src=x onerror="window.__pwned = 2"> [坏链接](javascript:window.__pwned=3)');
     expect(await page.locator('[data-testid=chat] img, [data-testid=chat] script').count()).toBe(0);
+    // A group robot's markdown is drawn the same way, under 群机器人消息.
+    const robot = page.locator('[data-testid=groups] .item.md', { hasText: '群通知' });
+    await robot.waitFor({ timeout: 20_000 });
+    await expect(robot.locator('strong').innerText()).resolves.toBe('群通知');
+    await expect(robot.locator('.md-warning').innerText()).resolves.toBe('2');
+    expect(await page.locator('[data-testid=groups] img').count()).toBe(0);
     // What a person types is text too.
     await say(page, '<b>粗</b><img src=x onerror="window.__pwned = 4">');
     await expect(page.locator('.msg.me').last().innerText()).resolves.toBe('<b>粗</b><img src=x onerror="window.__pwned = 4">');
