@@ -8,6 +8,13 @@ import { ledgerPage, ledgerSummary } from '../src/services/console/ledger';
 import { noticesPage } from '../src/services/console/notices';
 import { resolveViewer, scopeTree } from '../src/services/console/scope';
 import { cadreStanding, unitStanding } from '../src/services/standing/console-standing';
+import { workSummary } from '../src/services/console/week-work';
+import { rankings } from '../src/services/console/rankings';
+import { thisWeek, villageMap } from '../src/services/console/map';
+import { mustVisitsPage } from '../src/services/console/must-visits';
+import { recordPage } from '../src/services/console/record-lists';
+import { subjectHead } from '../src/services/console/record-subjects';
+import { noticeHead, noticeRecipients } from '../src/services/console/notice-detail';
 import { shanghaiYearRange } from '../src/lib/time';
 import { BENCH_DATABASE_URL, numberFlag, parseFlags, stringFlag } from './lib/args';
 import { recording, savePlans, timed, type RecordedQuery } from './lib/queries';
@@ -61,6 +68,15 @@ async function benchScope(ds: DataSource, level: number, runs: number, now: Date
 
   const page = { limit: 20, offset: 0 };
   const year = shanghaiYearRange(now);
+  const week = thisWeek(now);
+  // The record page of the scope's village with the most check-ins, and the detail of its largest notice.
+  const [busiest]: { id: number; name: string }[] = await ds.query(
+    `SELECT r.id, r.name FROM regions r JOIN visits v ON v.village_id = r.id
+      WHERE r.path LIKE $1 AND r.level = 4 GROUP BY r.id ORDER BY count(*) DESC LIMIT 1`, [`${county.path}%`]);
+  const [notice]: { id: number; recipients: number }[] = await ds.query(
+    `SELECT n.id, count(*)::int AS recipients FROM notices n JOIN regions r ON r.id = n.scope_region_id
+       JOIN notice_recipients nr ON nr.notice_id = n.id
+      WHERE r.path LIKE $1 GROUP BY n.id ORDER BY count(*) DESC LIMIT 1`, [`${county.path}%`]);
   const cases: [string, (db: DataSource) => Promise<unknown>][] = [
     ['overview page (tree + coverage + problems, parallel)', async (db) => {
       const viewer = await resolveViewer(db, leader);
@@ -78,6 +94,15 @@ async function benchScope(ds: DataSource, level: number, runs: number, now: Date
     ['/standing by unit (behind first)', (db) => unitStanding(db, county, now, { sort: 'behind', behindOnly: false, ...page })],
     ['/standing by cadre (behind first)', (db) => cadreStanding(db, county, now, { sort: 'behind', behindOnly: false, ...page })],
     ['/notices', (db) => noticesPage(db, county, page)],
+    ['/work (this week: figures + rankings)', (db) => Promise.all([workSummary(db, county, week), rankings(db, county, week, now)])],
+    ['/map (this week, by check-in)', (db) => villageMap(db, county, week, { by: 'checkin', now })],
+    ['/map (by pace)', (db) => villageMap(db, county, week, { by: 'pace', now })],
+    ['/must-visits (year)', (db) => mustVisitsPage(db, county, year, now)],
+    [`village page (${busiest.name}: head + year's check-ins)`, (db) => Promise.all([
+      subjectHead(db, 'village', busiest.id, now), recordPage(db, 'village', busiest.id, 'visits', year, page)])],
+    [`notice detail (${notice ? `${notice.recipients} recipients` : 'no notice'}: head + not acknowledged)`, (db) => notice
+      ? Promise.all([noticeHead(db, notice.id, now), noticeRecipients(db, notice.id, 'pending', page, now)])
+      : Promise.resolve()],
   ];
   const results: { name: string; median: number; max: number }[] = [];
   for (const [name, fn] of cases) {
