@@ -8,6 +8,7 @@ import { createApp } from './app';
 import { createMetricsApp } from './routes/health';
 import { openDatabase } from '../entities/data-source';
 import { loadDemoRosterIfEmpty } from './demo/roster';
+import { seedDemoQuarter } from './demo/activity';
 import { createBot } from '../bots';
 import { startInboundRetryLoop } from './services/inbound/retry';
 import { startWorker } from '../jobs/worker';
@@ -57,6 +58,8 @@ async function main(argv: string[]): Promise<void> {
   if (config.demo && role !== 'worker') {
     const loaded = await loadDemoRosterIfEmpty(db, logger);
     if (loaded) logger.info({ ...loaded }, 'demo roster loaded');
+    // A fresh demo also gets a scored quarter of work, so 考评 has something to rank.
+    if (loaded) await seedDemoQuarter(db, logger);
   }
 
   if (role !== 'worker') {

@@ -10,7 +10,9 @@ const LABELS = {
   diary_days: '民情日记', help_acts: '六送帮扶', village_visits: '进村次数', village_days: '进村天数', unit_cadres: '干部平均',
 };
 const thisQuarter = () => { const d = today(); return `${d.slice(0, 4)}-Q${Math.ceil(Number(d.slice(5, 7)) / 3)}`; };
-let period = thisQuarter();
+// 季考评 reviews a finished quarter: the tab opens on the last one of this year (in January–March, the quarter so far).
+const lastQuarter = () => { const q = thisQuarter(); return q.endsWith('Q1') ? q : `${q.slice(0, 6)}${Number(q.slice(-1)) - 1}`; };
+let period = lastQuarter();
 
 function periods() {
   const y = Number(today().slice(0, 4));
