@@ -15,7 +15,7 @@ import { mustVisitsPage } from '../src/services/console/must-visits';
 import { recordPage } from '../src/services/console/record-lists';
 import { subjectHead } from '../src/services/console/record-subjects';
 import { noticeHead, noticeRecipients } from '../src/services/console/notice-detail';
-import { shanghaiYearRange } from '../src/lib/time';
+import { addDays, shanghaiDate, shanghaiYearRange } from '../src/lib/time';
 import { BENCH_DATABASE_URL, numberFlag, parseFlags, stringFlag } from './lib/args';
 import { recording, savePlans, timed, type RecordedQuery } from './lib/queries';
 
@@ -77,6 +77,7 @@ async function benchScope(ds: DataSource, level: number, runs: number, now: Date
     `SELECT n.id, count(*)::int AS recipients FROM notices n JOIN regions r ON r.id = n.scope_region_id
        JOIN notice_recipients nr ON nr.notice_id = n.id
       WHERE r.path LIKE $1 GROUP BY n.id ORDER BY count(*) DESC LIMIT 1`, [`${county.path}%`]);
+  const weekAgo = addDays(shanghaiDate(now), -7);
   const cases: [string, (db: DataSource) => Promise<unknown>][] = [
     ['overview page (tree + coverage + problems, parallel)', async (db) => {
       const viewer = await resolveViewer(db, leader);
@@ -93,6 +94,9 @@ async function benchScope(ds: DataSource, level: number, runs: number, now: Date
     ['/activity (year, by day)', (db) => activitySeries(db, county, year, 'day')],
     ['/standing by unit (behind first)', (db) => unitStanding(db, county, now, { sort: 'behind', behindOnly: false, ...page })],
     ['/standing by cadre (behind first)', (db) => cadreStanding(db, county, now, { sort: 'behind', behindOnly: false, ...page })],
+    // A range ending a week ago: year-to-date as of that day, from the per-day rows.
+    ['/standing by unit, as of a week ago', (db) => unitStanding(db, county, now, { sort: 'behind', behindOnly: false, ...page }, weekAgo)],
+    ['/standing by cadre, as of a week ago', (db) => cadreStanding(db, county, now, { sort: 'behind', behindOnly: false, ...page }, weekAgo)],
     ['/notices', (db) => noticesPage(db, county, page)],
     ['/work (this week: figures + rankings)', (db) => Promise.all([workSummary(db, county, week), rankings(db, county, week, now)])],
     ['/map (this week, by check-in)', (db) => villageMap(db, county, week, { by: 'checkin', now })],

@@ -8,7 +8,8 @@
  * Parameters as in pace-sql.ts: $2 is the day asked (Shanghai date), $3 the
  * first instant of its year. Every read is one link's (or cadre's) rows through
  * their primary key: (link_id, day), (cadre_id, day); check-ins through
- * visits_village_started_live_idx, the link's village and the days asked.
+ * visits_unit_link_started_idx (migration 1763859300000). Index-only where
+ * the tables are vacuumed: a few leaf pages per link.
  */
 
 /** 1 January of the year asked, as a date. */
@@ -23,8 +24,8 @@ const AFTER_DAY = `(($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
 export const UNIT_LINK_AS_OF = (alias: string) =>
   `LEFT JOIN LATERAL (
      SELECT (SELECT count(*)::int FROM visits v
-              WHERE v.village_id = ${alias}.village_id AND v.started_at >= $3::timestamptz AND v.started_at < ${AFTER_DAY}
-                AND v.revoked_at IS NULL AND v.unit_link_id = ${alias}.id) AS visits,
+              WHERE v.unit_link_id = ${alias}.id AND v.started_at >= $3::timestamptz AND v.started_at < ${AFTER_DAY}
+                AND v.revoked_at IS NULL) AS visits,
             (SELECT count(*)::int FROM unit_link_days d
               WHERE d.link_id = ${alias}.id AND d.day BETWEEN ${JAN1} AND $2::date) AS days) ${alias}t ON true`;
 
