@@ -10,7 +10,7 @@ import type { Metrics } from './metrics';
 import type { Bot } from './services/inbound/bot-port';
 import type { WecomClient } from './wecom/client';
 import type { SimulatorState } from './demo/simulator';
-import { isAppError } from './lib/errors';
+import { BadInputError, isAppError } from './lib/errors';
 import { registerRoutes } from './routes';
 
 export interface AppDeps {
@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): Koa {
     } catch (err) {
       if (isAppError(err)) {
         ctx.status = err.status;
-        ctx.body = { error: err.code, message: err.userMessage };
+        ctx.body = { error: err.code, message: err.userMessage, ...(err instanceof BadInputError ? { field: err.field } : {}) };
         if (err.status === 403) log.warn({ path: ctx.path, code: err.code, detail: err.message }, 'denied');
       } else {
         const status = (err as { status?: number }).status;

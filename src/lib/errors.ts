@@ -26,6 +26,13 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** A bad value in a request: 400, and the answer names the field (`{ error, message, field }`) for API clients. */
+export class BadInputError extends AppError {
+  constructor(readonly field: string, detail: string, userMessage: string, code = 'bad_query') {
+    super(code, detail, userMessage, 400);
+  }
+}
+
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }

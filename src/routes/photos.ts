@@ -52,7 +52,7 @@ export function registerPhotoRoutes(router: Router, deps: AppDeps, storage: Phot
 
   for (const thumb of [false, true]) {
     router.get(thumb ? '/photos/:id/thumb' : '/photos/:id', ...guard, async (ctx) => {
-      const id = parseInput(idParam, ctx.params.id);
+      const id = parseInput(idParam, ctx.params.id, 'id');
       const photo = await photoForViewer(db, viewerOf(ctx), id);
       const object = (thumb ? await storage.get(thumbKey(photo.sha256)) : null) ?? (await storage.get(photo.storageKey));
       if (!object) throw new NotFoundError(`photo ${id} file`, NO_FILE);

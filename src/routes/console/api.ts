@@ -118,7 +118,7 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
   });
 
   router.get(api('/problems/:id'), ...guard, async (ctx) => {
-    const id = parseInput(idParam, ctx.params.id);
+    const id = parseInput(idParam, ctx.params.id, 'id');
     ctx.body = await problemDetail(db, await scoped(ctx), id, clockOf(deps)());
   });
 
@@ -129,7 +129,7 @@ export function registerConsoleApi(router: Router, deps: AppDeps): void {
   const actOn = <B extends z.ZodType>(action: string, body: B,
     act: (manager: EntityManager, actor: ProblemActor, code: string, input: z.infer<B>, now: Date) => Promise<string>) =>
     async (ctx: Context) => {
-      const id = parseInput(idParam, ctx.params.id);
+      const id = parseInput(idParam, ctx.params.id, 'id');
       const input = parseInput(body, ctx.request.body);
       const viewer = viewerOf(ctx);
       const found = await problemPlace(db, id);

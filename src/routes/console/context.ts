@@ -3,7 +3,7 @@ import helmet from 'koa-helmet';
 import type { z } from 'zod';
 import type { AppDeps } from '../../app';
 import type { Cadre } from '../../../entities';
-import { AppError } from '../../lib/errors';
+import { AppError, BadInputError } from '../../lib/errors';
 import { resolveViewer, type Viewer } from '../../services/console/scope';
 import {
   OAUTH_CALLBACK_PATH, OAUTH_COOKIE, SESSION_COOKIE, STATE_TTL_MS, authorizeUrl, createOAuthState, readSessionToken, sessionCadre,
@@ -84,11 +84,18 @@ export function requirePageSession(deps: AppDeps, target: LoginTarget): Middlewa
   };
 }
 
-/** APIs: 401 without a session; sets ctx.state.viewer. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const JSON_ONLY = '请求格式有误，请刷新页面后重试。';
+
+/** APIs: 401 without a session, 415 for a write without a JSON body; sets ctx.state.viewer. */
 export function requireApiSession(deps: AppDeps): Middleware {
   return async (ctx: Context, next: Next) => {
     const cadre = await sessionFrom(ctx, deps, clockOf(deps)());
     if (!cadre) throw new AppError('unauthenticated', 'no valid session', '登录已失效，请重新登录。', 401);
+    // The CSRF guard of every console and H5 POST: a JSON body, which no other site's page can send without CORS.
+    if (!SAFE_METHODS.has(ctx.method) && !ctx.is('application/json')) {
+      throw new AppError('json_only', `${ctx.method} ${ctx.path} without a JSON body`, JSON_ONLY, 415);
+    }
     const state = ctx.state as ConsoleState;
     state.cadre = cadre;
     state.viewer = await resolveViewer(deps.db, cadre);
@@ -110,15 +117,17 @@ const CHINESE = /\p{Script=Han}/u;
 
 /**
  * Parses a query (or body) with zod; a bad value is a 400. The log detail names the
- * field; people read only the schema's own Chinese messages (请填写整改说明), never a
- * field name or zod's English, else a general sentence.
+ * field, and so does the answer's `field` (the first bad one; `name` for a bare value such
+ * as a path's id); people read only the schema's own Chinese messages (请填写整改说明),
+ * never a field name or zod's English, else a general sentence.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, name = 'body'): z.infer<S> {
   const r = schema.safeParse(input);
   if (!r.success) {
     const detail = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     const said = [...new Set(r.error.issues.map((i) => i.message).filter((m) => CHINESE.test(m)))];
-    throw new AppError('bad_query', detail, said.length > 0 ? `${said.join('；')}。` : BAD_INPUT, 400);
+    const field = String(r.error.issues[0].path[0] ?? name);
+    throw new BadInputError(field, detail, said.length > 0 ? `${said.join('；')}。` : BAD_INPUT);
   }
   return r.data;
 }

@@ -35,7 +35,7 @@ export function registerExportRoutes(router: Router, deps: AppDeps): void {
   });
 
   router.get('/console/api/export/:kind.xlsx', secureHeaders, requireApiSession(deps), async (ctx) => {
-    const kind = parseInput(z.enum(['ledger', 'visits', 'standing', 'help', 'must-visits']), ctx.params.kind);
+    const kind = parseInput(z.enum(['ledger', 'visits', 'standing', 'help', 'must-visits']), ctx.params.kind, 'kind');
     const q = parseInput(z.object({ scope: scopeParam, ...rangeParams }), ctx.query);
     const region = await requireScope(db, viewerOf(ctx), q.scope);
     const now = clockOf(deps)();

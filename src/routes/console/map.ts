@@ -16,7 +16,7 @@ const FROM_AFTER_TO = '开始日期不能晚于结束日期';
 export function registerMapApi(router: Router, deps: AppDeps): void {
   router.get('/console/api/map', secureHeaders, requireApiSession(deps), async (ctx) => {
     const q = parseInput(z.object({ scope: scopeParam, ...rangeParams, by: z.enum(['checkin', 'pace']).default('checkin') })
-      .refine((r) => !r.from || !r.to || r.from <= r.to, { message: FROM_AFTER_TO }), ctx.query);
+      .refine((r) => !r.from || !r.to || r.from <= r.to, { message: FROM_AFTER_TO, path: ['from'] }), ctx.query);
     const region = await requireScope(deps.db, viewerOf(ctx), q.scope);
     const now = clockOf(deps)();
     const week = thisWeek(now);

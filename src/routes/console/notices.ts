@@ -38,7 +38,7 @@ export function registerNoticeRoutes(router: Router, deps: AppDeps): void {
 
   /** The notice, checked against the viewer's scope: 404 when there is none, 403 outside the scope. */
   const scopedNotice = async (ctx: Context): Promise<number> => {
-    const id = parseInput(idParam, ctx.params.id);
+    const id = parseInput(idParam, ctx.params.id, 'id');
     const scope = await noticeScope(db, id);
     if (scope === null) throw new NotFoundError(`notice ${id}`, NOT_FOUND);
     await requireScope(db, viewerOf(ctx), scope);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../../lib/errors';
+import { BadInputError } from '../../lib/errors';
 import { addDays, shanghaiDate, shanghaiYear, startOfShanghaiDay } from '../../lib/time';
 
 const BAD_DATE = '日期应为2000年至2099年间的有效日期（如2026-12-07）';
@@ -37,12 +37,12 @@ export const rangeParams = {
 
 /**
  * [from 00:00, the day after `to` 00:00) in Shanghai; defaults to this year up to today.
- * A `from` after `to` is refused (400), never turned into an empty range.
+ * A `from` after `to` is refused (400 naming the field given), never turned into an empty range.
  */
 export function toRange(q: { from?: string; to?: string }, now: Date): { from: Date; to: Date } {
   const from = q.from ?? `${shanghaiYear(now)}-01-01`;
   const to = q.to ?? shanghaiDate(now);
-  if (from > to) throw new AppError('bad_query', `range: from ${from} after to ${to}`, FROM_AFTER_TO, 400);
+  if (from > to) throw new BadInputError(q.from ? 'from' : 'to', `range: from ${from} after to ${to}`, FROM_AFTER_TO);
   return { from: startOfShanghaiDay(from), to: startOfShanghaiDay(addDays(to, 1)) };
 }
 

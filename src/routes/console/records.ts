@@ -66,7 +66,7 @@ export function registerRecordRoutes(router: Router, deps: AppDeps): void {
 
   router.get(api('/records/:kind/:id/:list'), ...guard, async (ctx) => {
     const s = await scopedSubject(ctx);
-    const list = parseInput(z.enum(RECORD_LISTS), ctx.params.list);
+    const list = parseInput(z.enum(RECORD_LISTS), ctx.params.list, 'list');
     const q = parseInput(z.object({ ...rangeParams, ...pageParams, size: pageParams.size.default(50) }), ctx.query);
     ctx.body = await recordPage(db, s.kind, s.id, list, toRange(q, clockOf(deps)()), toPage(q));
   });

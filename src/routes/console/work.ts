@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
-import { AppError } from '../../lib/errors';
+import { AppError, BadInputError } from '../../lib/errors';
 import { placeName } from '../../lib/place';
 import { addDays, shanghaiDate } from '../../lib/time';
 import { requireScope } from '../../services/console/scope';
@@ -35,8 +35,8 @@ function mondayOf(day: string): string {
 function toPeriod(q: { from?: string; to?: string }, now: Date): WorkPeriod {
   const today = shanghaiDate(now);
   const period = { from: q.from ?? mondayOf(q.to ?? today), to: q.to ?? today };
-  if (period.from > period.to) throw new AppError('bad_query', `from ${period.from} after to ${period.to}`, `${FROM_AFTER_TO}。`, 400);
-  if (periodDays(period) > MAX_DAYS) throw new AppError('bad_query', `period of ${periodDays(period)} days`, `${TOO_LONG}。`, 400);
+  if (period.from > period.to) throw new BadInputError('from', `from ${period.from} after to ${period.to}`, `${FROM_AFTER_TO}。`);
+  if (periodDays(period) > MAX_DAYS) throw new BadInputError('from', `period of ${periodDays(period)} days`, `${TOO_LONG}。`);
   return period;
 }
 

@@ -7,7 +7,7 @@ import { cleanHeader } from '../roster/source';
 import type { RowError } from '../roster';
 import { subtreeLike } from '../people/regions';
 import { VALID_ON } from '../people/links';
-import { AppError } from '../../lib/errors';
+import { AppError, BadInputError } from '../../lib/errors';
 import { shanghaiDate } from '../../lib/time';
 import type { Db } from '../../lib/db';
 import type { DataSource } from 'typeorm';
@@ -42,7 +42,7 @@ export type RatingTarget = { cadreId: number } | { unitId: number };
 /** A quarter key (2026-Q1) or AppError('bad_period'); years are rated by their quarters. */
 export function ratingQuarter(text: string): string {
   const p = parsePeriod(text);
-  if (p.quarters.length !== 1) throw new AppError('bad_period', `rating period ${text} is not a quarter`, RATING_ERRORS.quarterOnly);
+  if (p.quarters.length !== 1) throw new BadInputError('period', `rating period ${text} is not a quarter`, RATING_ERRORS.quarterOnly, 'bad_period');
   return p.key;
 }
 

@@ -1,6 +1,6 @@
 import { storedRuleValues } from '../rules/rules';
 import { addDays, shanghaiDate } from '../../lib/time';
-import { AppError } from '../../lib/errors';
+import { BadInputError } from '../../lib/errors';
 import type { Db } from '../../lib/db';
 
 /**
@@ -53,12 +53,13 @@ export interface AssessmentPeriod {
   yearDays: number;
 }
 
-const PERIOD_RE = /^(\d{4})(?:-Q([1-4]))?$/;
+/** A year of 2000–2099 (the campaign's records), or a quarter of one. */
+const PERIOD_RE = /^(20\d{2})(?:-Q([1-4]))?$/;
 
-/** Parses a quarter (2026-Q1, or 2026Q1) or a year (2026); throws AppError('bad_period'). */
+/** Parses a quarter (2026-Q1, or 2026Q1) or a year (2026) of 2000–2099; else a 400 naming the field `period` (code bad_period). */
 export function parsePeriod(text: string): AssessmentPeriod {
   const m = PERIOD_RE.exec(text.trim().toUpperCase().replace(/^(\d{4})Q/, '$1-Q'));
-  if (!m) throw new AppError('bad_period', `bad assessment period ${text}`, '考评期间请写 2026-Q1 或 2026');
+  if (!m) throw new BadInputError('period', `bad assessment period ${text}`, '考评期间请写 2026-Q1 或 2026', 'bad_period');
   const year = Number(m[1]);
   const yearDays = (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / 86_400_000;
   if (!m[2]) {
