@@ -16,6 +16,11 @@ describe('console query parameters', () => {
     expect(r.to.toISOString()).toBe('2026-03-02T16:00:00.000Z');
   });
 
+  test('`from` after `to` is a 400 naming `from`; one day is a range', () => {
+    expect(() => toRange({ from: '2026-03-02', to: '2026-03-01' }, now)).toThrow(expect.objectContaining({ status: 400, field: 'from' }));
+    expect(toRange({ from: '2026-03-01', to: '2026-03-01' }, now).to.toISOString()).toBe('2026-03-01T16:00:00.000Z');
+  });
+
   test('pages', () => {
     expect(toPage({ page: 3, size: 20 })).toEqual({ limit: 20, offset: 40 });
   });
