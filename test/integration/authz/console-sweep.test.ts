@@ -53,7 +53,8 @@ const EXEMPT: Record<string, string> = {
 /** Static files: the same for everyone, no data. */
 const STATIC_PREFIXES = ['/console/assets/', '/console/vendor/'];
 
-type Field = 'id' | 'scope' | 'from' | 'to' | 'range' | 'page' | 'size' | 'village' | 'problem' | 'period' | 'cadreId' | 'unitId';
+type Field = 'id' | 'scope' | 'from' | 'to' | 'range' | 'page' | 'size' | 'village' | 'problem' | 'period' | 'cadreId' | 'unitId'
+  | 'status' | 'by' | 'sort' | 'bucket';
 interface Req { url: string; body?: Record<string, unknown> }
 interface Case {
   /** A request the 武山县 leader may make; the path's `:id` is `id`. */
@@ -94,10 +95,10 @@ function cases(): Record<string, Case> {
     'GET /console/api/mine': { url: '/console/api/mine', anyone: true, foreign: [], fuzz: [] },
     'GET /console/api/problem-categories': { url: '/console/api/problem-categories', anyone: true, foreign: [], fuzz: [] },
     'GET /console/api/tree': scoped('/console/api/tree'),
-    'GET /console/api/coverage': scoped('/console/api/coverage'),
-    'GET /console/api/activity': scoped('/console/api/activity', RANGE),
-    'GET /console/api/standing': scoped('/console/api/standing', PAGE),
-    'GET /console/api/problems': scoped('/console/api/problems', ['village', ...RANGE, ...PAGE]),
+    'GET /console/api/coverage': scoped('/console/api/coverage', RANGE),
+    'GET /console/api/activity': scoped('/console/api/activity', [...RANGE, 'bucket']),
+    'GET /console/api/standing': scoped('/console/api/standing', [...RANGE, ...PAGE, 'by', 'sort']),
+    'GET /console/api/problems': scoped('/console/api/problems', ['village', 'status', ...RANGE, ...PAGE]),
     'GET /console/api/oversight': scoped('/console/api/oversight'),
     'GET /console/api/assessment': scoped('/console/api/assessment', ['period']),
     'GET /console/api/assessment/scheme': { url: '/console/api/assessment/scheme', foreign: [], fuzz: [] },
@@ -131,7 +132,7 @@ function cases(): Record<string, Case> {
     },
     'GET /console/api/notices/:id/recipients': {
       url: '/console/api/notices/:id/recipients?status=pending', id: ids.notice,
-      foreign: [{ url: `/console/api/notices/${ids.ganguNotice}/recipients?status=pending` }], fuzz: ['id', ...PAGE],
+      foreign: [{ url: `/console/api/notices/${ids.ganguNotice}/recipients?status=pending` }], fuzz: ['id', 'status', ...PAGE],
     },
     'POST /console/api/notices/:id/urge': {
       url: '/console/api/notices/:id/urge', id: ids.notice, body: {}, foreign: [{ url: `/console/api/notices/${ids.ganguNotice}/urge`, body: {} }], fuzz: ['id'],
@@ -153,7 +154,7 @@ function cases(): Record<string, Case> {
       foreign: [['village', ids.chengguan, 'visits'], ['unit', ids.ganguUnit, 'checkins'], ['cadre', ids.wangwu, 'problems'], ['household', ids.hChen, 'visits']]
         .map(([kind, id, list]) => ({ url: `/console/api/records/${kind}/${id}/${list}` })),
     },
-    'GET /console/api/map': scoped('/console/api/map', RANGE),
+    'GET /console/api/map': scoped('/console/api/map', [...RANGE, 'by']),
     'GET /console/api/must-visits': scoped('/console/api/must-visits', RANGE),
     'GET /console/api/notice-kinds': scoped('/console/api/notice-kinds', RANGE),
     'GET /console/api/export/assessment.xlsx': scoped('/console/api/export/assessment.xlsx', ['period']),
@@ -279,6 +280,10 @@ test('every POST needs a JSON body (the CSRF guard): a form or text body is 415 
       if (res.status !== 415) wrong.push(`${key} as ${type || 'no body'}: ${res.status}`);
     }
   }
+  // The H5 page's check-in is a POST behind the same guard.
+  const h5 = await request(app.callback()).post('/h5/api/checkin').set('Cookie', cookieOf('zhangsan')).type('form')
+    .send(`villageId=${ids.dingmen}&latitude=${seed.dingmen.latitude}&longitude=${seed.dingmen.longitude}`);
+  if (h5.status !== 415) wrong.push(`POST /h5/api/checkin as form: ${h5.status}`);
   expect(wrong).toEqual([]);
   expect(await snapshot()).toEqual(before);
 });
@@ -304,6 +309,7 @@ const BAD: Record<Field, unknown[]> = {
   id: BAD_IDS, scope: BAD_IDS, village: BAD_IDS, problem: BAD_IDS, cadreId: [...BAD_IDS, -1, 2.5, 1e3 + 0.5, 2 ** 31, 1e300],
   unitId: BAD_IDS, from: BAD_DATES, to: BAD_DATES, range: [['2026-03-02', '2026-03-01']],
   page: ['0', '-1', '2.5', '1e9', 'x', '100001'], size: ['0', '-1', '2.5', '201', 'x'],
+  status: ['x', 'OPEN', "open' OR '1'='1", ''], by: ['x', ''], sort: ['x', ''], bucket: ['year', 'x', ''],
   period: ['2026-Q5', '2026-Q0', '1999', '2100-Q1', '0000-Q1', '9999-Q4', 'Q1', "2026' OR 1=1", '2026-Q1x'],
 };
 
@@ -343,6 +349,7 @@ async function snapshot(): Promise<unknown> {
     (SELECT count(*) FROM problem_events)::int AS events,
     (SELECT string_agg(status || category, ',' ORDER BY id) FROM problems) AS problems,
     (SELECT count(*) FROM notices)::int AS notices,
+    (SELECT count(*) FROM visits)::int AS visits,
     (SELECT count(*) FROM notice_urges)::int AS urges,
     (SELECT count(*) FROM outbox_messages)::int AS outbox,
     (SELECT count(*) FROM assessment_ratings)::int AS ratings,
