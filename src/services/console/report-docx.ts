@@ -17,11 +17,13 @@ import type { WorkFigures, WorkSummary } from './week-work';
 const ISSUER = (scope: string) => `${scope}联村联户为民富民行动协调推进领导小组办公室`;
 const TITLE = (scope: string) => `关于${scope}联村联户工作情况的通报`;
 const DOC_NUMBER = (scope: string, year: string, serial: string) => `${scope}双联办通〔${year}〕${serial}号`;
-const ADDRESSEE = '各乡镇、各帮扶单位：';
+/** The level below a scope of each level, as the 通报 names it (a village has none). */
+const CHILD_LEVEL = ['市州', '县区', '乡镇', '村', null] as const;
+const ADDRESSEE = (child: string | null) => (child ? `各${child}、各帮扶单位：` : '各帮扶单位：');
 const PERIOD_LINE = (from: string, to: string) => `通报时段：${from}至${to}`;
 const INTRO = (scope: string, from: string, to: string) =>
   `现将${from}至${to}${scope}联村联户、为民富民工作开展情况通报如下：`;
-const HEADINGS = ['一、总体情况', '二、下级地区排名', '三、帮扶单位排名', '四、进度滞后干部（前十名）', '五、逾期未销号问题'];
+const HEADINGS = ['一、总体情况', '二、各地排名', '三、帮扶单位排名', '四、进度滞后干部（前十名）', '五、逾期未销号问题'];
 const RANK_COLUMNS = ['排名', '名称', '到村率', '入户率', '谈心率', '销号率', '必访率'];
 const BEHIND_COLUMNS = ['序号', '干部', '单位', '联系户数', '滞后户数', '欠走访次数'];
 const OVERDUE_COLUMNS = ['编号', '村', '问题', '责任人', '整改期限', '逾期天数'];
@@ -40,6 +42,8 @@ const MARGIN = { top: 2098, bottom: 1984, left: 1588, right: 1474 };
 
 export interface ReportInput {
   scopeName: string;
+  /** 0 province … 4 village. */
+  scopeLevel: number;
   summary: WorkSummary;
   rankings: Rankings;
   /** The day the 通报 is dated (YYYY-MM-DD). */
@@ -124,11 +128,11 @@ export function reportBody(input: ReportInput): (Paragraph | Table)[] {
     new Paragraph({ spacing: { before: 400, after: 200 }, alignment: AlignmentType.CENTER,
       children: [text(TITLE(scope), { size: SIZE.title, font: FONT.heading })] }),
     para(PERIOD_LINE(from, to), { align: AlignmentType.CENTER }),
-    para(ADDRESSEE),
+    para(ADDRESSEE(CHILD_LEVEL[input.scopeLevel] ?? null)),
     para(INTRO(scope, from, to), { indent: true }),
     heading(HEADINGS[0]),
     ...summaryText(scope, summary.current, summary.before).map((s) => para(s, { indent: true })),
-    heading(HEADINGS[1]),
+    heading(CHILD_LEVEL[input.scopeLevel] ? `二、各${CHILD_LEVEL[input.scopeLevel]}排名` : HEADINGS[1]),
     note(`按到村率（联系单位按每年进村${r.targets.villageVisits}次、${r.targets.villageDays}天的进度）由低到高排列，其次入户率、谈心率、销号率。`),
     grid(RANK_COLUMNS, rankRows(r.regions)),
     heading(HEADINGS[2]),

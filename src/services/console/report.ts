@@ -27,7 +27,7 @@ export interface BuiltReport {
 export async function buildReport(db: Db, scope: Region, period: WorkPeriod, now: Date): Promise<BuiltReport> {
   const [summary, ranked] = [await workSummary(db, scope, period), await rankings(db, scope, period, now)];
   const issuedOn = shanghaiDate(now);
-  const data = await reportDocx({ scopeName: scope.name, summary, rankings: ranked, issuedOn });
+  const data = await reportDocx({ scopeName: scope.name, scopeLevel: scope.level, summary, rankings: ranked, issuedOn });
   const digest = createHash('sha256').update(JSON.stringify({ summary, ranked, issuedOn })).digest('hex').slice(0, 16);
   return { filename: `${reportTitle(scope.name)}（${period.from}至${period.to}）.docx`, data, digest };
 }

@@ -87,6 +87,8 @@ test('GET /console/api/report.docx: a Word 通报 with the title, the period, th
   expect(paragraphs).toContain('武山县双联办通〔2026〕1207号');
   expect(paragraphs).toContain('关于武山县联村联户工作情况的通报');
   expect(paragraphs).toContain('通报时段：2026年11月30日至2026年12月6日');
+  expect(paragraphs).toContain('各乡镇、各帮扶单位：');
+  expect(paragraphs).toContain('二、各乡镇排名');
   expect(paragraphs.find((p) => p.startsWith('（一）'))).toBe(
     '（一）到村开展工作。期内干部到村签到2次（比上期增加1），到达1个村，占全部3个村的33.3%（上期1个）。');
   // ranking rows are table rows of cells: 排名, 名称, 到村率, 入户率, 谈心率, 销号率, 必访率
