@@ -23,12 +23,16 @@ export async function renderActivity({ scope, from, to }) {
     requestAnimationFrame(() => {
       // SVG: crisp when printed, and its text can be measured.
       const c = window.echarts.init(chart, null, { renderer: 'svg' });
+      const slant = data.points.length <= 16 && data.points.length > 4 && chart.clientWidth < 600;
       c.setOption({
         color: ['#c0392b', '#2e86de', '#27ae60'],
         tooltip: { trigger: 'axis' },
         legend: { bottom: 0, itemGap: 12 },
-        grid: { left: 8, right: 8, top: 36, bottom: 36, containLabel: true },
-        xAxis: { type: 'category', data: data.points.map((p) => p.label), axisLabel: { hideOverlap: true } },
+        // A slanted first label reaches left of the axis: room for it.
+        grid: { left: slant ? 36 : 8, right: 8, top: 36, bottom: 36, containLabel: true },
+        // Every period's label when there are few enough to read (slanted on a phone), else as many as fit.
+        xAxis: { type: 'category', data: data.points.map((p) => p.label),
+          axisLabel: data.points.length <= 16 ? { interval: 0, rotate: slant ? 40 : 0 } : { hideOverlap: true } },
         yAxis: [{ type: 'value', name: '次数', minInterval: 1 }, { type: 'value', name: '人数', minInterval: 1 }],
         series: [
           { name: '进村签到', type: 'bar', data: data.points.map((p) => p.checkins) },

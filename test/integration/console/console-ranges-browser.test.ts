@@ -178,12 +178,18 @@ test('a sparse chart on a phone: every week of the range as a bar (zeros too) wi
   await goTo(page, `tab=activity&from=${from}&to=${today()}`);
   await page.click('.toolbar button:has-text("按周")');
   await page.waitForSelector('#activity-chart svg');
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(1500); // the series' entry animation
   const weeks = Math.round((Date.parse(monday(today())) - Date.parse(monday(from))) / (7 * 24 * 3600e3)) + 1;
   const rows = await page.locator('.table-wrap tbody tr').allTextContents();
   expect(rows).toHaveLength(weeks);
   expect(rows.every((r) => /^\d+月第\d周/.test(r))).toBe(true);
   expect(rows.filter((r) => /^\d+月第\d周0/.test(r)).length).toBeGreaterThan(0);
+  // Each week's label is under its bar.
+  const labels = await page.evaluate(() => Array.from(document.querySelectorAll('#activity-chart svg text'))
+    .filter((el) => /^\d+月第\d周$/.test(el.textContent ?? ''))
+    .map((el) => ({ left: el.getBoundingClientRect().left, chart: document.getElementById('activity-chart')!.getBoundingClientRect().left })));
+  expect(labels).toHaveLength(weeks);
+  for (const l of labels) expect(l.left).toBeGreaterThanOrEqual(l.chart);
   // The legend's texts and the axis names (次数, 人数) do not overlap.
   const boxes = await page.evaluate(() => {
     const box = (text: string) => Array.from(document.querySelectorAll('#activity-chart svg text'))
