@@ -11,6 +11,7 @@ import { startOutboxWorker } from '../../../jobs/outbox-worker';
 import { createApp, type AppDeps } from '../../../src/app';
 import { runJobCommand } from '../../../src/cli/job';
 import { loadConfig, SIMULATOR_MOUNT, type Config } from '../../../src/config';
+import { seedDemoQuarter } from '../../../src/demo/activity';
 import { demoRosterDir, loadDemoRosterIfEmpty } from '../../../src/demo/roster';
 import { demoSimulator } from '../../../src/demo/simulator/demo';
 import { createLogger } from '../../../src/lib/logger';
@@ -50,7 +51,9 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   t = await createTestDb();
+  // As main.ts starts a fresh demo: the roster, then a scored quarter of past work.
   await loadDemoRosterIfEmpty(t.db, logger);
+  await seedDemoQuarter(t.db, logger);
   redis = new Redis(REDIS_URL);
   prefix = testPrefix();
   config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: t.url });
