@@ -1,6 +1,7 @@
 // 五必访: the events due in the range, visited by their deadline, and overdue
 // and not visited — for the scope, per lower region, per cadre who owes the
 // visits — the overdue events themselves, and the 五必访台账 export.
+import { longDate } from './range.js';
 import { api, exportUrl } from './api.js';
 import { h, pct, ratio, table } from './dom.js';
 
@@ -11,8 +12,6 @@ function zhTime(iso) {
   const s = new Date(new Date(iso).getTime() + 8 * 3600e3).toISOString();
   return `${Number(s.slice(0, 4))}年${Number(s.slice(5, 7))}月${Number(s.slice(8, 10))}日 ${s.slice(11, 16)}`;
 }
-/** 2026-12-07 → 2026年12月7日 */
-const zhDate = (d) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
 
 function kpi(title, value, sub, key, tone = '') {
   return h('div', { class: `kpi ${tone}`, 'data-figure': key },
@@ -37,9 +36,9 @@ export async function renderMustVisits({ scope, from, to, go }) {
   return h('div', { 'data-section': 'must-visits' },
     h('p', { class: 'muted' }, '五必访：联系村农户婚丧嫁娶、情绪波动、生活困难、生病住院、邻里纠纷时，由联户干部在期限内入户走访（聊天中发送“报告 户主 事由”登记，“走访 户主 事由”完成）。'),
     h('div', { class: 'kpis' },
-      kpi('期限在本期内', `${t.due} 件`, `${zhDate(from)}至${zhDate(to)}`, 'due'),
+      kpi('期限在本期内', `${t.due} 件`, `${longDate(from)}至${longDate(to)}`, 'due'),
       kpi('按时走访', t.due === 0 ? '—' : pct(ratio(t.inTime, t.due)), `${t.inTime} / ${t.due} 件在期限内走访`, 'in-time', t.inTime < t.due ? 'warn' : 'good'),
-      kpi('逾期未走访', `${t.overdue} 件`, `截至${zhDate(to)}`, 'overdue', t.overdue > 0 ? 'bad' : 'good')),
+      kpi('逾期未走访', `${t.overdue} 件`, `截至${longDate(to)}`, 'overdue', t.overdue > 0 ? 'bad' : 'good')),
     h('p', { class: 'toolbar' }, download),
     d.byChild.length === 0 ? null : [
       h('h3', {}, `各${LEVELS[scope.level + 1] || '下级'}`),

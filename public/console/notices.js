@@ -1,18 +1,17 @@
 // Notices sent in the scope, with their 五必到 kind and acknowledgement (回复“收到”) and on-time rates; a row
 // opens the notice, 发通知 sends one. Above them, attendance per kind (会议, 突发, 活动, 交办) over the range.
+import { longDate } from './range.js';
 import { api } from './api.js';
 import { h, pct, stamp, table } from './dom.js';
 import { noticeForm } from './notice-send.js';
 
-/** 2026-12-07 → 2026年12月7日 */
-const zhDate = (d) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
 const KIND_TITLE = { 会议: '重要会议', 突发: '突发事件', 活动: '重要活动', 交办: '乡镇交办' };
 
 /** Per kind: the notices sent in the range, their recipients and how many attended. */
 async function kindsTable({ scope, from, to }) {
   const { kinds } = await api('/notice-kinds', { scope: scope.id, from, to });
   return [
-    h('h3', {}, `五必到（${zhDate(from)}至${zhDate(to)}发出的通知，通知后在范围内到村签到计为到场）`),
+    h('h3', {}, `五必到（${longDate(from)}至${longDate(to)}发出的通知，通知后在范围内到村签到计为到场）`),
     table([
       { title: '类别', render: (r) => `${r.kind}（${KIND_TITLE[r.kind]}）` },
       { title: '通知数', key: 'notices', num: true },
