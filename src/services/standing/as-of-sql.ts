@@ -37,9 +37,11 @@ export const HOUSEHOLD_LINK_AS_OF = (alias: string) =>
 /** The figure HOUSEHOLD_LINK_AS_OF joined, as HOUSEHOLD_LINK_FIGURE reads the tally. */
 export const HOUSEHOLD_LINK_AS_OF_FIGURE = (alias: string, col: 'visits' | 'days' | 'talks') => `coalesce(${alias}d.${col}, 0)`;
 
-/** A cadre's days on site and resident days from 1 January through the day asked: `<alias>t.days_on_site`, `.days_resident`. */
+/**
+ * A cadre's days on site from 1 January through the day asked: `<alias>t.days_on_site`. A
+ * cadre_days row exists only for a day on site (every day a check-in covers is one; a resident
+ * day is one of them), so this counts primary-key entries alone, never reading the rows.
+ */
 export const CADRE_AS_OF = (alias: string) =>
-  `LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE d.on_site > 0)::int AS days_on_site,
-                             count(*) FILTER (WHERE d.resident > 0)::int AS days_resident
-                        FROM cadre_days d
+  `LEFT JOIN LATERAL (SELECT count(*)::int AS days_on_site FROM cadre_days d
                        WHERE d.cadre_id = ${alias}.id AND d.day BETWEEN ${JAN1} AND $2::date) ${alias}t ON true`;
