@@ -15,8 +15,9 @@ import { recording, savePlans, timed, type RecordedQuery } from './lib/queries';
  * cadre↔household link and every resident team member against the rules,
  * behind-only, through the set-based src/services/standing/cadre-standing.ts
  * (what the quota-reminders job reads first: who is behind and by how much),
- * then the job itself end to end (the listed links' names and figures read,
- * messages rendered and written to the outbox, removed afterwards).
+ * then the job itself end to end (every cadre's lines rendered and the messages
+ * written to the outbox in SQL, src/services/standing/quota-messages.ts;
+ * removed afterwards).
  * Plans go to bench/plans/quota-*.txt.
  */
 const TARGET_MS = 10_000;
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     const targets = await standingTargets(ds);
     const parts: [string, (m: EntityManager) => Promise<unknown[]>, string][] = [
       ['unit↔village links', (m) => unitLinkStanding(m, now, targets, {}, true), 'links behind'],
-      // what the job reads first: per cadre behind, the count and the first five (jobs/quota-reminders.ts)
+      // per cadre behind, the count and the first five: the pass the job's first statement makes (quota-messages.ts)
       ['cadre↔household links', (m) => householdsBehindByCadre(m, now, targets, 5), 'cadres behind'],
       ['resident team members', (m) => teamStanding(m, now, targets, {}, true), 'members behind'],
     ];

@@ -13,10 +13,12 @@ import { householdLinkSql } from './pace-sql';
  * transaction-local table: one pass over every link (parallel workers: a
  * CREATE TABLE … AS may use them, an INSERT … SELECT may not), ranked by
  * household within each cadre, the first few with the householder's name
- * rendered by HOUSEHOLD_LINE_FORMAT. The second joins them with the lines the
- * job computed in Node (a few thousand resident team members: their unit's
- * villages, their own days) and inserts one message per active cadre, in
- * cadre order.
+ * rendered by HOUSEHOLD_LINE_FORMAT (the householders' names joined in the
+ * parallel pass, so nothing is sorted again after the ranking). The second
+ * joins them with the lines the job computed in Node (a few thousand resident
+ * team members: their unit's villages, their own days) and inserts one message
+ * per active cadre, in no particular order (sorting half a million rendered
+ * messages would spill to disk; delivery takes the ids in order).
  */
 
 export interface QuotaTexts {
@@ -52,17 +54,17 @@ export async function queueQuotaMessages(
   await manager.query(`DROP TABLE IF EXISTS ${LINES}`);
   await manager.query(
     `CREATE TEMP TABLE ${LINES} ON COMMIT DROP AS
-     WITH b AS (${householdLinkSql('', { behindOnly: true, ordered: false, householder: false, activeOnly: false })}),
+     WITH b AS (${householdLinkSql('', { behindOnly: true, ordered: false, householder: true, activeOnly: false })}),
      ranked AS (
        SELECT b.*, row_number() OVER (PARTITION BY b.cadre_id ORDER BY b.household_id, b.link_id) AS n,
               count(*) OVER (PARTITION BY b.cadre_id) AS behind
          FROM b)
-     SELECT r.cadre_id, r.behind::int AS behind,
-            string_agg($9::text || format($10::text, h.householder, r.visits, r.days, r.talks,
-                                    r.required_visits, r.required_days, r.required_talks), E'\\n' ORDER BY r.n) AS lines
-       FROM ranked r JOIN households h ON h.id = r.household_id
+     SELECT r.cadre_id, max(r.behind)::int AS behind,
+            string_agg($9::text || format($10::text, r.householder, r.visits, r.days, r.talks,
+                                          r.required_visits, r.required_days, r.required_talks), E'\\n' ORDER BY r.n) AS lines
+       FROM ranked r
       WHERE r.n <= $8::int
-      GROUP BY r.cadre_id, r.behind`,
+      GROUP BY r.cadre_id`,
     [...baseParams(now), t.householdVisits, t.householdDays, t.householdTalks, listed, texts.bullet, HOUSEHOLD_LINE_FORMAT],
   );
   await manager.query(`ANALYZE ${LINES}`);
@@ -76,8 +78,7 @@ export async function queueQuotaMessages(
     SELECT $4::text || c.id, 'app', c.userid, jsonb_build_object('msgtype', 'text', 'text', jsonb_build_object('content',
              concat_ws(E'\\n', $5::text, e.before, q.lines,
                        CASE WHEN q.behind > $7::int THEN format($6::text, q.behind - $7::int) END, e.after, $8::text)))
-    ${joined}
-    ORDER BY c.id`,
+    ${joined}`,
   [...params, keyPrefix, texts.head, texts.more, listed, texts.tail]);
   const [{ cadres }]: { cadres: number }[] = await manager.query(`SELECT count(*)::int AS cadres ${joined}`, params);
   await manager.query(`DROP TABLE ${LINES}`);
