@@ -13,7 +13,7 @@ import { clockOf, parseInput, requireApiSession, secureHeaders, viewerOf } from 
 import { rangeParams, scopeParam } from './params';
 
 /**
- * 本周工作 and the 通报 (docs/console.md): GET /console/api/work?scope=&from=&to=
+ * 工作概况 and the 通报 (docs/console.md): GET /console/api/work?scope=&from=&to=
  * (the figures against the period before and the rankings), GET
  * /console/api/report.docx?scope=&from=&to= (the 通报 as Word), and POST
  * /console/api/report/send {scope, from, to} (the 通报 to the scope's groups,

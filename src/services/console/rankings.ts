@@ -10,7 +10,7 @@ import type { Db } from '../../lib/db';
 /**
  * The lower regions and the units of a scope ranked worst first, the cadres
  * furthest behind pace and the overdue problems, for a period (the 本周工作
- * page and the 通报; the figures are defined in docs/console.md "本周工作").
+ * page and the 通报; the figures are defined in docs/console.md "工作概况 and the 通报").
  * Pace stands at the period's end (or now, when earlier), in the year of its
  * last day, from the year tallies the links carry (pace-sql.ts), with the
  * quotas read from the rules table:

@@ -7,7 +7,8 @@ import type { Db } from '../../lib/db';
 /**
  * The work of a scope over a period (the console's 本周工作 page and the 通报),
  * beside the same figures for the period of the same length just before it
- * (docs/console.md "本周工作"). A period is a pair of Shanghai dates, both
+ * or, for this week so far, the same days of the week before
+ * (docs/console.md "工作概况 and the 通报"). A period is a pair of Shanghai dates, both
  * included. Every figure is read from the rollups or from the period's own rows
  * through an index on (village, time); none reads a year of history unless the
  * period asked is a year:
@@ -54,9 +55,16 @@ export function periodDays(p: WorkPeriod): number {
   return Math.round((Date.parse(`${p.to}T00:00:00Z`) - Date.parse(`${p.from}T00:00:00Z`)) / DAY_MS) + 1;
 }
 
-/** The period of the same length that ends the day before `p` begins. */
+/**
+ * The period of the same length just before `p`; a part of a week that starts on
+ * its Monday (本周 so far) is set against the same days of the week before
+ * (上周同期), not against the weekend just gone.
+ */
 export function previousPeriod(p: WorkPeriod): WorkPeriod {
-  return { from: addDays(p.from, -periodDays(p)), to: addDays(p.from, -1) };
+  const days = periodDays(p);
+  const monday = new Date(`${p.from}T00:00:00Z`).getUTCDay() === 1;
+  const back = monday && days < 7 ? 7 : days;
+  return { from: addDays(p.from, -back), to: addDays(p.to, -back) };
 }
 
 /** [from 00:00, the day after `to` 00:00) in Shanghai. */

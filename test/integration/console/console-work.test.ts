@@ -27,9 +27,12 @@ afterAll(async () => {
   await t.drop();
 });
 
-test('the previous period is the one of the same length just before', () => {
+test('the previous period is the one of the same length just before, or the same days of last week', () => {
   expect(previousPeriod(WEEK)).toEqual({ from: '2026-11-23', to: '2026-11-29' });
   expect(previousPeriod({ from: '2026-03-01', to: '2026-03-31' })).toEqual({ from: '2026-01-29', to: '2026-02-28' });
+  // this week so far (Monday and Tuesday) against the same days of last week
+  expect(previousPeriod({ from: '2026-12-07', to: '2026-12-08' })).toEqual({ from: '2026-11-30', to: '2026-12-01' });
+  expect(previousPeriod({ from: '2026-12-08', to: '2026-12-09' })).toEqual({ from: '2026-12-06', to: '2026-12-07' });
 });
 
 test('a county\'s week against the week before: check-ins, villages reached, households visited, problems, notices', async () => {
