@@ -9,7 +9,7 @@ import { loginAs, startBrowserConsole, type BrowserConsole } from '../../support
 
 /**
  * The console on a phone (390×844, as WeCom opens it): every tab the page offers,
- * whoever added it, and a cadre's 我的双联. Nothing is wider than the screen (wide
+ * whoever added it, the record pages and a cadre's 我的双联. Nothing is wider than the screen (wide
  * tables scroll inside their own box), no text is squeezed to a character or two per
  * line, and the tab bar that scrolls sideways says so with a fade at the edge that
  * has more. Saves docs/console-phone.png with UPDATE_SCREENSHOTS=1.
@@ -152,6 +152,25 @@ test('every tab at 390 px: nothing wider than the screen, no text a character pe
   expect(errors).toEqual([]);
   await context.close();
 }, 180000);
+
+test('the record pages (village, unit, cadre, household, notice) at 390 px: within the screen, no text a character per line', async () => {
+  const { ids } = seed;
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await loginAs(page, bc.base, '/console', 'ws_leader');
+  await page.waitForSelector('nav.tabs button');
+  await settled(page);
+  for (const [tab, id] of [['village', ids.dingmen], ['unit', ids.finance], ['cadre', ids.zhangsan], ['household', ids.hZhang], ['notice', ids.notice]]) {
+    await page.goto(`${bc.base}/console#scope=${ids.wushan}&tab=${tab}&id=${id}`);
+    await page.waitForFunction((k) => document.querySelector(`nav.tabs button.active[data-tab="${k}"]`), tab);
+    await settled(page);
+    await expectFitsPhone(page, `${tab} ${id}`);
+  }
+  expect(errors).toEqual([]);
+  await context.close();
+}, 120000);
 
 test('a cadre\'s 我的双联 (standing and 我的记录) at 390 px: within the screen, no text a character per line', async () => {
   const context = await browser.newContext(PHONE);
