@@ -145,6 +145,18 @@ test('两个全覆盖, 任务进度 and 问题台账 show other figures for anot
   await goTo(page, `tab=ledger&from=${daysAgo(14)}&to=${today()}`);
   await page.waitForSelector('.ledger td.empty');
   expect(await page.textContent('[data-caption="ledger"]')).toMatch(/上报的问题：共 0 个/);
+
+  // The presets change the figures too: the ledger's problems reported this year, then this week.
+  const reportedSince = async (day: string) => (await t.db.query(
+    `SELECT count(*)::int AS n FROM problems p JOIN regions r ON r.id = p.village_id
+      WHERE r.path LIKE (SELECT path || '%' FROM regions WHERE id = $1) AND p.status <> 'revoked'
+        AND p.reported_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')`, [seed.ids.wushan, day]))[0].n;
+  for (const [key, since] of [['year', `${today().slice(0, 4)}-01-01`], ['week', monday(today())]]) {
+    await page.click(`[data-preset="${key}"]`);
+    await page.waitForSelector(`[data-preset="${key}"].active`);
+    await page.waitForFunction((n) => document.querySelector('[data-caption="ledger"]')?.textContent?.includes(`上报的问题：共 ${n} 个`),
+      await reportedSince(since));
+  }
   expect(errors).toEqual([]);
   await close();
 }, 60000);
