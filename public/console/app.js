@@ -107,13 +107,21 @@ function rangeBar() {
     h('span', { class: 'exports' }, '导出Excel：', link('ledger', '问题台账'), link('visits', '走访记录'), link('standing', '任务进度'), link('help', '帮扶台账')));
 }
 
+/** Renders started so far: a render that a later one overtook (a tab clicked while the last still loads) draws nothing. */
+let renders = 0;
+
 async function render() {
+  const seq = ++renders;
+  const current = () => seq === renders;
   const root = document.getElementById('app');
   if (!state.me.scope) {
-    replace(root, header(), h('main', {}, await renderMyPage(state.me)));
+    const page = await renderMyPage(state.me);
+    if (current()) replace(root, header(), h('main', {}, page));
     return;
   }
-  state.tree = await api('/tree', { scope: state.scope });
+  const tree = await api('/tree', { scope: state.scope });
+  if (!current()) return;
+  state.tree = tree;
   const body = h('div', { class: 'panel' }, h('p', { class: 'muted' }, '加载中…'));
   const tab = VIEWS.find(([k]) => k === state.tab);
   const printed = state.rangeError ? '' : ` · ${longDate(state.from)}至${longDate(state.to)}`;
@@ -128,22 +136,28 @@ async function render() {
     replace(body, h('p', { class: 'error' }, state.rangeError));
     return;
   }
+  let shown;
   try {
-    replace(body, await tab[2]({ scope: state.tree.region, tree: state.tree, from: state.from, to: state.to, go, id: state.id, problem: state.problem }));
+    shown = await tab[2]({ scope: state.tree.region, tree: state.tree, from: state.from, to: state.to, go, id: state.id, problem: state.problem });
   } catch (e) {
-    replace(body, h('p', { class: 'error' }, e.message));
+    shown = h('p', { class: 'error' }, e.message);
   }
+  if (current()) replace(body, shown);
 }
 
 async function start() {
   readHash();
+  // Listening before the first render: an address changed while the page still loads is drawn, not lost.
+  window.addEventListener('hashchange', () => {
+    readHash();
+    if (state.me) render().catch((e) => alert(e.message));
+  });
   try {
     state.me = await api('/me');
     await render();
   } catch (e) {
     replace(document.getElementById('app'), h('p', { class: 'error' }, e.message));
   }
-  window.addEventListener('hashchange', () => { readHash(); render().catch((e) => alert(e.message)); });
 }
 
 start();
