@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
-import type Koa from 'koa';
-import type { AppDeps } from '../../../src/app';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { consoleApp, sessionCookie, WECOM_ENV } from '../../support/console-app';
+import { seedConsole } from '../../support/scenarios/console';
+import { useConsoleApp, consoleApp, sessionCookie, WECOM_ENV } from '../../support/console-app';
 import { OAUTH_COOKIE, SESSION_COOKIE } from '../../../src/auth/session';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../../src/config';
@@ -15,56 +12,41 @@ import { startSimulator, type RunningSimulator } from '../../../src/demo/simulat
 import { testPrefix } from '../../support/db';
 import { REDIS_URL } from '../../support/urls';
 
-let t: TestDb;
-let seed: ConsoleSeed;
-let app: Koa;
-let deps: AppDeps;
-let close: () => void;
+const suite = useConsoleApp((t) => seedConsole(t.db));
 
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db);
-  ({ app, deps, close } = consoleApp(t));
-});
-afterAll(async () => {
-  close?.();
-  await t.drop();
-});
-
-const as = (key: string) => ({ Cookie: sessionCookie(deps, seed.ids[key]) });
+const { as, get } = suite;
 /** The OAuth state cookie a login's 302 set, as the browser sends it back to /console/oauth. */
 const stateCookie = (res: request.Response) =>
   ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${OAUTH_COOKIE}=`))!.split(';')[0];
-const get = (path: string, who: string) => request(app.callback()).get(path).set(as(who));
 
 describe('login', () => {
   test('demo mode: /console without a session goes to the demo login page, which lists roster people', async () => {
-    const res = await request(app.callback()).get('/console');
+    const res = await request(suite.app.callback()).get('/console');
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/console/login?to=c');
-    const page = await request(app.callback()).get('/console/login?to=c');
+    const page = await request(suite.app.callback()).get('/console/login?to=c');
     expect(page.text).toContain('王县长');
     expect(page.text).not.toContain('退休人员');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
   });
 
   test('demo login sets an httpOnly SameSite=Lax cookie that opens the console; inactive people are refused', async () => {
-    const res = await request(app.callback()).post('/console/login').type('form').send({ userid: 'ws_leader', to: 'c' });
+    const res = await request(suite.app.callback()).post('/console/login').type('form').send({ userid: 'ws_leader', to: 'c' });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/console');
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toMatch(new RegExp(`${SESSION_COOKIE}=[^;]+;.*httponly`, 'i'));
     expect(cookie).toMatch(/samesite=lax/i);
-    const page = await request(app.callback()).get('/console').set('Cookie', cookie.split(';')[0]);
+    const page = await request(suite.app.callback()).get('/console').set('Cookie', cookie.split(';')[0]);
     expect(page.status).toBe(200);
     expect(page.text).toContain('双联助手');
-    const refused = await request(app.callback()).post('/console/login').type('form').send({ userid: 'retired', to: 'c' });
+    const refused = await request(suite.app.callback()).post('/console/login').type('form').send({ userid: 'retired', to: 'c' });
     expect(refused.status).toBe(403);
   });
 
   test('a tampered cookie is no session', async () => {
-    const cookie = sessionCookie(deps, seed.ids.wsLeader).replace(/\.(\d+)\./, (_m, exp) => `.${Number(exp) + 1}.`);
-    const res = await request(app.callback()).get('/console/api/me').set('Cookie', cookie);
+    const cookie = sessionCookie(suite.deps, suite.seed.ids.wsLeader).replace(/\.(\d+)\./, (_m, exp) => `.${Number(exp) + 1}.`);
+    const res = await request(suite.app.callback()).get('/console/api/me').set('Cookie', cookie);
     expect(res.status).toBe(401);
   });
 
@@ -78,7 +60,7 @@ describe('login', () => {
       const env = { ...WECOM_ENV, WECOM_API_BASE: sim.url };
       redis = new Redis(REDIS_URL);
       wecom = createWecomClient({ config: loadConfig(env).wecom, redis, logger: createLogger('silent'), keyPrefix: testPrefix() });
-      prod = consoleApp(t, { env, wecom });
+      prod = consoleApp(suite.t, { env, wecom });
       sim.state.oauthCodes.set('good', 'WS_LEADER'); // WeCom answers userids lower- or upper-cased
       sim.state.oauthCodes.set('bad', 'nobody');
     });
@@ -137,7 +119,7 @@ describe('login', () => {
     test('jssdk-config signs the page URL without its #fragment', async () => {
       const res = await request(prod.app.callback())
         .get('/h5/api/jssdk-config?url=' + encodeURIComponent('https://sl.example.gov.cn/h5/checkin#x'))
-        .set('Cookie', sessionCookie(prod.deps, seed.ids.zhangsan));
+        .set('Cookie', sessionCookie(prod.deps, suite.seed.ids.zhangsan));
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ corpId: WECOM_ENV.WECOM_CORP_ID, agentId: 1000002 });
       const { nonceStr, timestamp, signature } = res.body;
@@ -150,15 +132,15 @@ describe('login', () => {
 
 describe('scope', () => {
   test('a county leader cannot read another county: 403 from the API', async () => {
-    for (const path of [`/console/api/coverage?scope=${seed.ids.gangu}`, `/console/api/problems?scope=${seed.ids.daxiang}`,
-      `/console/api/export/ledger.xlsx?scope=${seed.ids.gangu}`, `/console/api/tree?scope=${seed.ids.tianshui}`]) {
+    for (const path of [`/console/api/coverage?scope=${suite.seed.ids.gangu}`, `/console/api/problems?scope=${suite.seed.ids.daxiang}`,
+      `/console/api/export/ledger.xlsx?scope=${suite.seed.ids.gangu}`, `/console/api/tree?scope=${suite.seed.ids.tianshui}`]) {
       const res = await get(path, 'wsLeader');
       expect([path, res.status]).toEqual([path, 403]);
     }
-    const close = await request(app.callback()).post(`/console/api/problems/${seed.ids.pGangu}/close`)
+    const close = await request(suite.app.callback()).post(`/console/api/problems/${suite.seed.ids.pGangu}/close`)
       .set(as('wsLeader')).send({ note: '越权' });
     expect(close.status).toBe(403);
-    const still = await t.db.query('SELECT status FROM problems WHERE id = $1', [seed.ids.pGangu]);
+    const still = await suite.t.db.query('SELECT status FROM problems WHERE id = $1', [suite.seed.ids.pGangu]);
     expect(still[0].status).toBe('open');
   });
 
@@ -200,16 +182,16 @@ describe('county leader views', () => {
 
   test('ledger: overdue filter, detail with history, close writes a closed event', async () => {
     const overdue = await get('/console/api/problems?overdue=1', 'wsLeader');
-    expect(overdue.body.rows.map((r: { id: number }) => r.id)).toEqual([seed.ids.pOverdue]);
+    expect(overdue.body.rows.map((r: { id: number }) => r.id)).toEqual([suite.seed.ids.pOverdue]);
     expect(overdue.body.summary).toMatchObject({ total: 3, closed: 1, overdue: 1 });
-    const closed = await request(app.callback()).post(`/console/api/problems/${seed.ids.pOverdue}/close`)
+    const closed = await request(suite.app.callback()).post(`/console/api/problems/${suite.seed.ids.pOverdue}/close`)
       .set(as('wsLeader')).send({ note: '已更换路灯' });
     expect(closed.status).toBe(200);
     expect(closed.body.status).toBe('closed');
     expect(closed.body.events.map((e: { kind: string }) => e.kind)).toEqual(['reported', 'closed']);
-    const ev = await t.db.query(`SELECT actor_id, note FROM problem_events WHERE problem_id = $1 AND kind = 'closed'`, [seed.ids.pOverdue]);
-    expect(ev).toEqual([{ actor_id: seed.ids.wsLeader, note: '已更换路灯' }]);
-    const again = await request(app.callback()).post(`/console/api/problems/${seed.ids.pOverdue}/close`)
+    const ev = await suite.t.db.query(`SELECT actor_id, note FROM problem_events WHERE problem_id = $1 AND kind = 'closed'`, [suite.seed.ids.pOverdue]);
+    expect(ev).toEqual([{ actor_id: suite.seed.ids.wsLeader, note: '已更换路灯' }]);
+    const again = await request(suite.app.callback()).post(`/console/api/problems/${suite.seed.ids.pOverdue}/close`)
       .set(as('wsLeader')).send({ note: '重复' });
     expect(again.status).toBe(409);
   });
@@ -218,8 +200,8 @@ describe('county leader views', () => {
     const res = await get('/console/api/notices', 'wsLeader');
     expect(res.body.rows[0]).toMatchObject({ recipients: 2, acked: 1, ackRate: 0.5, attended: 0 });
     // 李四 checks in at 西坪村 (in the notice's county) after it was sent: attended.
-    await t.db.query(`INSERT INTO visits (cadre_id, village_id, started_at, source) SELECT $1, $2, created_at + interval '1 hour', 'chat' FROM notices WHERE id = $3`,
-      [seed.ids.lisi, seed.ids.xiping, seed.ids.notice]);
+    await suite.t.db.query(`INSERT INTO visits (cadre_id, village_id, started_at, source) SELECT $1, $2, created_at + interval '1 hour', 'chat' FROM notices WHERE id = $3`,
+      [suite.seed.ids.lisi, suite.seed.ids.xiping, suite.seed.ids.notice]);
     const after = await get('/console/api/notices', 'wsLeader');
     expect(after.body.rows[0]).toMatchObject({ attended: 1, attendanceRate: 0.5 });
   });
@@ -233,9 +215,9 @@ describe('county leader views', () => {
     await wb.xlsx.load(res.body);
     const ws = wb.getWorksheet('走访记录表')!;
     expect(ws.getRow(3).values).toEqual(expect.arrayContaining(['序号', '日期', '干部', '单位', '县区', '乡镇', '村', '签到', '签退', '时长', '是否定位核验']));
-    const [{ n }] = await t.db.query(
+    const [{ n }] = await suite.t.db.query(
       `SELECT count(*)::int AS n FROM visits v JOIN regions r ON r.id = v.village_id WHERE r.path LIKE $1 AND v.revoked_at IS NULL`,
-      [`${(await t.db.query('SELECT path FROM regions WHERE id = $1', [seed.ids.wushan]))[0].path}%`]);
+      [`${(await suite.t.db.query('SELECT path FROM regions WHERE id = $1', [suite.seed.ids.wushan]))[0].path}%`]);
     expect(n).toBeGreaterThanOrEqual(5);
     expect(ws.rowCount).toBe(n + 3); // title, 填报 row, header
     expect(ws.getRow(4).getCell(10).value).toBeDefined();
@@ -259,10 +241,10 @@ describe('standing counts', () => {
     const year = nowSh.getUTCFullYear();
     const month = nowSh.getUTCMonth() + 1 <= 6 ? '10' : '03';
     // 22:00 to 02:00 Shanghai time, far from the seed's recent visits.
-    await t.db.query(
+    await suite.t.db.query(
       `INSERT INTO visits (cadre_id, village_id, started_at, ended_at, duration_minutes, source) VALUES
          ($1, $2, $3, $4, 240, 'chat'), ($5, $2, $3, $4, 240, 'chat')`,
-      [seed.ids.lisi, seed.ids.xiping, `${year}-${month}-10T14:00:00Z`, `${year}-${month}-10T18:00:00Z`, seed.ids.zhangsan],
+      [suite.seed.ids.lisi, suite.seed.ids.xiping, `${year}-${month}-10T14:00:00Z`, `${year}-${month}-10T18:00:00Z`, suite.seed.ids.zhangsan],
     );
     const after = await unitRow();
     expect(after.visits - before.visits).toBe(1);
@@ -272,31 +254,31 @@ describe('standing counts', () => {
 });
 
 describe('H5 check-in API', () => {
-  const near = () => ({ latitude: seed.dingmen.latitude + 0.01, longitude: seed.dingmen.longitude });
+  const near = () => ({ latitude: suite.seed.dingmen.latitude + 0.01, longitude: suite.seed.dingmen.longitude });
   test('lists linked villages nearest first, checks in inside the radius once, refuses outside it', async () => {
     const list = await get(`/h5/api/villages?latitude=${near().latitude}&longitude=${near().longitude}`, 'zhangsan');
     expect(list.body.villages.map((v: { name: string }) => v.name)).toEqual(['丁门村']);
     expect(list.body.villages[0].distanceM).toBeGreaterThan(1000);
     expect(list.body.villages[0].inside).toBe(true);
-    const post = (body: object) => request(app.callback()).post('/h5/api/checkin').set(as('zhangsan')).send(body);
-    const first = await post({ villageId: seed.ids.dingmen, ...near() });
+    const post = (body: object) => request(suite.app.callback()).post('/h5/api/checkin').set(as('zhangsan')).send(body);
+    const first = await post({ villageId: suite.seed.ids.dingmen, ...near() });
     expect(first.status).toBe(200);
     expect(first.body.kind).toBe('recorded');
-    const again = await post({ villageId: seed.ids.dingmen, ...near() });
+    const again = await post({ villageId: suite.seed.ids.dingmen, ...near() });
     expect(again.body.kind).toBe('duplicate');
     expect(again.body.message).toMatch(/^您已在.*丁门村签到，无需重复签到。$/);
-    const rows = await t.db.query(`SELECT verified, source, distance_m FROM visits WHERE id = $1`, [first.body.visitId]);
+    const rows = await suite.t.db.query(`SELECT verified, source, distance_m FROM visits WHERE id = $1`, [first.body.visitId]);
     expect(rows[0]).toMatchObject({ verified: true, source: 'h5' });
     expect(rows[0].distance_m).toBe(list.body.villages[0].distanceM);
     // after 签退, coming back within the duplicate window is a new visit
-    await t.db.query('UPDATE visits SET ended_at = started_at, duration_minutes = 0 WHERE id = $1', [first.body.visitId]);
-    const back = await post({ villageId: seed.ids.dingmen, ...near() });
+    await suite.t.db.query('UPDATE visits SET ended_at = started_at, duration_minutes = 0 WHERE id = $1', [first.body.visitId]);
+    const back = await post({ villageId: suite.seed.ids.dingmen, ...near() });
     expect(back.body).toMatchObject({ kind: 'recorded' });
     expect(back.body.visitId).not.toBe(first.body.visitId);
-    const far = await post({ villageId: seed.ids.dingmen, latitude: seed.dingmen.latitude + 0.05, longitude: seed.dingmen.longitude });
+    const far = await post({ villageId: suite.seed.ids.dingmen, latitude: suite.seed.dingmen.latitude + 0.05, longitude: suite.seed.dingmen.longitude });
     expect(far.status).toBe(422);
     const bad = await post({ villageId: 'x', latitude: 91, longitude: 0 });
     expect(bad.status).toBe(400);
-    expect((await request(app.callback()).post('/h5/api/checkin').send({ villageId: 1, latitude: 1, longitude: 1 })).status).toBe(401);
+    expect((await request(suite.app.callback()).post('/h5/api/checkin').send({ villageId: 1, latitude: 1, longitude: 1 })).status).toBe(401);
   });
 });

@@ -1,10 +1,7 @@
 import request from 'supertest';
 import type ExcelJS from 'exceljs';
-import type Koa from 'koa';
-import type { AppDeps } from '../../../src/app';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { consoleApp, sessionCookie } from '../../support/console-app';
+import { seedConsole } from '../../support/scenarios/console';
+import { useConsoleApp, sessionCookie } from '../../support/console-app';
 import { buildCadre } from '../../support/factories';
 import { binary, loadWorkbook, readTable } from '../../support/xlsx';
 import { recordHelpAct } from '../../../src/services/aid/help-acts';
@@ -19,31 +16,20 @@ import { recordHelpAct } from '../../../src/services/aid/help-acts';
 const NOW = new Date('2026-12-07T12:00:00+08:00');
 const RANGE = 'from=2026-01-01&to=2026-12-07';
 const FILED = '填报单位：武山县\u3000\u3000填报日期：2026年12月7日';
-let t: TestDb;
-let seed: ConsoleSeed;
-let app: Koa;
-let deps: AppDeps;
-let close: () => void;
-
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db, NOW);
-  const { ids } = seed;
-  ({ app, deps, close } = consoleApp(t));
-  (deps as { clock?: () => Date }).clock = () => NOW;
-  await t.db.transaction((m) => recordHelpAct(m, {
-    cadreId: ids.zhangsan, household: { id: ids.hZhang, villageId: ids.dingmen }, kind: '送资金', note: '2000元 产业补助', amountYuan: 2000,
-    now: new Date('2026-11-20T10:00:00+08:00'),
-  }));
-  ids.office = (await buildCadre(t.db, { userid: 'ws_office', name: '刘主任', role: '领导', unitId: ids.finance, scopeRegionId: ids.wushan })).id;
-});
-afterAll(async () => {
-  close?.();
-  await t.drop();
+const suite = useConsoleApp((t) => seedConsole(t.db, NOW), {
+  now: NOW,
+  setup: async ({ t, seed }) => {
+    const { ids } = seed;
+    await t.db.transaction((m) => recordHelpAct(m, {
+      cadreId: ids.zhangsan, household: { id: ids.hZhang, villageId: ids.dingmen }, kind: '送资金', note: '2000元 产业补助', amountYuan: 2000,
+      now: new Date('2026-11-20T10:00:00+08:00'),
+    }));
+    ids.office = (await buildCadre(t.db, { userid: 'ws_office', name: '刘主任', role: '领导', unitId: ids.finance, scopeRegionId: ids.wushan })).id;
+  },
 });
 
-const workbook = async (path: string, cadreId = seed.ids.wsLeader) => {
-  const res = await request(app.callback()).get(path).set('Cookie', sessionCookie(deps, cadreId)).buffer(true).parse(binary);
+const workbook = async (path: string, cadreId = suite.seed.ids.wsLeader) => {
+  const res = await request(suite.app.callback()).get(path).set('Cookie', sessionCookie(suite.deps, cadreId)).buffer(true).parse(binary);
   expect(res.status).toBe(200);
   return loadWorkbook(res.body);
 };
@@ -79,7 +65,7 @@ function expectLayout(ws: ExcelJS.Worksheet, title: string, header: string[]): R
 }
 
 test('问题台账: title, 填报 row, header, 序号, place in 县区/乡镇/村, frozen header printed on every landscape A4 page', async () => {
-  const wb = await workbook(`/console/api/export/ledger.xlsx?scope=${seed.ids.wushan}&${RANGE}`);
+  const wb = await workbook(`/console/api/export/ledger.xlsx?scope=${suite.seed.ids.wushan}&${RANGE}`);
   const ws = wb.getWorksheet('问题台账')!;
   const table = expectLayout(ws, '武山县联村联户问题台账（2026年1月1日—12月7日）', ['编号', '县区', '乡镇', '村', '问题描述', '类别', '上报人',
     '上报时间', '责任人/责任单位', '整改期限', '状态', '销号时间', '整改说明', '照片']);
@@ -91,7 +77,7 @@ test('问题台账: title, 填报 row, header, 序号, place in 县区/乡镇/�
 });
 
 test('走访记录表 and 入户走访: both sheets in the layout, the village split into 县区/乡镇/村', async () => {
-  const wb = await workbook(`/console/api/export/visits.xlsx?scope=${seed.ids.wushan}&${RANGE}`);
+  const wb = await workbook(`/console/api/export/visits.xlsx?scope=${suite.seed.ids.wushan}&${RANGE}`);
   const visits = expectLayout(wb.getWorksheet('走访记录表')!, '武山县联村联户走访记录表（2026年1月1日—12月7日）', ['日期', '干部', '单位',
     '县区', '乡镇', '村', '签到', '签退', '时长', '是否定位核验', '距离(米)', '来源', '自动签退']);
   expect(visits.rows).toHaveLength(5);
@@ -103,7 +89,7 @@ test('走访记录表 and 入户走访: both sheets in the layout, the village s
 });
 
 test('任务进度: 单位联村 with the village split, 干部联户, each sheet titled', async () => {
-  const wb = await workbook(`/console/api/export/standing.xlsx?scope=${seed.ids.wushan}&${RANGE}`);
+  const wb = await workbook(`/console/api/export/standing.xlsx?scope=${suite.seed.ids.wushan}&${RANGE}`);
   const units = expectLayout(wb.getWorksheet('单位联村')!, '武山县联村联户单位联村任务进度（2026年1月1日—12月7日）',
     ['单位', '县区', '乡镇', '村', '进村次数', '进村天数', '是否滞后']);
   expect(units.rows).toHaveLength(2);
@@ -116,7 +102,7 @@ test('任务进度: 单位联村 with the village split, 干部联户, each shee
 });
 
 test('帮扶台账: one 序号 column, the place in 县区/乡镇/村', async () => {
-  const wb = await workbook(`/console/api/export/help.xlsx?scope=${seed.ids.wushan}&${RANGE}`);
+  const wb = await workbook(`/console/api/export/help.xlsx?scope=${suite.seed.ids.wushan}&${RANGE}`);
   const help = expectLayout(wb.getWorksheet('帮扶台账')!, '武山县联村联户帮扶台账（2026年1月1日—12月7日）', ['县区', '乡镇', '村', '户主',
     '农户类别', '致贫原因', '帮扶状态', '帮扶类别', '帮扶内容', '金额(元)', '帮扶干部', '单位', '时间']);
   expect(help.rows).toEqual([[1, '武山县', '鸳鸯镇', '丁门村', '张大爷', '贫困户', undefined, undefined, '送资金', '2000元 产业补助', 2000,
@@ -124,7 +110,7 @@ test('帮扶台账: one 序号 column, the place in 县区/乡镇/村', async ()
 });
 
 test('考评结果: the period as the title\'s range, the cadre\'s and unit\'s place in 县区/乡镇/村', async () => {
-  const wb = await workbook(`/console/api/export/assessment.xlsx?scope=${seed.ids.wushan}&period=2026-Q4`);
+  const wb = await workbook(`/console/api/export/assessment.xlsx?scope=${suite.seed.ids.wushan}&period=2026-Q4`);
   const components = ['走访次数', '入户天数', '谈心交流', '到村天数', '驻村天数', '问题按期销号', '通知收到', '五必访按期', '民情日记', '六送帮扶'];
   const tail = ['工作实绩', '领导评议', '群众评议', '总分', '乡镇排名', '县区排名'];
   const cadres = expectLayout(wb.getWorksheet('干部考评')!, '武山县联村联户干部考评结果（2026年10月1日—12月31日）',
@@ -136,7 +122,7 @@ test('考评结果: the period as the title\'s range, the cadre\'s and unit\'s p
 });
 
 test('a township scope heads the form from its county down; 填报单位 is the viewer\'s unit when they have one', async () => {
-  const wb = await workbook(`/console/api/export/ledger.xlsx?scope=${seed.ids.yuanyang}&from=2025-12-01&to=2026-12-07`, seed.ids.office);
+  const wb = await workbook(`/console/api/export/ledger.xlsx?scope=${suite.seed.ids.yuanyang}&from=2025-12-01&to=2026-12-07`, suite.seed.ids.office);
   const table = readTable(wb.getWorksheet('问题台账')!);
   expect(table.title).toBe('武山县鸳鸯镇联村联户问题台账（2025年12月1日—2026年12月7日）');
   expect(table.filer).toBe('填报单位：武山县财政局\u3000\u3000填报日期：2026年12月7日');
@@ -144,7 +130,7 @@ test('a township scope heads the form from its county down; 填报单位 is the 
 });
 
 test('another county\'s export is a 403, not a file', async () => {
-  const res = await request(app.callback()).get(`/console/api/export/ledger.xlsx?scope=${seed.ids.gangu}&${RANGE}`)
-    .set('Cookie', sessionCookie(deps, seed.ids.wsLeader));
+  const res = await request(suite.app.callback()).get(`/console/api/export/ledger.xlsx?scope=${suite.seed.ids.gangu}&${RANGE}`)
+    .set('Cookie', sessionCookie(suite.deps, suite.seed.ids.wsLeader));
   expect(res.status).toBe(403);
 });

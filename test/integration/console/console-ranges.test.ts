@@ -1,11 +1,7 @@
-import request from 'supertest';
 import ExcelJS from 'exceljs';
-import type Koa from 'koa';
-import type { AppDeps } from '../../../src/app';
 import { shanghaiDate } from '../../../src/lib/time';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { consoleApp, sessionCookie } from '../../support/console-app';
+import { seedConsole } from '../../support/scenarios/console';
+import { useConsoleApp } from '../../support/console-app';
 import { buildHouseholdLink, buildUnitVillageLink } from '../../support/factories';
 
 /**
@@ -19,24 +15,9 @@ const NOW = new Date('2026-11-25T04:00:00Z'); // 12:00 in Shanghai, a Wednesday
 const DAY = 24 * 3600e3;
 const daysAgo = (n: number) => shanghaiDate(new Date(NOW.getTime() - n * DAY));
 
-let t: TestDb;
-let seed: ConsoleSeed;
-let app: Koa;
-let deps: AppDeps;
-let close: () => void;
+const suite = useConsoleApp((t) => seedConsole(t.db, NOW), { now: NOW });
 
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db, NOW);
-  ({ app, deps, close } = consoleApp(t));
-  deps.clock = () => NOW;
-});
-afterAll(async () => {
-  close?.();
-  await t.drop();
-});
-
-const get = (path: string, who = 'wsLeader') => request(app.callback()).get(path).set({ Cookie: sessionCookie(deps, seed.ids[who]) });
+const { get } = suite;
 
 test('a range that ends before it starts, or a day that does not exist, is refused with a Chinese message on every page', async () => {
   for (const path of ['/coverage', '/standing', '/problems', '/activity', '/export/standing.xlsx']) {
@@ -51,8 +32,8 @@ test('a range that ends before it starts, or a day that does not exist, is refus
 
 test('coverage stands as of the range\'s last day and counts what was first covered within it', async () => {
   // 李大娘 (丁门村) gets a cadre 10 days ago; 王门村 a unit 3 days ago.
-  await buildHouseholdLink(t.db, { cadreId: seed.ids.zhangsan, householdId: seed.ids.hLi, validFrom: daysAgo(10) });
-  await buildUnitVillageLink(t.db, { unitId: seed.ids.education, villageId: seed.ids.wangmen, validFrom: daysAgo(3) });
+  await buildHouseholdLink(suite.t.db, { cadreId: suite.seed.ids.zhangsan, householdId: suite.seed.ids.hLi, validFrom: daysAgo(10) });
+  await buildUnitVillageLink(suite.t.db, { unitId: suite.seed.ids.education, villageId: suite.seed.ids.wangmen, validFrom: daysAgo(3) });
   const cov = async (from: string, to: string) => (await get(`/console/api/coverage?from=${from}&to=${to}`)).body;
   const before = await cov(daysAgo(30), daysAgo(11));
   expect(before).toMatchObject({ asOf: daysAgo(11), linkedHouseholds: 2, newHouseholds: 0, linkedVillages: 2, newVillages: 0 });
@@ -93,9 +74,9 @@ describe('standing as of the range\'s last day', () => {
 
   test('as of yesterday, counted from the per-day rows, the figures are those of the year tallies today (no act today)', async () => {
     // A visit over midnight counts once and for two days either way.
-    await t.db.query(
+    await suite.t.db.query(
       `INSERT INTO visits (cadre_id, village_id, started_at, ended_at, duration_minutes, source) VALUES ($1, $2, $3, $4, 240, 'chat')`,
-      [seed.ids.lisi, seed.ids.xiping, '2026-10-10T14:00:00Z', '2026-10-10T18:00:00Z'],
+      [suite.seed.ids.lisi, suite.seed.ids.xiping, '2026-10-10T14:00:00Z', '2026-10-10T18:00:00Z'],
     );
     for (const by of ['unit', 'cadre']) {
       const today = (await get(`/console/api/standing?by=${by}&sort=name`)).body;

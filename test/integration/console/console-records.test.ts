@@ -1,9 +1,5 @@
-import request from 'supertest';
-import type Koa from 'koa';
-import type { AppDeps } from '../../../src/app';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { consoleApp, sessionCookie } from '../../support/console-app';
+import { seedConsole } from '../../support/scenarios/console';
+import { useConsoleApp } from '../../support/console-app';
 import { buildMustVisit, buildVisit } from '../../support/factories';
 import { recordHelpAct } from '../../../src/services/aid/help-acts';
 
@@ -17,41 +13,30 @@ import { recordHelpAct } from '../../../src/services/aid/help-acts';
 const NOW = new Date('2026-11-24T12:00:00+08:00');
 const DAY = 24 * 3600 * 1000;
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY);
-let t: TestDb;
-let seed: ConsoleSeed;
 let ids: Record<string, number>;
-let app: Koa;
-let deps: AppDeps;
-let close: () => void;
-
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db, NOW);
-  ids = seed.ids;
-  ({ app, deps, close } = consoleApp(t));
-  (deps as { clock?: () => Date }).clock = () => NOW;
-  const diary = (cadreId: number, villageId: number, content: string, at: Date) => t.db.query(
-    'INSERT INTO diary_entries (cadre_id, village_id, content, created_at) VALUES ($1, $2, $3, $4)', [cadreId, villageId, content, at]);
-  await diary(ids.zhangsan, ids.dingmen, '村里新修了水窖，群众很满意', ago(3));
-  await diary(ids.zhangsan, ids.dingmen, '去年冬天的日记', ago(400));
-  await diary(ids.lisi, ids.xiping, '西坪村的日记', ago(4));
-  // a stored photo of 张三's latest check-in at 丁门村
-  const [visit] = await t.db.query('SELECT id FROM visits WHERE cadre_id = $1 ORDER BY started_at DESC LIMIT 1', [ids.zhangsan]);
-  await t.db.query(
-    `INSERT INTO photos (cadre_id, media_id, status, sha256, kind, visit_id, created_at, storage_key, content_type)
-     VALUES ($1, 'm1', 'stored', repeat('a', 64), 'visit', $2, $3, 'k1', 'image/jpeg')`, [ids.zhangsan, visit.id, ago(2)]);
-  await t.db.transaction((m) => recordHelpAct(m, {
-    cadreId: ids.zhangsan, household: { id: ids.hZhang, villageId: ids.dingmen }, kind: '送资金', note: '2000元 产业补助', amountYuan: 2000, now: ago(6) }));
-  await buildVisit(t.db, { cadreId: ids.zhangsan, villageId: ids.dingmen, startedAt: ago(30), endedAt: ago(30), revokedAt: ago(29) });
-  await t.db.query(`UPDATE households SET poverty_cause = '因病', aid_status = '未脱贫' WHERE id = $1`, [ids.hZhang]);
-  await buildMustVisit(t.db, { householdId: ids.hZhang, reporterId: ids.wsLeader, cadreId: ids.zhangsan, kind: '生病住院', reportedAt: ago(1), dueAt: ago(-2) });
-});
-afterAll(async () => {
-  close?.();
-  await t.drop();
+const suite = useConsoleApp((t) => seedConsole(t.db, NOW), {
+  now: NOW,
+  setup: async ({ t, seed }) => {
+    ids = seed.ids;
+    const diary = (cadreId: number, villageId: number, content: string, at: Date) => t.db.query(
+      'INSERT INTO diary_entries (cadre_id, village_id, content, created_at) VALUES ($1, $2, $3, $4)', [cadreId, villageId, content, at]);
+    await diary(ids.zhangsan, ids.dingmen, '村里新修了水窖，群众很满意', ago(3));
+    await diary(ids.zhangsan, ids.dingmen, '去年冬天的日记', ago(400));
+    await diary(ids.lisi, ids.xiping, '西坪村的日记', ago(4));
+    // a stored photo of 张三's latest check-in at 丁门村
+    const [visit] = await t.db.query('SELECT id FROM visits WHERE cadre_id = $1 ORDER BY started_at DESC LIMIT 1', [ids.zhangsan]);
+    await t.db.query(
+      `INSERT INTO photos (cadre_id, media_id, status, sha256, kind, visit_id, created_at, storage_key, content_type)
+       VALUES ($1, 'm1', 'stored', repeat('a', 64), 'visit', $2, $3, 'k1', 'image/jpeg')`, [ids.zhangsan, visit.id, ago(2)]);
+    await t.db.transaction((m) => recordHelpAct(m, {
+      cadreId: ids.zhangsan, household: { id: ids.hZhang, villageId: ids.dingmen }, kind: '送资金', note: '2000元 产业补助', amountYuan: 2000, now: ago(6) }));
+    await buildVisit(t.db, { cadreId: ids.zhangsan, villageId: ids.dingmen, startedAt: ago(30), endedAt: ago(30), revokedAt: ago(29) });
+    await t.db.query(`UPDATE households SET poverty_cause = '因病', aid_status = '未脱贫' WHERE id = $1`, [ids.hZhang]);
+    await buildMustVisit(t.db, { householdId: ids.hZhang, reporterId: ids.wsLeader, cadreId: ids.zhangsan, kind: '生病住院', reportedAt: ago(1), dueAt: ago(-2) });
+  },
 });
 
-const get = (path: string, cadreId = ids.wsLeader) => request(app.callback()).get(path).set('Cookie', sessionCookie(deps, cadreId));
+const { get } = suite;
 const list = async (path: string, cadreId = ids.wsLeader) => {
   const res = await get(path, cadreId);
   expect(res.status).toBe(200);

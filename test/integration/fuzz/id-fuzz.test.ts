@@ -1,11 +1,8 @@
 import Router from '@koa/router';
 import request from 'supertest';
-import type Koa from 'koa';
-import type { AppDeps } from '../../../src/app';
 import { registerRoutes } from '../../../src/routes';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { consoleApp, sessionCookie } from '../../support/console-app';
+import { seedConsole } from '../../support/scenarios/console';
+import { useConsoleApp, sessionCookie } from '../../support/console-app';
 
 /**
  * Every route of the app, read from the router itself (a route added later is
@@ -36,27 +33,13 @@ const BODY_IDS = ['villageId'];
 /** Path parameters that are not ids: a value that names the route. */
 const FIXED_PARAMS: Record<string, string> = { kind: 'ledger' };
 
-let t: TestDb;
-let seed: ConsoleSeed;
-let app: Koa;
-let deps: AppDeps;
-let close: () => void;
-
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db);
-  ({ app, deps, close } = consoleApp(t));
-});
-afterAll(async () => {
-  close?.();
-  await t.drop();
-});
+const suite = useConsoleApp((t) => seedConsole(t.db));
 
 interface Route { method: string; path: string; params: string[] }
 
 function routes(): Route[] {
   const router = new Router();
-  registerRoutes(router, deps);
+  registerRoutes(router, suite.deps);
   const out: Route[] = [];
   for (const layer of router.stack) {
     if (typeof layer.path !== 'string') continue;
@@ -81,12 +64,12 @@ test('no value in any id, date or page parameter of any route gets a 5xx', async
     '/console/api/problems/:id', '/console/api/problems/:id/close', '/photos/:id', '/photos/:id/thumb', '/console/api/photos',
     '/console/api/export/:kind.xlsx', '/h5/api/checkin',
   ]));
-  const who = [seed.ids.admin, seed.ids.wsLeader, seed.ids.zhangsan].map((id) => sessionCookie(deps, id));
+  const who = [suite.seed.ids.admin, suite.seed.ids.wsLeader, suite.seed.ids.zhangsan].map((id) => sessionCookie(suite.deps, id));
   const fiveHundreds: string[] = [];
   let tried = 0;
   const send = async (r: Route, url: string, body?: object, cookies = who.slice(0, 1)) => {
     for (const cookie of cookies) {
-      const req = r.method === 'POST' ? request(app.callback()).post(url).send(body ?? { note: '已整改' }) : request(app.callback()).get(url);
+      const req = r.method === 'POST' ? request(suite.app.callback()).post(url).send(body ?? { note: '已整改' }) : request(suite.app.callback()).get(url);
       const res = await req.set('Cookie', cookie);
       tried++;
       if (res.status >= 500) fiveHundreds.push(`${r.method} ${url.slice(0, 120)} ${body ? JSON.stringify(body).slice(0, 80) : ''}: ${res.status}`);
@@ -97,14 +80,14 @@ test('no value in any id, date or page parameter of any route gets a 5xx', async
     if (idParams.length > 0) for (const bad of BAD_IDS) await send(r, fill(r, bad), undefined, who);
     // Static files take no parameters.
     if (!r.path.includes('/api/') && idParams.length === 0) continue;
-    const base = fill(r, String(seed.ids.pOpen));
+    const base = fill(r, String(suite.seed.ids.pOpen));
     for (const [name, values] of Object.entries(QUERY_VALUES)) {
       for (const bad of values) await send(r, `${base}?${name}=${encodeURIComponent(bad)}`);
     }
     if (r.method === 'POST') {
       for (const key of BODY_IDS) {
         for (const bad of [...BAD_IDS, ...BAD_IDS.map(Number).filter((n) => !Number.isNaN(n))]) {
-          await send(r, base, { [key]: bad, latitude: seed.dingmen.latitude, longitude: seed.dingmen.longitude, note: '已整改' });
+          await send(r, base, { [key]: bad, latitude: suite.seed.dingmen.latitude, longitude: suite.seed.dingmen.longitude, note: '已整改' });
         }
       }
     }
