@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type Koa from 'koa';
 import { consoleApp } from './console-app';
-import type { TestDb } from './db';
+import { createTestDb, type TestDb } from './db';
 
 /**
  * Browser tests: Debian's chromium through playwright-core, started as this
@@ -54,4 +54,63 @@ export async function loginAs(page: Page, base: string, path: string, userid: st
   await page.waitForURL(/\/console\/login/);
   await page.click(`button[data-userid="${userid}"]`);
   await page.waitForURL(new RegExp(`${path.replace(/\//g, '\\/')}`));
+}
+
+/** A browser test file's console, filled in by beforeAll: the database, its seed, the server's base URL and the browser. */
+export interface BrowserSuite<S> {
+  t: TestDb;
+  seed: S;
+  base: string;
+  browser: Browser;
+}
+
+/**
+ * Registers beforeAll/afterAll that make a test database, seed it, run `setup`
+ * for more data, and start the console and a browser (stopped and dropped after
+ * the file); the returned object's fields are filled when the suite starts.
+ */
+export function useBrowserConsole<S>(
+  makeSeed: (t: TestDb) => Promise<S>,
+  opts: { env?: Record<string, string>; setup?: (t: TestDb, seed: S) => Promise<void>; timeout?: number } = {},
+): BrowserSuite<S> {
+  let bc: BrowserConsole | undefined;
+  const suite = {} as BrowserSuite<S>;
+  beforeAll(async () => {
+    suite.t = await createTestDb();
+    suite.seed = await makeSeed(suite.t);
+    await opts.setup?.(suite.t, suite.seed);
+    bc = await startBrowserConsole(suite.t, opts.env);
+    ({ base: suite.base, browser: suite.browser } = bc);
+  }, opts.timeout ?? 60000);
+  afterAll(async () => {
+    await bc?.close();
+    await suite.t?.drop();
+  });
+  return suite;
+}
+
+export interface ConsolePage {
+  page: Page;
+  context: BrowserContext;
+  /** Uncaught errors of the page's scripts. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A new zh-CN browser context and page that collects the page's errors, opens
+ * `path` (default /console), logs in as `userid` on the demo login page and
+ * waits for `waitFor` (default the overview's .kpi).
+ */
+export async function openConsolePage(browser: Browser, base: string, userid: string,
+  opts: { viewport?: { width: number; height: number }; path?: string; waitFor?: string } = {}): Promise<ConsolePage> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}${opts.path ?? '/console'}`);
+  await page.waitForURL(/\/console\/login/);
+  await page.click(`button[data-userid="${userid}"]`);
+  await page.waitForSelector(opts.waitFor ?? '.kpi');
+  return { page, context, errors, close: () => context.close() };
 }

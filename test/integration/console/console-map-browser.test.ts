@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { startBrowserConsole, type BrowserConsole } from '../../support/browser';
+import type { Page } from 'playwright-core';
+import { seedConsole } from '../../support/scenarios/console';
+import { useBrowserConsole, openConsolePage } from '../../support/browser';
 import { buildRegion, buildUnit, buildUnitVillageLink, buildVillage, buildVisit } from '../../support/factories';
 
 /**
@@ -9,12 +8,6 @@ import { buildRegion, buildUnit, buildUnitVillageLink, buildVillage, buildVisit 
  * the county boundary and township outlines drawn on a canvas, villages coloured by their linked unit's
  * check-ins, a click on a village opening its page. Screenshots docs/console-map.png.
  */
-
-let t: TestDb;
-let seed: ConsoleSeed;
-let bc: BrowserConsole;
-let base: string;
-let browser: Browser;
 
 /** More villages of 武山县 around the seed's three, so the map reads as a county: [township, name, lat, lng, linked, checked in]. */
 const MORE: [string, string, number, number, boolean, boolean][] = [
@@ -31,27 +24,20 @@ const MORE: [string, string, number, number, boolean, boolean][] = [
   ['chengguan', '西关村', 34.76, 104.97, true, true],
 ];
 
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db);
-  const { ids } = seed;
-  ids.chengguan = (await buildRegion(t.db, { parentId: ids.wushan, name: '城关镇' })).id;
-  const unit = (await buildUnit(t.db, { name: '武山县水务局' })).id;
-  const start = new Date(Date.now() - 5 * 60 * 1000);
-  for (const [town, name, latitude, longitude, linked, checked] of MORE) {
-    const v = await buildVillage(t.db, { townId: ids[town], name, latitude, longitude });
-    if (linked) await buildUnitVillageLink(t.db, { unitId: unit, villageId: v.id, validFrom: `${new Date().getUTCFullYear() - 1}-01-01` });
-    if (checked) await buildVisit(t.db, { cadreId: ids.zhangsan, villageId: v.id, startedAt: start, endedAt: new Date(start.getTime() + 3600e3) });
-  }
-  // 张三 checks in for his unit's link: he belongs to 财政局, so give these villages 财政局's link as well
-  await t.db.query(`UPDATE unit_village_links SET unit_id = $1 WHERE unit_id = $2`, [ids.finance, unit]);
-  bc = await startBrowserConsole(t);
-  ({ base, browser } = bc);
-}, 60000);
-
-afterAll(async () => {
-  await bc?.close();
-  await t?.drop();
+const suite = useBrowserConsole((t) => seedConsole(t.db), {
+  setup: async (t, seed) => {
+    const { ids } = seed;
+    ids.chengguan = (await buildRegion(t.db, { parentId: ids.wushan, name: '城关镇' })).id;
+    const unit = (await buildUnit(t.db, { name: '武山县水务局' })).id;
+    const start = new Date(Date.now() - 5 * 60 * 1000);
+    for (const [town, name, latitude, longitude, linked, checked] of MORE) {
+      const v = await buildVillage(t.db, { townId: ids[town], name, latitude, longitude });
+      if (linked) await buildUnitVillageLink(t.db, { unitId: unit, villageId: v.id, validFrom: `${new Date().getUTCFullYear() - 1}-01-01` });
+      if (checked) await buildVisit(t.db, { cadreId: ids.zhangsan, villageId: v.id, startedAt: start, endedAt: new Date(start.getTime() + 3600e3) });
+    }
+    // 张三 checks in for his unit's link: he belongs to 财政局, so give these villages 财政局's link as well
+    await t.db.query(`UPDATE unit_village_links SET unit_id = $1 WHERE unit_id = $2`, [ids.finance, unit]);
+  },
 });
 
 /** The pixel of a village on the page, from the chart instance's own projection. */
@@ -69,13 +55,7 @@ async function villagePixel(page: Page, name: string): Promise<{ x: number; y: n
 }
 
 test('a county leader opens 地图: boundaries and coloured villages on a canvas, hover names one, a click opens its page', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/console`);
-  await page.waitForURL(/\/console\/login/);
-  await page.click('button[data-userid="ws_leader"]');
-  await page.waitForSelector('.kpi');
+  const { page, errors } = await openConsolePage(suite.browser, suite.base, 'ws_leader', { viewport: { width: 1280, height: 800 } });
   await page.click('[data-tab="map"]');
   await page.waitForSelector('#map-chart canvas');
   const text = await page.textContent('[data-section="map"]');
@@ -90,7 +70,7 @@ test('a county leader opens 地图: boundaries and coloured villages on a canvas
     return { series: option.series.map((s: { name: string; data: unknown[] }) => [s.name, s.data.length]), map: option.geo[0].map };
   });
   expect(drawn.series).toEqual([['联村单位已到村签到', 8], ['联村单位未到村签到', 3], ['无联村单位', 3]]);
-  expect(drawn.map).toBe(`scope-${seed.ids.wushan}`);
+  expect(drawn.map).toBe(`scope-${suite.seed.ids.wushan}`);
   await page.evaluate(() => window.scrollTo(0, document.querySelector('nav.tabs')!.getBoundingClientRect().top + window.scrollY - 8));
   await page.waitForTimeout(600); // the scatter's entry animation
   await page.screenshot({ path: 'docs/console-map.png' });
@@ -120,7 +100,7 @@ test('a county leader opens 地图: boundaries and coloured villages on a canvas
   await page.waitForFunction(() => location.hash.includes('tab=village'));
   const hash = new URLSearchParams(await page.evaluate(() => location.hash.slice(1)));
   expect(hash.get('tab')).toBe('village');
-  expect(hash.get('id')).toBe(String(seed.ids.dingmen));
+  expect(hash.get('id')).toBe(String(suite.seed.ids.dingmen));
   await page.waitForSelector('[data-record-page="village"] h2');
   expect(await page.textContent('[data-record-page="village"] h2')).toContain('丁门村');
   expect(errors).toEqual([]);

@@ -1,10 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { startBrowserConsole, type BrowserConsole } from '../../support/browser';
+import { seedConsole } from '../../support/scenarios/console';
+import { useBrowserConsole, openConsolePage } from '../../support/browser';
 import { buildMustVisit, buildNotice, buildNoticeRecipient } from '../../support/factories';
 
 /**
@@ -15,41 +13,22 @@ import { buildMustVisit, buildNotice, buildNoticeRecipient } from '../../support
 
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'sl-shots-'));
 const DAY = 86_400_000;
-let t: TestDb;
-let seed: ConsoleSeed;
-let bc: BrowserConsole;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db);
-  const { ids } = seed;
-  const ago = (days: number) => new Date(Date.now() - days * DAY);
-  await buildMustVisit(t.db, { householdId: ids.hZhang, reporterId: ids.lisi, cadreId: ids.zhangsan, kind: '生病住院',
-    reportedAt: ago(10), dueAt: ago(7), doneAt: ago(8) });
-  await buildMustVisit(t.db, { householdId: ids.hWang, reporterId: ids.zhangsan, cadreId: ids.lisi, kind: '邻里纠纷',
-    reportedAt: ago(6), dueAt: ago(3), doneAt: null });
-  const notice = await buildNotice(t.db, { senderId: ids.wsLeader, scopeRegionId: ids.wushan, kind: '会议', content: '全县双联工作推进会',
-    createdAt: ago(4) });
-  await buildNoticeRecipient(t.db, { noticeId: notice.id, cadreId: ids.zhangsan, ackedAt: ago(4) });
-  bc = await startBrowserConsole(t);
-  ({ base, browser } = bc);
-}, 60000);
-
-afterAll(async () => {
-  await bc?.close();
-  await t?.drop();
+const suite = useBrowserConsole((t) => seedConsole(t.db), {
+  setup: async (t, seed) => {
+    const { ids } = seed;
+    const ago = (days: number) => new Date(Date.now() - days * DAY);
+    await buildMustVisit(t.db, { householdId: ids.hZhang, reporterId: ids.lisi, cadreId: ids.zhangsan, kind: '生病住院',
+      reportedAt: ago(10), dueAt: ago(7), doneAt: ago(8) });
+    await buildMustVisit(t.db, { householdId: ids.hWang, reporterId: ids.zhangsan, cadreId: ids.lisi, kind: '邻里纠纷',
+      reportedAt: ago(6), dueAt: ago(3), doneAt: null });
+    const notice = await buildNotice(t.db, { senderId: ids.wsLeader, scopeRegionId: ids.wushan, kind: '会议', content: '全县双联工作推进会',
+      createdAt: ago(4) });
+    await buildNoticeRecipient(t.db, { noticeId: notice.id, cadreId: ids.zhangsan, ackedAt: ago(4) });
+  },
 });
 
 test('a county leader opens 五必访: the figures, each township, each cadre, the overdue event and the export', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/console`);
-  await page.waitForURL(/\/console\/login/);
-  await page.click('button[data-userid="ws_leader"]');
-  await page.waitForSelector('.kpi');
+  const { page, errors } = await openConsolePage(suite.browser, suite.base, 'ws_leader', { viewport: { width: 1280, height: 800 } });
   await page.click('[data-tab="mustvisits"]');
   await page.waitForSelector('[data-section="must-visits"]');
   const text = await page.textContent('[data-section="must-visits"]');

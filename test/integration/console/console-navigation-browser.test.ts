@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { createTestDb, type TestDb } from '../../support/db';
+import type { Page } from 'playwright-core';
 import { seedConsole } from '../../support/scenarios/console';
-import { loginAs, startBrowserConsole, type BrowserConsole } from '../../support/browser';
+import { useBrowserConsole, loginAs } from '../../support/browser';
 
 /**
  * The console shell under a slow network: a tab clicked while the page before
@@ -9,21 +8,7 @@ import { loginAs, startBrowserConsole, type BrowserConsole } from '../../support
  * address changed during the first load is followed.
  */
 
-let t: TestDb;
-let bc: BrowserConsole;
-let browser: Browser;
-
-beforeAll(async () => {
-  t = await createTestDb();
-  await seedConsole(t.db);
-  bc = await startBrowserConsole(t);
-  browser = bc.browser;
-}, 60000);
-
-afterAll(async () => {
-  await bc?.close();
-  await t?.drop();
-});
+const suite = useBrowserConsole((t) => seedConsole(t.db));
 
 /** Holds the next answer of `api` (a /console/api path) for `ms`; later ones pass at once. */
 async function slowOnce(page: Page, api: string, ms: number): Promise<void> {
@@ -38,8 +23,8 @@ async function slowOnce(page: Page, api: string, ms: number): Promise<void> {
 }
 
 test('a tab clicked while 工作概况 still loads stays on screen after the landing page answers', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
-  await loginAs(page, bc.base, '/console', 'ws_leader');
+  const page = await (await suite.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
+  await loginAs(page, suite.base, '/console', 'ws_leader');
   await page.locator('[data-section="work"]').waitFor();
 
   await page.click('[data-tab="overview"]');
@@ -55,8 +40,8 @@ test('a tab clicked while 工作概况 still loads stays on screen after the lan
 });
 
 test('an address changed during the first load is followed', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
-  await loginAs(page, bc.base, '/console', 'ws_leader');
+  const page = await (await suite.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
+  await loginAs(page, suite.base, '/console', 'ws_leader');
   await page.locator('[data-section="work"]').waitFor();
 
   await slowOnce(page, '/me', 1000);

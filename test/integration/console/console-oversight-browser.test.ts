@@ -1,43 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { startBrowserConsole, type BrowserConsole } from '../../support/browser';
+import { seedConsole } from '../../support/scenarios/console';
+import { useBrowserConsole, openConsolePage } from '../../support/browser';
 import { recordHelpAct } from '../../../src/services/aid/help-acts';
 
 /** The 帮扶督查 tab in a real browser (Debian chromium through playwright-core), against the app in demo mode. */
 
-let t: TestDb;
-let seed: ConsoleSeed;
-let bc: BrowserConsole;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db);
-  const { ids } = seed;
-  await t.db.query(`UPDATE households SET poverty_cause = '因病', aid_status = '监测户' WHERE id = $1`, [ids.hLi]);
-  await t.db.transaction((m) => recordHelpAct(m, {
-    cadreId: ids.zhangsan, household: { id: ids.hZhang, villageId: ids.dingmen }, kind: '送资金', note: '3000元 养殖补助', amountYuan: 3000, now: new Date() }));
-  bc = await startBrowserConsole(t);
-  ({ base, browser } = bc);
-}, 60000);
-
-afterAll(async () => {
-  await bc?.close();
-  await t?.drop();
+const suite = useBrowserConsole((t) => seedConsole(t.db), {
+  setup: async (t, seed) => {
+    const { ids } = seed;
+    await t.db.query(`UPDATE households SET poverty_cause = '因病', aid_status = '监测户' WHERE id = $1`, [ids.hLi]);
+    await t.db.transaction((m) => recordHelpAct(m, {
+      cadreId: ids.zhangsan, household: { id: ids.hZhang, villageId: ids.dingmen }, kind: '送资金', note: '3000元 养殖补助', amountYuan: 3000, now: new Date() }));
+  },
 });
 
 test('a county leader opens 帮扶督查 and sees the 六送 acts, the villages without 督查, and the households\' 帮扶状态', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' })).newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/console`);
-  await page.waitForURL(/\/console\/login/);
-  await page.click('button[data-userid="ws_leader"]');
-  await page.waitForSelector('.kpi');
+  const { page, errors } = await openConsolePage(suite.browser, suite.base, 'ws_leader', { viewport: { width: 1280, height: 860 } });
   // the uncovered household 李大娘 (unlinked below) shows its 帮扶状态 on 两个全覆盖
-  await t.db.query(`UPDATE cadre_household_links SET valid_to = (now() AT TIME ZONE 'Asia/Shanghai')::date WHERE household_id = $1`, [seed.ids.hLi]);
+  await suite.t.db.query(`UPDATE cadre_household_links SET valid_to = (now() AT TIME ZONE 'Asia/Shanghai')::date WHERE household_id = $1`, [suite.seed.ids.hLi]);
   await page.click('[data-tab="oversight"]');
   await page.waitForSelector('[data-section="oversight"]');
   const text = await page.textContent('[data-section="oversight"]');

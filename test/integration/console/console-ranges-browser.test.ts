@@ -1,12 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, shanghaiDate } from '../../../src/lib/time';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
+import { seedConsole } from '../../support/scenarios/console';
 import { buildHouseholdLink } from '../../support/factories';
-import { loginAs as loginAsAt, startBrowserConsole, type BrowserConsole } from '../../support/browser';
+import { useBrowserConsole, loginAs as loginAsAt } from '../../support/browser';
 
 /**
  * The console's date range in a real browser (Debian chromium through playwright-core, the
@@ -20,32 +19,19 @@ const today = () => shanghaiDate(new Date());
 const daysAgo = (n: number) => addDays(today(), -n);
 const monday = (d: string) => addDays(d, -((new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7));
 
-let t: TestDb;
-let seed: ConsoleSeed;
-let bc: BrowserConsole;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db);
-  // 李大娘 (丁门村) has had a cadre for 10 days.
-  await buildHouseholdLink(t.db, { cadreId: seed.ids.zhangsan, householdId: seed.ids.hLi, validFrom: daysAgo(10) });
-  bc = await startBrowserConsole(t);
-  ({ base, browser } = bc);
-}, 60000);
-
-afterAll(async () => {
-  await bc?.close();
-  await t?.drop();
+const suite = useBrowserConsole((t) => seedConsole(t.db), {
+  setup: async (t, seed) => {
+    // 李大娘 (丁门村) has had a cadre for 10 days.
+    await buildHouseholdLink(t.db, { cadreId: seed.ids.zhangsan, householdId: seed.ids.hLi, validFrom: daysAgo(10) });
+  },
 });
 
 async function open(width = 1280, height = 800): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
+  const context = await suite.browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await loginAsAt(page, base, '/console', 'ws_leader');
+  await loginAsAt(page, suite.base, '/console', 'ws_leader');
   return { page, errors, close: () => context.close() };
 }
 
@@ -53,7 +39,7 @@ const hashOf = (page: Page) => new URLSearchParams(new URL(page.url()).hash.slic
 /** Opens the console afresh at `hash` (not a hash change: the old page's content could pass for the new one's). */
 const goTo = async (page: Page, hash: string) => {
   await page.goto('about:blank');
-  await page.goto(`${base}/console#${hash}`);
+  await page.goto(`${suite.base}/console#${hash}`);
   await page.waitForSelector('.panel > :not(.muted)');
 };
 
@@ -104,10 +90,10 @@ test('presets set the range in the hash, the active one is highlighted, and the 
   await page.waitForSelector('.range-error:has-text("开始日期不能晚于结束日期")');
   expect(hashOf(page).get('from')).toBe(quarter);
   // So is such a range in the link itself, or a day that does not exist.
-  await page.goto(`${base}/console#tab=ledger&from=2026-12-09&to=2026-12-01`);
+  await page.goto(`${suite.base}/console#tab=ledger&from=2026-12-09&to=2026-12-01`);
   await page.waitForSelector('.panel .error');
   expect(await page.textContent('.panel .error')).toBe('日期范围有误：开始日期不能晚于结束日期，请重新选择。');
-  await page.goto(`${base}/console#tab=ledger&from=2026-02-30&to=2026-03-01`);
+  await page.goto(`${suite.base}/console#tab=ledger&from=2026-02-30&to=2026-03-01`);
   await page.waitForFunction(() => document.querySelector('.panel .error')?.textContent?.includes('2026-02-30'));
   expect(await page.textContent('.panel .error')).toBe('日期范围有误：“2026-02-30”不是有效日期，请重新选择。');
   expect(errors).toEqual([]);
@@ -125,7 +111,7 @@ test('两个全覆盖, 任务进度 and 问题台账 show other figures for anot
   await page.screenshot({ path: join(DOCS, 'console-range-overview.png') });
 
   // Standing: 武山县财政局 checked in 20, 12, 5 and 2 days ago; as of the day before the last one, three.
-  const [{ last }] = await t.db.query('SELECT max(started_at) AS last FROM visits WHERE cadre_id = $1', [seed.ids.zhangsan]);
+  const [{ last }] = await suite.t.db.query('SELECT max(started_at) AS last FROM visits WHERE cadre_id = $1', [suite.seed.ids.zhangsan]);
   const before = addDays(shanghaiDate(last), -1);
   const financeVisits = async () => page.textContent('tr:has-text("武山县财政局") td:nth-child(3)');
   await goTo(page, `tab=standing&from=${daysAgo(60)}&to=${before}`);
@@ -147,10 +133,10 @@ test('两个全覆盖, 任务进度 and 问题台账 show other figures for anot
   expect(await page.textContent('[data-caption="ledger"]')).toMatch(/上报的问题：共 0 个/);
 
   // The presets change the figures too: the ledger's problems reported this year, then this week.
-  const reportedSince = async (day: string) => (await t.db.query(
+  const reportedSince = async (day: string) => (await suite.t.db.query(
     `SELECT count(*)::int AS n FROM problems p JOIN regions r ON r.id = p.village_id
       WHERE r.path LIKE (SELECT path || '%' FROM regions WHERE id = $1) AND p.status <> 'revoked'
-        AND p.reported_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')`, [seed.ids.wushan, day]))[0].n;
+        AND p.reported_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')`, [suite.seed.ids.wushan, day]))[0].n;
   for (const [key, since] of [['year', `${today().slice(0, 4)}-01-01`], ['week', monday(today())]]) {
     await page.click(`[data-preset="${key}"]`);
     await page.waitForSelector(`[data-preset="${key}"].active`);
