@@ -2,8 +2,9 @@ import type { DataSource } from 'typeorm';
 import { shanghaiYear } from '../../../src/lib/time';
 import {
   buildCadre, buildHousehold, buildHouseholdLink, buildHouseholdVisit, buildNotice, buildNoticeRecipient, buildProblem,
-  buildProblemEvent, buildRegion, buildUnit, buildUnitVillageLink, buildVillage, buildVisit, type Category, type Role,
+  buildProblemEvent, buildUnit, buildUnitVillageLink, buildVisit, type Category, type Role,
 } from '../factories';
+import { buildTianshui, VILLAGES } from './regions';
 
 /**
  * A small roster for the console and H5 tests, built from the factories (not
@@ -23,24 +24,8 @@ const DAY = 24 * 3600 * 1000;
 
 export async function seedConsole(db: DataSource, now = new Date()): Promise<ConsoleSeed> {
   const ids: Record<string, number> = {};
-  const region = async (key: string, parent: string | null, name: string) => {
-    ids[key] = (await buildRegion(db, { parentId: parent ? ids[parent] : null, name })).id;
-  };
-  await region('province', null, '甘肃省');
-  await region('tianshui', 'province', '天水市');
-  await region('wushan', 'tianshui', '武山县');
-  await region('gangu', 'tianshui', '甘谷县');
-  await region('yuanyang', 'wushan', '鸳鸯镇');
-  await region('luomen', 'wushan', '洛门镇');
-  await region('daxiang', 'gangu', '大像山镇');
-  const dingmen = { latitude: 34.7215, longitude: 104.8912 };
-  const village = async (key: string, town: string, name: string, isPoor: boolean, latitude: number, longitude: number) => {
-    ids[key] = (await buildVillage(db, { townId: ids[town], name, isPoor, latitude, longitude })).id;
-  };
-  await village('dingmen', 'yuanyang', '丁门村', true, dingmen.latitude, dingmen.longitude);
-  await village('wangmen', 'yuanyang', '王门村', true, 34.7301, 104.9033);
-  await village('xiping', 'luomen', '西坪村', false, 34.7512, 104.7731);
-  await village('chengguan', 'daxiang', '城关村', true, 34.7420, 105.3301);
+  await buildTianshui(db, ids, { withDetails: true });
+  const dingmen = { latitude: VILLAGES[0].latitude, longitude: VILLAGES[0].longitude };
 
   ids.finance = (await buildUnit(db, { name: '武山县财政局' })).id;
   ids.education = (await buildUnit(db, { name: '武山县教育局' })).id;

@@ -2,8 +2,9 @@ import type { DataSource } from 'typeorm';
 import { addDays, startOfShanghaiDay } from '../../../src/lib/time';
 import {
   buildCadre, buildGroup, buildHousehold, buildHouseholdLink, buildHouseholdVisit, buildMustVisit, buildNotice,
-  buildNoticeRecipient, buildProblem, buildRegion, buildUnit, buildUnitVillageLink, buildVillage, buildVisit,
+  buildNoticeRecipient, buildProblem, buildUnit, buildUnitVillageLink, buildVisit,
 } from '../factories';
+import { buildTianshui } from './regions';
 
 /**
  * A county's week for 本周工作 and the 通报 (test/integration/console/console-work*.test.ts),
@@ -31,19 +32,7 @@ export async function seedWork(db: DataSource, weekStart: string): Promise<WorkS
   const ids: Record<string, number> = {};
   const at = (day: number, hour: number) => new Date(startOfShanghaiDay(addDays(weekStart, day)).getTime() + hour * 3600_000);
   const jan1 = `${weekStart.slice(0, 4)}-01-01`;
-  const region = async (key: string, parent: string | null, name: string) => {
-    ids[key] = (await buildRegion(db, { parentId: parent ? ids[parent] : null, name })).id;
-  };
-  await region('province', null, '甘肃省');
-  await region('tianshui', 'province', '天水市');
-  await region('wushan', 'tianshui', '武山县');
-  await region('gangu', 'tianshui', '甘谷县');
-  await region('yuanyang', 'wushan', '鸳鸯镇');
-  await region('luomen', 'wushan', '洛门镇');
-  await region('daxiang', 'gangu', '大像山镇');
-  for (const [key, town, name] of [['dingmen', 'yuanyang', '丁门村'], ['wangmen', 'yuanyang', '王门村'], ['xiping', 'luomen', '西坪村'], ['chengguan', 'daxiang', '城关村']]) {
-    ids[key] = (await buildVillage(db, { townId: ids[town], name })).id;
-  }
+  await buildTianshui(db, ids, { withDetails: false });
   ids.finance = (await buildUnit(db, { name: '武山县财政局' })).id;
   ids.education = (await buildUnit(db, { name: '武山县教育局' })).id;
   ids.ganguUnit = (await buildUnit(db, { name: '甘谷县农业农村局' })).id;
