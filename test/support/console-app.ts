@@ -54,7 +54,8 @@ export interface ConsoleSuite<S extends { ids: Record<string, number> }> {
 }
 
 export interface ConsoleSuiteOptions<S extends { ids: Record<string, number> }> {
-  env?: Record<string, string>;
+  /** The app's environment; a function is read when the suite starts (after the file's own earlier beforeAll). */
+  env?: Record<string, string> | (() => Record<string, string>);
   wecom?: ConsoleWecom;
   /** The app's clock stands still at `now`. */
   now?: Date;
@@ -78,7 +79,8 @@ export function useConsoleApp<S extends { ids: Record<string, number> }>(
   beforeAll(async () => {
     suite.t = await createTestDb();
     suite.seed = await makeSeed(suite.t);
-    const c = consoleApp(suite.t, { env: opts.env, wecom: opts.wecom });
+    const env = typeof opts.env === 'function' ? opts.env() : opts.env;
+    const c = consoleApp(suite.t, { env, wecom: opts.wecom });
     ({ app: suite.app, deps: suite.deps, close } = c);
     if (opts.now) {
       const now = opts.now;

@@ -1,15 +1,13 @@
 import request from 'supertest';
-import type Koa from 'koa';
 import { Redis } from 'ioredis';
-import type { AppDeps } from '../../../src/app';
 import { deliverOutboxRow } from '../../../jobs/outbox-deliver';
 import { createLogger } from '../../../src/lib/logger';
 import { createWecomClient } from '../../../src/wecom/client';
 import { createRateLimiter } from '../../../src/wecom/rate-limit';
 import { startSimulator, type RunningSimulator } from '../../../src/demo/simulator';
-import { createTestDb, testPrefix, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { consoleApp, sessionCookie, WECOM_ENV } from '../../support/console-app';
+import { testPrefix } from '../../support/db';
+import { seedConsole } from '../../support/scenarios/console';
+import { sessionCookie, useConsoleApp, WECOM_ENV } from '../../support/console-app';
 import { buildNoticeRecipient, buildRegion, buildVisit } from '../../support/factories';
 import { REDIS_URL } from '../../support/urls';
 
@@ -24,46 +22,41 @@ import { REDIS_URL } from '../../support/urls';
 const DAY = 24 * 3600 * 1000;
 let now = new Date('2026-11-24T12:00:00+08:00');
 const ago = (days: number, hours = 0) => new Date(now.getTime() - days * DAY - hours * 3600e3);
-let t: TestDb;
-let seed: ConsoleSeed;
 let ids: Record<string, number>;
 let sim: RunningSimulator;
 let redis: Redis;
-let app: Koa;
-let deps: AppDeps;
-let close: () => void;
 
 beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db, now);
-  ids = seed.ids;
   sim = await startSimulator({ creds: { corpId: WECOM_ENV.WECOM_CORP_ID, secret: WECOM_ENV.WECOM_SECRET, agentId: Number(WECOM_ENV.WECOM_AGENT_ID) } });
-  ({ app, deps, close } = consoleApp(t, { env: { ...WECOM_ENV, WECOM_API_BASE: sim.url } }));
-  redis = new Redis(REDIS_URL);
-  const logger = createLogger('silent');
-  const prefix = `${testPrefix()}:`;
-  const deliver = {
-    db: t.db, logger, limiter: createRateLimiter(redis, prefix), wecom: createWecomClient({ config: deps.config.wecom, redis, logger, keyPrefix: prefix }),
-  };
-  Object.assign(deps, {
-    clock: () => now,
-    dispatch: async (outboxIds: number[]) => { for (const id of outboxIds) await deliverOutboxRow(deliver, id, new Date()); },
-  });
-  // 李四 checked in at 西坪村 (in 武山县) after the notice; 王五's check-in is in 甘谷县, outside it.
-  await buildVisit(t.db, { cadreId: ids.lisi, villageId: ids.xiping, startedAt: ago(0, 20), endedAt: ago(0, 18) });
-  await buildNoticeRecipient(t.db, { noticeId: ids.notice, cadreId: ids.wangwu, ackedAt: null });
-  await buildVisit(t.db, { cadreId: ids.wangwu, villageId: ids.chengguan, startedAt: ago(0, 20), endedAt: ago(0, 18) });
+});
+const suite = useConsoleApp((t) => seedConsole(t.db, now), {
+  env: () => ({ ...WECOM_ENV, WECOM_API_BASE: sim.url }),
+  setup: async ({ t, seed, deps }) => {
+    ids = seed.ids;
+    redis = new Redis(REDIS_URL);
+    const logger = createLogger('silent');
+    const prefix = `${testPrefix()}:`;
+    const deliver = {
+      db: t.db, logger, limiter: createRateLimiter(redis, prefix), wecom: createWecomClient({ config: deps.config.wecom, redis, logger, keyPrefix: prefix }),
+    };
+    Object.assign(deps, {
+      clock: () => now,
+      dispatch: async (outboxIds: number[]) => { for (const id of outboxIds) await deliverOutboxRow(deliver, id, new Date()); },
+    });
+    // 李四 checked in at 西坪村 (in 武山县) after the notice; 王五's check-in is in 甘谷县, outside it.
+    await buildVisit(t.db, { cadreId: ids.lisi, villageId: ids.xiping, startedAt: ago(0, 20), endedAt: ago(0, 18) });
+    await buildNoticeRecipient(t.db, { noticeId: ids.notice, cadreId: ids.wangwu, ackedAt: null });
+    await buildVisit(t.db, { cadreId: ids.wangwu, villageId: ids.chengguan, startedAt: ago(0, 20), endedAt: ago(0, 18) });
+  },
 });
 afterAll(async () => {
-  close?.();
   redis?.disconnect();
   await sim?.close();
-  await t.drop();
 });
 
-const get = (path: string, cadreId = ids.wsLeader) => request(app.callback()).get(path).set('Cookie', sessionCookie(deps, cadreId));
+const { get } = suite;
 const post = (path: string, body: object, cadreId = ids.wsLeader) =>
-  request(app.callback()).post(path).set('Cookie', sessionCookie(deps, cadreId)).send(body);
+  request(suite.app.callback()).post(path).set('Cookie', sessionCookie(suite.deps, cadreId)).send(body);
 
 test('the notice with its counts, then who acknowledged, who did not and who checked in since, with unit and mobile', async () => {
   const res = await get(`/console/api/notices/${ids.notice}`);
@@ -110,7 +103,7 @@ test('催办 reaches only those without 收到, through WeCom; a second press wi
   expect(sim.state.sent.length).toBe(since + 1);
 
   // 李四 acknowledges; half an hour after the first press only 王五 is left
-  await t.db.query('UPDATE notice_recipients SET acked_at = $3 WHERE notice_id = $1 AND cadre_id = $2', [ids.notice, ids.lisi, now]);
+  await suite.t.db.query('UPDATE notice_recipients SET acked_at = $3 WHERE notice_id = $1 AND cadre_id = $2', [ids.notice, ids.lisi, now]);
   now = new Date(now.getTime() + 21 * 60_000);
   const third = await post(`/console/api/notices/${ids.notice}/urge`, {});
   expect(third.status).toBe(200);
@@ -125,7 +118,7 @@ test('发通知 sends through the 通知 service to the scope\'s linked cadres, 
   const res = await post('/console/api/notices', { scope: ids.wushan, kind: '会议', content: '明早8点到村部开会' });
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ recipients: 2, groups: 0 });
-  const [n] = await t.db.query('SELECT kind, content, sender_id, scope_region_id FROM notices WHERE id = $1', [res.body.id]);
+  const [n] = await suite.t.db.query('SELECT kind, content, sender_id, scope_region_id FROM notices WHERE id = $1', [res.body.id]);
   expect(n).toEqual({ kind: '会议', content: '明早8点到村部开会', sender_id: ids.wsLeader, scope_region_id: ids.wushan });
   expect(sim.state.sent.slice(since).flatMap((s) => s.touser).sort()).toEqual(['lisi', 'zhangsan']);
   const detail = await get(`/console/api/notices/${res.body.id}`);
@@ -140,8 +133,8 @@ test('发通知 sends through the 通知 service to the scope\'s linked cadres, 
   await refused({ scope: ids.wushan, kind: '开会', content: '开会' }, 400, '请选择通知类别（会议、突发、活动或交办）。');
   await refused({ scope: ids.gangu, kind: '会议', content: '开会' }, 403, '该范围不在您的管辖范围内。');
   await refused({ scope: ids.wushan, kind: '会议', content: '开会' }, 403, '控制台数据仅对领导和双联办开放。', ids.zhangsan);
-  const town = await buildRegion(t.db, { parentId: ids.wushan, name: '龙台镇' });
-  const before = Number((await t.db.query('SELECT count(*) FROM notices'))[0].count);
+  const town = await buildRegion(suite.t.db, { parentId: ids.wushan, name: '龙台镇' });
+  const before = Number((await suite.t.db.query('SELECT count(*) FROM notices'))[0].count);
   await refused({ scope: town.id, kind: '突发', content: '开会' }, 422, '天水市武山县龙台镇没有联系干部或工作群，通知未发出。');
-  expect(Number((await t.db.query('SELECT count(*) FROM notices'))[0].count)).toBe(before);
+  expect(Number((await suite.t.db.query('SELECT count(*) FROM notices'))[0].count)).toBe(before);
 });

@@ -1,16 +1,14 @@
 import JSZip from 'jszip';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import type Koa from 'koa';
-import type { AppDeps } from '../../../src/app';
 import { createLogger } from '../../../src/lib/logger';
 import { createWecomClient } from '../../../src/wecom/client';
 import { createRateLimiter } from '../../../src/wecom/rate-limit';
 import { startSimulator, type RunningSimulator } from '../../../src/demo/simulator';
 import { deliverOutboxRow } from '../../../jobs/outbox-deliver';
-import { createTestDb, testPrefix, type TestDb } from '../../support/db';
-import { seedWork, type WorkSeed } from '../../support/scenarios/work';
-import { consoleApp, sessionCookie } from '../../support/console-app';
+import { testPrefix } from '../../support/db';
+import { seedWork } from '../../support/scenarios/work';
+import { sessionCookie, useConsoleApp } from '../../support/console-app';
 
 /**
  * The 本周工作 API and the 通报: GET /console/api/work, the docx read back
@@ -23,32 +21,23 @@ const NOW = new Date('2026-12-07T10:00:00+08:00');
 const RANGE = 'from=2026-11-30&to=2026-12-06';
 const creds = { corpId: 'wwreport', secret: 'report-secret', agentId: 1000002 };
 const logger = createLogger('silent');
-let t: TestDb;
-let seed: WorkSeed;
-let app: Koa;
-let deps: AppDeps;
-let close: () => void;
 let sim: RunningSimulator;
 let redis: Redis;
 const dispatched: number[] = [];
 
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedWork(t.db, '2026-11-30');
-  ({ app, deps, close } = consoleApp(t));
-  Object.assign(deps, { clock: () => NOW, dispatch: async (ids: number[]) => { dispatched.push(...ids); } });
-  sim = await startSimulator({ creds, robotKeys: ['ws-robot-key', 'gg-robot-key'] });
-  redis = new Redis('redis://127.0.0.1:6379');
+const suite = useConsoleApp((t) => seedWork(t.db, '2026-11-30'), {
+  setup: async ({ deps }) => {
+    Object.assign(deps, { clock: () => NOW, dispatch: async (ids: number[]) => { dispatched.push(...ids); } });
+    sim = await startSimulator({ creds, robotKeys: ['ws-robot-key', 'gg-robot-key'] });
+    redis = new Redis('redis://127.0.0.1:6379');
+  },
 });
 afterAll(async () => {
-  close?.();
   await sim?.close();
   redis?.disconnect();
-  await t.drop();
 });
 
-const get = (path: string, cadreId = seed.ids.wsLeader) =>
-  request(app.callback()).get(path).set('Cookie', sessionCookie(deps, cadreId));
+const { get } = suite;
 const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
   r.on('data', (c: Buffer) => chunks.push(c));
@@ -61,25 +50,25 @@ const documentText = async (docx: Buffer) => {
 };
 
 test('GET /console/api/work: the week, the week before and the rankings; another county is a 403', async () => {
-  const res = await get(`/console/api/work?scope=${seed.ids.wushan}&${RANGE}`).expect(200);
+  const res = await get(`/console/api/work?scope=${suite.seed.ids.wushan}&${RANGE}`).expect(200);
   expect(res.body.period).toEqual({ from: '2026-11-30', to: '2026-12-06' });
   expect(res.body.current).toMatchObject({ checkins: 2, villagesReached: 1, householdsVisited: 1 });
   expect(res.body.before).toMatchObject({ checkins: 1 });
   expect(res.body.rankings.regions.map((r: { name: string }) => r.name)).toEqual(['鸳鸯镇', '洛门镇']);
   expect(res.body.rankings.overdue.rows[0].place).toBe('天水市武山县鸳鸯镇王门村');
-  await get(`/console/api/work?scope=${seed.ids.gangu}&${RANGE}`).expect(403);
-  await get(`/console/api/work?scope=${seed.ids.chengguan}&${RANGE}`).expect(403);
-  const bad = await get(`/console/api/work?scope=${seed.ids.wushan}&from=2026-12-06&to=2026-11-30`).expect(400);
+  await get(`/console/api/work?scope=${suite.seed.ids.gangu}&${RANGE}`).expect(403);
+  await get(`/console/api/work?scope=${suite.seed.ids.chengguan}&${RANGE}`).expect(403);
+  const bad = await get(`/console/api/work?scope=${suite.seed.ids.wushan}&from=2026-12-06&to=2026-11-30`).expect(400);
   expect(bad.body.message).toBe('开始日期不能晚于结束日期。');
-  await get(`/console/api/work?scope=${seed.ids.wushan}&from=2024-01-01&to=2026-12-06`).expect(400);
+  await get(`/console/api/work?scope=${suite.seed.ids.wushan}&from=2024-01-01&to=2026-12-06`).expect(400);
   // without a range: this week so far (Monday 7 December)
-  expect((await get(`/console/api/work?scope=${seed.ids.wushan}`).expect(200)).body.period).toEqual({ from: '2026-12-07', to: '2026-12-07' });
+  expect((await get(`/console/api/work?scope=${suite.seed.ids.wushan}`).expect(200)).body.period).toEqual({ from: '2026-12-07', to: '2026-12-07' });
   // a cadre has no console scope
-  await get(`/console/api/work?scope=${seed.ids.wushan}`, seed.ids.zhangsan).expect(403);
+  await get(`/console/api/work?scope=${suite.seed.ids.wushan}`, suite.seed.ids.zhangsan).expect(403);
 });
 
 test('GET /console/api/report.docx: a Word 通报 with the title, the period, the figures, the rankings and the overdue problems', async () => {
-  const res = await get(`/console/api/report.docx?scope=${seed.ids.wushan}&${RANGE}`).buffer(true).parse(binary).expect(200);
+  const res = await get(`/console/api/report.docx?scope=${suite.seed.ids.wushan}&${RANGE}`).buffer(true).parse(binary).expect(200);
   expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
   expect(decodeURIComponent(res.headers['content-disposition'])).toContain('关于武山县联村联户工作情况的通报（2026-11-30至2026-12-06）.docx');
   const paragraphs = await documentText(res.body);
@@ -103,29 +92,29 @@ test('GET /console/api/report.docx: a Word 通报 with the title, the period, th
   // A4 portrait
   expect(xml).toContain('w:w="11906"');
   expect(xml).toContain('w:h="16838"');
-  await get(`/console/api/report.docx?scope=${seed.ids.gangu}&${RANGE}`).expect(403);
+  await get(`/console/api/report.docx?scope=${suite.seed.ids.gangu}&${RANGE}`).expect(403);
 });
 
 test('POST /console/api/report/send: one outbox row per group of the scope, delivered as a file to the group robot, even after WeCom fails once', async () => {
-  const post = (body: Record<string, unknown>, cadreId = seed.ids.wsLeader) => request(app.callback())
-    .post('/console/api/report/send').set('Cookie', sessionCookie(deps, cadreId)).send(body);
-  await post({ scope: seed.ids.gangu, from: '2026-11-30', to: '2026-12-06' }).expect(403);
-  const res = await post({ scope: seed.ids.wushan, from: '2026-11-30', to: '2026-12-06' }).expect(200);
+  const post = (body: Record<string, unknown>, cadreId = suite.seed.ids.wsLeader) => request(suite.app.callback())
+    .post('/console/api/report/send').set('Cookie', sessionCookie(suite.deps, cadreId)).send(body);
+  await post({ scope: suite.seed.ids.gangu, from: '2026-11-30', to: '2026-12-06' }).expect(403);
+  const res = await post({ scope: suite.seed.ids.wushan, from: '2026-11-30', to: '2026-12-06' }).expect(200);
   expect(res.body).toEqual({ groups: ['武山县双联工作群'], queued: 1 });
   expect(dispatched).toHaveLength(1);
   // the same 通报 again: nothing new to send
-  expect((await post({ scope: seed.ids.wushan, from: '2026-11-30', to: '2026-12-06' }).expect(200)).body).toEqual({ groups: ['武山县双联工作群'], queued: 0 });
+  expect((await post({ scope: suite.seed.ids.wushan, from: '2026-11-30', to: '2026-12-06' }).expect(200)).body).toEqual({ groups: ['武山县双联工作群'], queued: 0 });
   // a township without groups is told so
-  const none = await post({ scope: seed.ids.yuanyang, from: '2026-11-30', to: '2026-12-06' }).expect(409);
+  const none = await post({ scope: suite.seed.ids.yuanyang, from: '2026-11-30', to: '2026-12-06' }).expect(409);
   expect(none.body.message).toContain('没有登记工作群');
 
-  const [row] = await t.db.query('SELECT channel, recipient, payload FROM outbox_messages WHERE id = $1', [dispatched[0]]);
-  expect(row).toMatchObject({ channel: 'robot', recipient: String(seed.ids.wushanGroup) });
+  const [row] = await suite.t.db.query('SELECT channel, recipient, payload FROM outbox_messages WHERE id = $1', [dispatched[0]]);
+  expect(row).toMatchObject({ channel: 'robot', recipient: String(suite.seed.ids.wushanGroup) });
   expect(row.payload.file.filename).toBe('关于武山县联村联户工作情况的通报（2026-11-30至2026-12-06）.docx');
 
   const prefix = `${testPrefix()}:`;
   const wecom = createWecomClient({ config: { ...creds, token: 't', encodingAesKey: 'k'.repeat(43), apiBase: sim.url }, redis, logger, keyPrefix: prefix });
-  const delivery = { db: t.db, wecom, limiter: createRateLimiter(redis, prefix), logger };
+  const delivery = { db: suite.t.db, wecom, limiter: createRateLimiter(redis, prefix), logger };
   sim.faults.add({ api: 'webhook/upload_media', kind: 'http500', count: 1 });
   const first = await deliverOutboxRow(delivery, dispatched[0], new Date('2026-12-07T02:00:00Z'));
   expect(first).toMatchObject({ kind: 'retry' });
