@@ -100,6 +100,9 @@ export async function unitStanding(
   };
 }
 
+/** Region level of a county: at or below it the links are read through the village index, each on its own. */
+const COUNTY = 2;
+
 const CADRE_ORDER: Record<StandingSort, string> = {
   behind: '(agg.households - agg.on_pace) DESC, c.name',
   name: 'c.name',
@@ -118,7 +121,8 @@ export async function cadreStanding(
   const { from, to } = shanghaiYearRange(now);
   const rows: (CadreStandingRow & { total: number })[] = await consoleRead(db, (m) => m.query(
     `WITH per AS (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)',
-                                      { ordered: false, householder: false, activeOnly: false, asOf: asOf !== undefined })}),
+                                      { ordered: false, householder: false, activeOnly: false, asOf: asOf !== undefined,
+                                        perLink: scope.level >= COUNTY })}),
      agg AS (
        SELECT cadre_id, count(*)::int AS households, sum(visits)::int AS visits,
               count(*) FILTER (WHERE visits >= required_visits AND days >= required_days AND talks >= required_talks)::int AS on_pace

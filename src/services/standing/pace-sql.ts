@@ -59,6 +59,19 @@ export const HOUSEHOLD_LINK_EARLIER = (alias: string) =>
                WHERE t.year = ${YEAR_ASKED}
                  AND t.link_id IN (SELECT link_id FROM household_link_tallies WHERE year > ${YEAR_ASKED})) ${alias}e
          ON ${alias}e.link_id = ${alias}.id`;
+/**
+ * The same figures read per link, for a scope small enough to be read through
+ * the village index (a county): the earlier year's tally is looked up only
+ * for a link whose own row carries a later year. The condition on the link's
+ * column gates the lookup (a one-time filter per link; OFFSET 0 keeps the
+ * subquery from being flattened into a join, which would lose the gate),
+ * where the join above is answered with two index probes for every link once
+ * the planner expects a nested loop.
+ */
+export const HOUSEHOLD_LINK_EARLIER_PER_LINK = (alias: string) =>
+  `LEFT JOIN LATERAL (SELECT t.visits, t.days, t.talks FROM household_link_tallies t
+                       WHERE ${alias}.tally_year > ${YEAR_ASKED} AND t.link_id = ${alias}.id AND t.year = ${YEAR_ASKED}
+                      OFFSET 0) ${alias}e ON true`;
 export const CADRE_TALLY = (alias: string) =>
   `LEFT JOIN cadre_tallies ${alias}t ON ${alias}t.cadre_id = ${alias}.id AND ${alias}t.year = ${YEAR_ASKED}`;
 
@@ -97,12 +110,14 @@ export function unitLinkSql(filter: string, behindOnly: boolean, asOf = false): 
  * joins households for the name (per-link lists need it; the grouped figures do
  * not); `activeOnly: false` leaves out the join to cadres for a caller that
  * filters active cadres after grouping (half a million rows instead of 5 million); `asOf`
- * counts from the per-day rows through $2, a day before today (as-of-sql.ts).
+ * counts from the per-day rows through $2, a day before today (as-of-sql.ts); `perLink`
+ * reads an earlier year's tally per link (HOUSEHOLD_LINK_EARLIER_PER_LINK), for a county or less.
  */
 export function householdLinkSql(
   filter: string,
-  { behindOnly = false, ordered = filter !== '', householder = true, activeOnly = true, asOf = false } = {},
+  { behindOnly = false, ordered = filter !== '', householder = true, activeOnly = true, asOf = false, perLink = false } = {},
 ): string {
+  const earlier = asOf ? HOUSEHOLD_LINK_AS_OF : perLink ? HOUSEHOLD_LINK_EARLIER_PER_LINK : HOUSEHOLD_LINK_EARLIER;
   const figure = asOf ? HOUSEHOLD_LINK_AS_OF_FIGURE : HOUSEHOLD_LINK_FIGURE;
   const jan1 = `($3::timestamptz AT TIME ZONE 'Asia/Shanghai')::date`;
   // Uncorrelated scalar subqueries, like TALLY's year: computed once and handed to parallel workers.
@@ -114,7 +129,7 @@ export function householdLinkSql(
       SELECT chl.id AS link_id, chl.cadre_id, chl.household_id, ${householder ? 'h.householder' : 'NULL::text AS householder'}, chl.village_id,
              ${figure('chl', 'visits')} AS visits, ${figure('chl', 'days')} AS days, ${figure('chl', 'talks')} AS talks,
              ${owed('$5')} AS required_visits, ${owed('$6')} AS required_days, ${owed('$7')} AS required_talks
-        FROM cadre_household_links chl ${(asOf ? HOUSEHOLD_LINK_AS_OF : HOUSEHOLD_LINK_EARLIER)('chl')}
+        FROM cadre_household_links chl ${earlier('chl')}
         ${householder ? 'JOIN households h ON h.id = chl.household_id' : ''}
         ${activeOnly ? 'JOIN cadres c ON c.id = chl.cadre_id AND c.active' : ''}
        WHERE ${VALID_ON('chl')} ${filter}

@@ -96,3 +96,18 @@ it("the console's cadre page holds a team member to their own stay, not the whol
     await db.query('UPDATE cadres SET resident_village_id = NULL, resident_from = NULL, resident_to = NULL WHERE id = $1', [IDS.lina]);
   }
 });
+
+it("the console's cadre page reads a year's figures from its tally once the next year has begun, at a county as at the province", async () => {
+  const [county] = await db.query('SELECT * FROM regions WHERE id = $1', [IDS.county]);
+  const [province] = await db.query('SELECT * FROM regions WHERE id = $1', [IDS.province]);
+  const zhangwei = async (scope: typeof county) =>
+    (await cadreStanding(db, scope, NOW, { sort: 'name', behindOnly: false, limit: 50, offset: 0 })).rows
+      .find((r) => r.cadreId === IDS.zhangwei)!;
+  const before = await zhangwei(county);
+  expect(before).toMatchObject({ householdVisits: 3 });
+  // A visit in January 2027 moves the link's own year columns to 2027; 2026 read at a county
+  // (each link on its own) and at the province (one join) still shows 2026.
+  await addHouseholdVisit(db, IDS.zhangwei, IDS.zhangsan, '2027-01-05T10:00:00+08:00');
+  expect(await zhangwei(county)).toEqual(before);
+  expect(await zhangwei(province)).toEqual(before);
+});
