@@ -1,4 +1,4 @@
-import type { Region } from '../../../entities';
+import { RegionLevel, type Region } from '../../../entities';
 import { pathIds, subtreeLike } from '../people/regions';
 import { standingTargets } from '../standing/cadre-standing';
 import { householdLinkSql, unitLinkSql } from '../standing/pace-sql';
@@ -113,7 +113,7 @@ export async function rankings(db: Db, scope: Region, period: WorkPeriod, now: D
                 sum(greatest(0, y.required_visits - y.visits))::int AS owed
            FROM (SELECT x.*, c2.unit_id, (string_to_array(btrim(r.path, '/'), '/')::int[])[$11] AS child_id,
                         pv.household_id IS NOT NULL AS visited
-                   FROM (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)', { ordered: false, householder: false })}) x
+                   FROM (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)', { ordered: false, householder: false, perLink: scope.level >= RegionLevel.County })}) x
                    JOIN cadres c2 ON c2.id = x.cadre_id JOIN regions r ON r.id = x.village_id
                    LEFT JOIN pv ON pv.household_id = x.household_id) y
           GROUP BY GROUPING SETS ((y.child_id, y.unit_id), (y.cadre_id)))
