@@ -66,12 +66,13 @@ export interface BrowserSuite<S> {
 
 /**
  * Registers beforeAll/afterAll that make a test database, seed it, run `setup`
- * for more data, and start the console and a browser (stopped and dropped after
- * the file); the returned object's fields are filled when the suite starts.
+ * for more data, and start the console (with `env`; a function is read after
+ * `setup`) and a browser, stopped and dropped after the file; the returned
+ * object's fields are filled when the suite starts.
  */
 export function useBrowserConsole<S>(
   makeSeed: (t: TestDb) => Promise<S>,
-  opts: { env?: Record<string, string>; setup?: (t: TestDb, seed: S) => Promise<void>; timeout?: number } = {},
+  opts: { env?: Record<string, string> | (() => Record<string, string>); setup?: (t: TestDb, seed: S) => Promise<void>; timeout?: number } = {},
 ): BrowserSuite<S> {
   let bc: BrowserConsole | undefined;
   const suite = {} as BrowserSuite<S>;
@@ -79,7 +80,7 @@ export function useBrowserConsole<S>(
     suite.t = await createTestDb();
     suite.seed = await makeSeed(suite.t);
     await opts.setup?.(suite.t, suite.seed);
-    bc = await startBrowserConsole(suite.t, opts.env);
+    bc = await startBrowserConsole(suite.t, typeof opts.env === 'function' ? opts.env() : opts.env);
     ({ base: suite.base, browser: suite.browser } = bc);
   }, opts.timeout ?? 60000);
   afterAll(async () => {

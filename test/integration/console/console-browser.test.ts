@@ -2,10 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { loginAs as loginAsAt, startBrowserConsole, type BrowserConsole } from '../../support/browser';
+import type { Page } from 'playwright-core';
+import { seedConsole } from '../../support/scenarios/console';
+import { useBrowserConsole, loginAs as loginAsAt } from '../../support/browser';
 
 /**
  * The console and the H5 page in a real browser (Debian chromium through
@@ -17,16 +16,10 @@ import { loginAs as loginAsAt, startBrowserConsole, type BrowserConsole } from '
 // so a plain test run leaves the work tree clean.
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'sl-shots-'));
 
-let t: TestDb;
-let seed: ConsoleSeed;
-let bc: BrowserConsole;
-let base: string;
-let browser: Browser;
-
 /** More history than the API tests need, so the chart and tables in the screenshots look like a working county. */
 async function seedHistory(): Promise<void> {
-  const { ids } = seed;
-  await t.db.query(
+  const { ids } = suite.seed;
+  await suite.t.db.query(
     `INSERT INTO visits (cadre_id, village_id, started_at, ended_at, duration_minutes, verified, source)
      SELECT CASE WHEN g % 3 = 0 THEN $2::int ELSE $1::int END, CASE WHEN g % 3 = 0 THEN $4::int ELSE $3::int END,
             now() - make_interval(days => 30 + g * 2, hours => 6), now() - make_interval(days => 30 + g * 2, hours => 2), 240,
@@ -34,7 +27,7 @@ async function seedHistory(): Promise<void> {
        FROM generate_series(1, 60) g WHERE (g * 7) % 5 <> 0`,
     [ids.zhangsan, ids.lisi, ids.dingmen, ids.xiping],
   );
-  await t.db.query(
+  await suite.t.db.query(
     `INSERT INTO household_visits (cadre_id, household_id, village_id, visited_at, talk, note)
      SELECT $1, $2, $3, now() - make_interval(days => 31 + g * 3), g % 2 = 0, '走访了解生产生活情况' FROM generate_series(1, 40) g`,
     [ids.zhangsan, ids.hZhang, ids.dingmen],
@@ -47,7 +40,7 @@ async function seedHistory(): Promise<void> {
     ['W2026-0105', ids.xiping, ids.lisi, '村委会网络信号差', -15, true],
   ];
   for (const [code, village, reporter, desc, days, closed] of more) {
-    await t.db.query(
+    await suite.t.db.query(
       `INSERT INTO problems (code, village_id, reporter_id, owner_cadre_id, description, category, status, deadline, reported_at, closed_at, close_note)
        VALUES ($1, $2, $3, $3, $4, '民生', $5, (now() + make_interval(days => $6))::date, now() - interval '35 days',
                CASE WHEN $7 THEN now() - interval '3 days' END, CASE WHEN $7 THEN '已协调解决' END)`,
@@ -56,23 +49,16 @@ async function seedHistory(): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db);
-  await seedHistory();
-  bc = await startBrowserConsole(t);
-  ({ base, browser } = bc);
-}, 60000);
-
-afterAll(async () => {
-  await bc?.close();
-  await t?.drop();
+const suite = useBrowserConsole((t) => seedConsole(t.db), {
+  setup: async () => {
+    await seedHistory();
+  },
 });
 
-const loginAs = (page: Page, path: string, userid: string) => loginAsAt(page, base, path, userid);
+const loginAs = (page: Page, path: string, userid: string) => loginAsAt(page, suite.base, path, userid);
 
 test('a county leader drills down, filters overdue problems, closes one and exports the ledger', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -112,8 +98,8 @@ test('a county leader drills down, filters overdue problems, closes one and expo
   await page.fill('.detail textarea', '已更换全部路灯，经村民确认');
   await page.click('.detail button.primary');
   await page.waitForSelector('td.empty');
-  const rows = await t.db.query(`SELECT p.status, e.note, e.actor_id FROM problems p JOIN problem_events e ON e.problem_id = p.id AND e.kind = 'closed' WHERE p.id = $1`, [seed.ids.pOverdue]);
-  expect(rows).toEqual([{ status: 'closed', note: '已更换全部路灯，经村民确认', actor_id: seed.ids.wsLeader }]);
+  const rows = await suite.t.db.query(`SELECT p.status, e.note, e.actor_id FROM problems p JOIN problem_events e ON e.problem_id = p.id AND e.kind = 'closed' WHERE p.id = $1`, [suite.seed.ids.pOverdue]);
+  expect(rows).toEqual([{ status: 'closed', note: '已更换全部路灯，经村民确认', actor_id: suite.seed.ids.wsLeader }]);
   await page.uncheck('input[name="overdue"]');
   await page.waitForFunction(() => document.querySelectorAll('.ledger tbody tr').length === 2);
 
@@ -140,7 +126,7 @@ test('a county leader drills down, filters overdue problems, closes one and expo
   await page.screenshot({ path: join(DOCS, 'console-ledger.png'), fullPage: true });
 
   // Another county is refused by the API itself, not just hidden.
-  const res = await page.request.get(`${base}/console/api/coverage?scope=${seed.ids.gangu}`);
+  const res = await page.request.get(`${suite.base}/console/api/coverage?scope=${suite.seed.ids.gangu}`);
   expect(res.status()).toBe(403);
   // The phone layout, and docs/console-phone.png, are console-phone-browser.test.ts's.
   expect(errors).toEqual([]);
@@ -148,41 +134,41 @@ test('a county leader drills down, filters overdue problems, closes one and expo
 }, 60000);
 
 test('a cadre checks in through the H5 page with a mocked location; the server checks the geofence', async () => {
-  const context = await browser.newContext({
+  const context = await suite.browser.newContext({
     viewport: { width: 390, height: 760 }, deviceScaleFactor: 2, isMobile: true, locale: 'zh-CN',
-    geolocation: { latitude: seed.dingmen.latitude + 0.004, longitude: seed.dingmen.longitude + 0.003 }, permissions: ['geolocation'],
+    geolocation: { latitude: suite.seed.dingmen.latitude + 0.004, longitude: suite.seed.dingmen.longitude + 0.003 }, permissions: ['geolocation'],
   });
   const page = await context.newPage();
   await loginAs(page, '/h5/checkin', 'zhangsan');
-  const button = page.locator(`button[data-village="${seed.ids.dingmen}"]`);
+  const button = page.locator(`button[data-village="${suite.seed.ids.dingmen}"]`);
   await button.waitFor();
   expect(await button.isEnabled()).toBe(true);
   await button.click();
   await page.waitForSelector('#result.ok');
   expect(await page.textContent('#result')).toContain('已签到：天水市武山县鸳鸯镇丁门村');
   await page.screenshot({ path: join(DOCS, 'h5-checkin.png') });
-  const visits = await t.db.query(`SELECT village_id, verified, distance_m FROM visits WHERE cadre_id = $1 AND source = 'h5' AND started_at > now() - interval '5 minutes'`, [seed.ids.zhangsan]);
+  const visits = await suite.t.db.query(`SELECT village_id, verified, distance_m FROM visits WHERE cadre_id = $1 AND source = 'h5' AND started_at > now() - interval '5 minutes'`, [suite.seed.ids.zhangsan]);
   expect(visits).toHaveLength(1);
-  expect(visits[0]).toMatchObject({ village_id: seed.ids.dingmen, verified: true });
+  expect(visits[0]).toMatchObject({ village_id: suite.seed.ids.dingmen, verified: true });
   expect(visits[0].distance_m).toBeGreaterThan(400);
   expect(visits[0].distance_m).toBeLessThan(700);
 
   // A forged request from far away is refused by the server whatever the page says.
-  const far = await page.request.post(`${base}/h5/api/checkin`, { data: { villageId: seed.ids.xiping, latitude: 36.06, longitude: 103.83 } });
+  const far = await page.request.post(`${suite.base}/h5/api/checkin`, { data: { villageId: suite.seed.ids.xiping, latitude: 36.06, longitude: 103.83 } });
   expect(far.status()).toBe(403);
-  const tooFar = await page.request.post(`${base}/h5/api/checkin`, { data: { villageId: seed.ids.dingmen, latitude: 36.06, longitude: 103.83 } });
+  const tooFar = await page.request.post(`${suite.base}/h5/api/checkin`, { data: { villageId: suite.seed.ids.dingmen, latitude: 36.06, longitude: 103.83 } });
   expect(tooFar.status()).toBe(422);
   expect((await tooFar.json()).message).toContain('超出签到范围');
   await context.close();
 }, 60000);
 
 test('a reminder card\'s link (#tab=ledger&problem=<id>) opens that problem in the ledger', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
   const page = await context.newPage();
   await loginAs(page, '/console', 'ws_leader');
   // Opened fresh, as from the card.
   await page.goto('about:blank');
-  await page.goto(`${base}/console#tab=ledger&problem=${seed.ids.pOverdue}`);
+  await page.goto(`${suite.base}/console#tab=ledger&problem=${suite.seed.ids.pOverdue}`);
   await page.waitForSelector('.detail h3');
   expect(await page.textContent('.detail h3')).toMatch(/^W\d{4}-0001 /);
   expect(await page.textContent('.detail')).toContain('村道路灯损坏');

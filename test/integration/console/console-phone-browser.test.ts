@@ -1,11 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
+import type { BrowserContext, Page } from 'playwright-core';
+import { seedConsole } from '../../support/scenarios/console';
 import { buildProblem, buildUnit, buildUnitVillageLink } from '../../support/factories';
-import { loginAs, startBrowserConsole, type BrowserConsole } from '../../support/browser';
+import { useBrowserConsole, loginAs } from '../../support/browser';
 
 /**
  * The console on a phone (390×844, as WeCom opens it): every tab the page offers,
@@ -18,29 +17,17 @@ import { loginAs, startBrowserConsole, type BrowserConsole } from '../../support
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'sl-shots-'));
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
 
-let t: TestDb;
-let seed: ConsoleSeed;
-let bc: BrowserConsole;
-let browser: Browser;
-
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db);
-  const { ids } = seed;
-  // Long names and text, as real rosters have them.
-  const unit = await buildUnit(t.db, { name: '天水市武山县农业农村局乡村振兴服务中心' });
-  await buildUnitVillageLink(t.db, { unitId: unit.id, villageId: ids.wangmen, validFrom: `${new Date().getUTCFullYear()}-01-01` });
-  await buildProblem(t.db, {
-    code: 'W2026-0901', villageId: ids.wangmen, reporterId: ids.zhangsan, ownerCadreId: ids.zhangsan, ownerUnitId: unit.id,
-    description: '村委会至王门小学道路约两公里路面破损严重，雨天积水，学生上下学和农用车辆通行困难，群众反映强烈', category: '基础设施',
-  });
-  bc = await startBrowserConsole(t);
-  browser = bc.browser;
-}, 60000);
-
-afterAll(async () => {
-  await bc?.close();
-  await t?.drop();
+const suite = useBrowserConsole((t) => seedConsole(t.db), {
+  setup: async (t, seed) => {
+    const { ids } = seed;
+    // Long names and text, as real rosters have them.
+    const unit = await buildUnit(t.db, { name: '天水市武山县农业农村局乡村振兴服务中心' });
+    await buildUnitVillageLink(t.db, { unitId: unit.id, villageId: ids.wangmen, validFrom: `${new Date().getUTCFullYear()}-01-01` });
+    await buildProblem(t.db, {
+      code: 'W2026-0901', villageId: ids.wangmen, reporterId: ids.zhangsan, ownerCadreId: ids.zhangsan, ownerUnitId: unit.id,
+      description: '村委会至王门小学道路约两公里路面破损严重，雨天积水，学生上下学和农用车辆通行困难，群众反映强烈', category: '基础设施',
+    });
+  },
 });
 
 /** Waits until the tab's panel has finished loading. */
@@ -115,11 +102,11 @@ function tabCue(page: Page): Promise<{ overflows: boolean; start: string; end: s
 }
 
 test('every tab at 390 px: nothing wider than the screen, no text a character per line, the tab bar shows it scrolls', async () => {
-  const context: BrowserContext = await browser.newContext(PHONE);
+  const context: BrowserContext = await suite.browser.newContext(PHONE);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await loginAs(page, bc.base, '/console', 'ws_leader');
+  await loginAs(page, suite.base, '/console', 'ws_leader');
   await page.waitForSelector('nav.tabs button');
   await settled(page);
 
@@ -154,16 +141,16 @@ test('every tab at 390 px: nothing wider than the screen, no text a character pe
 }, 180000);
 
 test('the record pages (village, unit, cadre, household, notice) at 390 px: within the screen, no text a character per line', async () => {
-  const { ids } = seed;
-  const context = await browser.newContext(PHONE);
+  const { ids } = suite.seed;
+  const context = await suite.browser.newContext(PHONE);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await loginAs(page, bc.base, '/console', 'ws_leader');
+  await loginAs(page, suite.base, '/console', 'ws_leader');
   await page.waitForSelector('nav.tabs button');
   await settled(page);
   for (const [tab, id] of [['village', ids.dingmen], ['unit', ids.finance], ['cadre', ids.zhangsan], ['household', ids.hZhang], ['notice', ids.notice]]) {
-    await page.goto(`${bc.base}/console#scope=${ids.wushan}&tab=${tab}&id=${id}`);
+    await page.goto(`${suite.base}/console#scope=${ids.wushan}&tab=${tab}&id=${id}`);
     await page.waitForFunction((k) => document.querySelector(`nav.tabs button.active[data-tab="${k}"]`), tab);
     await settled(page);
     await expectFitsPhone(page, `${tab} ${id}`);
@@ -173,9 +160,9 @@ test('the record pages (village, unit, cadre, household, notice) at 390 px: with
 }, 120000);
 
 test('a cadre\'s 我的双联 (standing and 我的记录) at 390 px: within the screen, no text a character per line', async () => {
-  const context = await browser.newContext(PHONE);
+  const context = await suite.browser.newContext(PHONE);
   const page = await context.newPage();
-  await loginAs(page, bc.base, '/console', 'zhangsan');
+  await loginAs(page, suite.base, '/console', 'zhangsan');
   await page.waitForSelector('main h3');
   await settled(page);
   const text = await page.textContent('main');

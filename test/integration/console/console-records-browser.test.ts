@@ -4,10 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jpeg from 'jpeg-js';
-import type { Browser, Page } from 'playwright-core';
-import { createTestDb, type TestDb } from '../../support/db';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { loginAs as loginAsAt, startBrowserConsole, type BrowserConsole } from '../../support/browser';
+import type { Page } from 'playwright-core';
+import { seedConsole } from '../../support/scenarios/console';
+import { useBrowserConsole, loginAs as loginAsAt } from '../../support/browser';
 import { createLocalStorage } from '../../../src/services/photos/local-storage';
 import { photoKey } from '../../../src/services/photos/storage';
 import { makeThumbnail, thumbKey } from '../../../src/services/photos/thumbnail';
@@ -26,54 +25,45 @@ import { buildMustVisit } from '../../support/factories';
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'sl-shots-'));
 const DAY = 24 * 3600 * 1000;
 
-let t: TestDb;
-let seed: ConsoleSeed;
 let ids: Record<string, number>;
 let dir: string;
-let bc: BrowserConsole;
-let base: string;
-let browser: Browser;
 
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db);
-  ids = seed.ids;
-  const ago = (days: number) => new Date(Date.now() - days * DAY);
-  const diary = (content: string, at: Date) => t.db.query(
-    'INSERT INTO diary_entries (cadre_id, village_id, content, created_at) VALUES ($1, $2, $3, $4)', [ids.zhangsan, ids.dingmen, content, at]);
-  await diary('今天到张大爷家了解冬季取暖情况，煤已备足。', ago(1));
-  await diary('村里新修的水窖已经通水，群众很满意。', ago(4));
-  await t.db.query(`UPDATE households SET poverty_cause = '因病', aid_status = '未脱贫' WHERE id = $1`, [ids.hZhang]);
-  await t.db.transaction((m) => recordHelpAct(m, {
-    cadreId: ids.zhangsan, household: { id: ids.hZhang, villageId: ids.dingmen }, kind: '送技术', note: '讲解果树冬季修剪', amountYuan: null, now: ago(3) }));
-  // A stored photo of 张三's latest check-in, with its file and thumbnail.
-  dir = await mkdtemp(join(tmpdir(), 'sl-records-browser-'));
-  const photo = jpeg.encode({ width: 640, height: 480, data: Buffer.alloc(640 * 480 * 4, 120) }, 80).data;
-  const sha = createHash('sha256').update(photo).digest('hex');
-  const storage = createLocalStorage(dir);
-  await storage.put(photoKey(sha, 'image/jpeg'), photo, 'image/jpeg');
-  await storage.put(thumbKey(sha), makeThumbnail(photo, 'image/jpeg')!, 'image/jpeg');
-  const [visit] = await t.db.query('SELECT id, started_at FROM visits WHERE cadre_id = $1 ORDER BY started_at DESC LIMIT 1', [ids.zhangsan]);
-  await t.db.query(
-    `INSERT INTO photos (cadre_id, media_id, status, sha256, content_type, size_bytes, storage_key, kind, visit_id, created_at, stored_at)
-     VALUES ($1, 'm1', 'stored', $2, 'image/jpeg', $3, $4, 'visit', $5, $6, $6)`,
-    [ids.zhangsan, sha, photo.length, photoKey(sha, 'image/jpeg'), visit.id, visit.started_at]);
-  await buildMustVisit(t.db, { householdId: ids.hZhang, reporterId: ids.wsLeader, cadreId: ids.zhangsan, kind: '生病住院' });
-  bc = await startBrowserConsole(t, { DATA_DIR: dir });
-  ({ base, browser } = bc);
-}, 60000);
-
+const suite = useBrowserConsole((t) => seedConsole(t.db), {
+  env: () => ({ DATA_DIR: dir }),
+  setup: async (t, seed) => {
+    ids = seed.ids;
+    const ago = (days: number) => new Date(Date.now() - days * DAY);
+    const diary = (content: string, at: Date) => t.db.query(
+      'INSERT INTO diary_entries (cadre_id, village_id, content, created_at) VALUES ($1, $2, $3, $4)', [ids.zhangsan, ids.dingmen, content, at]);
+    await diary('今天到张大爷家了解冬季取暖情况，煤已备足。', ago(1));
+    await diary('村里新修的水窖已经通水，群众很满意。', ago(4));
+    await t.db.query(`UPDATE households SET poverty_cause = '因病', aid_status = '未脱贫' WHERE id = $1`, [ids.hZhang]);
+    await t.db.transaction((m) => recordHelpAct(m, {
+      cadreId: ids.zhangsan, household: { id: ids.hZhang, villageId: ids.dingmen }, kind: '送技术', note: '讲解果树冬季修剪', amountYuan: null, now: ago(3) }));
+    // A stored photo of 张三's latest check-in, with its file and thumbnail.
+    dir = await mkdtemp(join(tmpdir(), 'sl-records-browser-'));
+    const photo = jpeg.encode({ width: 640, height: 480, data: Buffer.alloc(640 * 480 * 4, 120) }, 80).data;
+    const sha = createHash('sha256').update(photo).digest('hex');
+    const storage = createLocalStorage(dir);
+    await storage.put(photoKey(sha, 'image/jpeg'), photo, 'image/jpeg');
+    await storage.put(thumbKey(sha), makeThumbnail(photo, 'image/jpeg')!, 'image/jpeg');
+    const [visit] = await t.db.query('SELECT id, started_at FROM visits WHERE cadre_id = $1 ORDER BY started_at DESC LIMIT 1', [ids.zhangsan]);
+    await t.db.query(
+      `INSERT INTO photos (cadre_id, media_id, status, sha256, content_type, size_bytes, storage_key, kind, visit_id, created_at, stored_at)
+       VALUES ($1, 'm1', 'stored', $2, 'image/jpeg', $3, $4, 'visit', $5, $6, $6)`,
+      [ids.zhangsan, sha, photo.length, photoKey(sha, 'image/jpeg'), visit.id, visit.started_at]);
+    await buildMustVisit(t.db, { householdId: ids.hZhang, reporterId: ids.wsLeader, cadreId: ids.zhangsan, kind: '生病住院' });
+  },
+});
 afterAll(async () => {
-  await bc?.close();
-  await t?.drop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 async function open(userid: string, width = 1280, height = 860): Promise<{ page: Page; errors: string[] }> {
-  const page = await (await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' })).newPage();
+  const page = await (await suite.browser.newContext({ viewport: { width, height }, locale: 'zh-CN' })).newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await loginAsAt(page, base, '/console', userid);
+  await loginAsAt(page, suite.base, '/console', userid);
   return { page, errors };
 }
 
@@ -96,13 +86,13 @@ test('a county leader opens a notice, sees who acknowledged and who did not, pre
   await page.waitForSelector('[data-urges] li');
   expect(await page.textContent('[data-urges]')).toMatch(/王县长 催办，发送 1 人/);
   expect(await page.textContent('.good-note')).toBe('已向 1 人重新发送通知。');
-  const outbox = await t.db.query(`SELECT recipient FROM outbox_messages WHERE idempotency_key LIKE 'notice-urge:%'`);
+  const outbox = await suite.t.db.query(`SELECT recipient FROM outbox_messages WHERE idempotency_key LIKE 'notice-urge:%'`);
   expect(outbox).toEqual([{ recipient: 'lisi' }]);
   await page.screenshot({ path: join(DOCS, 'console-notice.png'), fullPage: true });
   await page.click('[data-urge]');
   await page.waitForSelector('[data-urge-message].error');
   expect(await page.textContent('[data-urge-message]')).toMatch(/^每30分钟最多催办一次，请在.+后再试。$/);
-  expect(await t.db.query(`SELECT count(*)::int AS n FROM notice_urges`)).toEqual([{ n: 1 }]);
+  expect(await suite.t.db.query(`SELECT count(*)::int AS n FROM notice_urges`)).toEqual([{ n: 1 }]);
 
   await page.click('[data-tab="notices"]');
   await page.click('[data-send-notice]');
@@ -161,14 +151,14 @@ test('from the ledger to a village page, then its unit, a cadre and a household;
   expect(await page.locator('[data-record-page="household"] [data-list="visits"]').count()).toBe(0);
 
   // a period that holds none of it
-  await page.goto(`${base}/console#tab=village&id=${ids.dingmen}`);
+  await page.goto(`${suite.base}/console#tab=village&id=${ids.dingmen}`);
   await page.waitForSelector('[data-list="visits"] h3');
   await page.fill('.range input >> nth=0', '2020-01-01');
   await page.fill('.range input >> nth=1', '2020-12-31');
   await page.locator('.range input >> nth=1').dispatchEvent('change');
   await page.waitForSelector('[data-list="visits"] h3 >> text=（共 0 条）');
 
-  await page.goto(`${base}/console#tab=village&id=${ids.chengguan}`);
+  await page.goto(`${suite.base}/console#tab=village&id=${ids.chengguan}`);
   await page.waitForSelector('.panel .error');
   expect(await page.textContent('.panel .error')).toBe('该记录不在您的管辖范围内。');
   expect(errors).toEqual([]);
