@@ -2,9 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Browser } from 'playwright-core';
-import { createTestDb, type TestDb } from '../../support/db';
-import { startBrowserConsole, type BrowserConsole } from '../../support/browser';
+import { useBrowserConsole } from '../../support/browser';
 import { loadDemoRosterIfEmpty } from '../../../src/demo/roster';
 import { demoQuarter, seedDemoQuarter } from '../../../src/demo/activity';
 import { assessRegion } from '../../../src/services/assessment/scores';
@@ -19,29 +17,22 @@ import { getProvince } from '../../../src/services/people/regions';
  */
 
 const DOCS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'sl-shots-'));
-let t: TestDb;
-let bc: BrowserConsole;
-let base: string;
-let browser: Browser;
 let period: string;
 
-beforeAll(async () => {
-  t = await createTestDb();
+const suite = useBrowserConsole(async (t) => {
   const logger = pino({ level: 'silent' });
   await loadDemoRosterIfEmpty(t.db, logger);
-  ({ period } = await seedDemoQuarter(t.db, logger));
-  bc = await startBrowserConsole(t);
-  ({ base, browser } = bc);
-}, 120000);
-
-afterAll(async () => {
-  await bc?.close();
-  await t?.drop();
+  return seedDemoQuarter(t.db, logger);
+}, {
+  setup: async (_t, seed) => {
+    ({ period } = seed);
+  },
+  timeout: 120000,
 });
 
 test('the demo quarter has work, 领导评议 and 群众评议 for the cadres, and their scores differ', async () => {
   expect(period).toBe(demoQuarter(new Date()));
-  const result = await assessRegion(t.db, (await getProvince(t.db))!, parsePeriod(period));
+  const result = await assessRegion(suite.t.db, (await getProvince(suite.t.db))!, parsePeriod(period));
   expect(result.cadres.length).toBeGreaterThanOrEqual(14);
   expect(result.cadres.filter((c) => c.work > 0).length).toBeGreaterThanOrEqual(10);
   expect(result.cadres.filter((c) => c.leader !== null).length).toBeGreaterThan(3);
@@ -53,9 +44,9 @@ test('the demo quarter has work, 领导评议 and 群众评议 for the cadres, a
 });
 
 test('赵磊 (武山县) opens 考评 in demo mode and sees the demo quarter ranked, with breakdowns and both 评议', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const login = await context.newPage();
-  await login.goto(`${base}/console`);
+  await login.goto(`${suite.base}/console`);
   await login.waitForURL(/\/console\/login/);
   await login.click('button[data-userid="zhaolei"]');
   await login.waitForSelector('[data-tab="assessment"]');
@@ -63,7 +54,7 @@ test('赵磊 (武山县) opens 考评 in demo mode and sees the demo quarter ran
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}/console#tab=assessment`);
+  await page.goto(`${suite.base}/console#tab=assessment`);
   await page.waitForSelector('[data-section="assessment"] [data-row]', { timeout: 20000 }).catch(async (e) => {
     console.log(page.url(), errors, (await page.textContent('body'))?.slice(0, 1500));
     throw e;

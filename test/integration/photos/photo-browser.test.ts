@@ -1,61 +1,42 @@
 import { createHash } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as jpeg from 'jpeg-js';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../support/browser';
+import { useBrowserConsole } from '../../support/browser';
 import { createLocalStorage } from '../../../src/services/photos/local-storage';
 import { photoKey } from '../../../src/services/photos/storage';
 import { makeThumbnail, thumbKey } from '../../../src/services/photos/thumbnail';
-import { consoleApp } from '../../support/console-app';
-import { seedConsole, type ConsoleSeed } from '../../support/scenarios/console';
-import { createTestDb, type TestDb } from '../../support/db';
+import { seedConsole } from '../../support/scenarios/console';
 
 /** The ledger's detail panel in a real browser shows a problem's photo thumbnail (allowed by the CSP, served in scope). */
 
 
-let t: TestDb;
-let seed: ConsoleSeed;
 let dir: string;
-let server: Server;
-let browser: Browser;
-let closeApp: () => void;
 
-beforeAll(async () => {
-  t = await createTestDb();
-  seed = await seedConsole(t.db);
-  dir = await mkdtemp(join(tmpdir(), 'sl-photo-browser-'));
-  const photo = jpeg.encode({ width: 640, height: 480, data: Buffer.alloc(640 * 480 * 4, 140) }, 80).data;
-  const sha = createHash('sha256').update(photo).digest('hex');
-  const storage = createLocalStorage(dir);
-  await storage.put(photoKey(sha, 'image/jpeg'), photo, 'image/jpeg');
-  await storage.put(thumbKey(sha), makeThumbnail(photo, 'image/jpeg')!, 'image/jpeg');
-  await t.db.query(
-    `INSERT INTO photos (cadre_id, msg_id, media_id, status, sha256, content_type, size_bytes, storage_key, kind, problem_id, created_at, stored_at)
-     VALUES ($1, '7300000000000000001', 'm1', 'stored', $2, 'image/jpeg', $3, $4, 'problem', $5, now(), now())`,
-    [seed.ids.zhangsan, sha, photo.length, photoKey(sha, 'image/jpeg'), seed.ids.pOverdue],
-  );
-  const c = consoleApp(t, { env: { DATA_DIR: dir } });
-  closeApp = c.close;
-  server = c.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  browser = await launchChromium();
-}, 60000);
-
+const suite = useBrowserConsole((t) => seedConsole(t.db), {
+  env: () => ({ DATA_DIR: dir }),
+  setup: async (t, seed) => {
+    dir = await mkdtemp(join(tmpdir(), 'sl-photo-browser-'));
+    const photo = jpeg.encode({ width: 640, height: 480, data: Buffer.alloc(640 * 480 * 4, 140) }, 80).data;
+    const sha = createHash('sha256').update(photo).digest('hex');
+    const storage = createLocalStorage(dir);
+    await storage.put(photoKey(sha, 'image/jpeg'), photo, 'image/jpeg');
+    await storage.put(thumbKey(sha), makeThumbnail(photo, 'image/jpeg')!, 'image/jpeg');
+    await t.db.query(
+      `INSERT INTO photos (cadre_id, msg_id, media_id, status, sha256, content_type, size_bytes, storage_key, kind, problem_id, created_at, stored_at)
+       VALUES ($1, '7300000000000000001', 'm1', 'stored', $2, 'image/jpeg', $3, $4, 'problem', $5, now(), now())`,
+      [seed.ids.zhangsan, sha, photo.length, photoKey(sha, 'image/jpeg'), seed.ids.pOverdue],
+    );
+  },
+});
 afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((r) => server.close(r));
-  closeApp?.();
-  await t?.drop();
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 test('a leader opens a problem and sees its photo thumbnail, linking to the full picture', async () => {
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  const { base } = suite;
+  const page = await (await suite.browser.newContext({ locale: 'zh-CN' })).newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`); });
