@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type Koa from 'koa';
 import { consoleApp } from './console-app';
 import { createTestDb, type TestDb } from './db';
@@ -101,11 +101,13 @@ export interface ConsolePage {
 /**
  * A new zh-CN browser context and page that collects the page's errors, opens
  * `path` (default /console), logs in as `userid` on the demo login page and
- * waits for `waitFor` (default the overview's .kpi).
+ * waits for `waitFor` (default the overview's .kpi); `context` adds to or
+ * overrides the context's options (a phone's, say).
  */
 export async function openConsolePage(browser: Browser, base: string, userid: string,
-  opts: { viewport?: { width: number; height: number }; path?: string; waitFor?: string } = {}): Promise<ConsolePage> {
-  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 }, locale: 'zh-CN' });
+  opts: { viewport?: { width: number; height: number }; context?: BrowserContextOptions; path?: string; waitFor?: string } = {},
+): Promise<ConsolePage> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 }, locale: 'zh-CN', ...opts.context });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

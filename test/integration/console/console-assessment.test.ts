@@ -2,7 +2,7 @@ import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { seedConsole } from '../../support/scenarios/console';
 import { useConsoleApp, sessionCookie } from '../../support/console-app';
-import { readTable } from '../../support/xlsx';
+import { binary, readTable } from '../../support/xlsx';
 
 /**
  * The console's 考评: scores of a quarter per cadre and unit with their
@@ -55,11 +55,6 @@ test('领导评议: a leader rates in their scope, 0–100, for a quarter; the t
   await rate({ period: '2026-Q4', cadreId: suite.seed.ids.lisi, score: 80 }, suite.seed.ids.zhangsan).expect(403);
 });
 
-const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  r.on('data', (c: Buffer) => chunks.push(c));
-  r.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 test('考评结果.xlsx: 序号, 单位, 姓名, each component, the total and the ranks, as the page shows them', async () => {
   const res = await get(`/console/api/export/assessment.xlsx?scope=${suite.seed.ids.wushan}&period=2026-Q4`).buffer(true).parse(binary);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { seedConsole } from '../../support/scenarios/console';
+import { binary } from '../../support/xlsx';
 import { useConsoleApp, sessionCookie } from '../../support/console-app';
 
 /**
@@ -21,11 +22,6 @@ const suite = useConsoleApp((t) => seedConsole(t.db), {
   },
 });
 
-const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  r.on('data', (c: Buffer) => chunks.push(c));
-  r.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 const exportAs = (path: string, headers: Record<string, string> = {}) =>
   request(suite.app.callback()).get(path).set({ Cookie: sessionCookie(suite.deps, suite.seed.ids.wsLeader), ...headers }).buffer(true).parse(binary);
 

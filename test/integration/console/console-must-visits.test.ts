@@ -1,6 +1,7 @@
 import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { seedConsole } from '../../support/scenarios/console';
+import { binary } from '../../support/xlsx';
 import { useConsoleApp } from '../../support/console-app';
 import { buildMustVisit, buildNotice, buildNoticeRecipient, buildVisit } from '../../support/factories';
 
@@ -37,11 +38,6 @@ const suite = useConsoleApp((t) => seedConsole(t.db, NOW), {
 });
 
 const { get } = suite;
-const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  r.on('data', (c: Buffer) => chunks.push(c));
-  r.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 /** The sheet's rows from its header row (序号 …) down. */
 const table = (ws: ExcelJS.Worksheet) => {
   const all = ws.getSheetValues().slice(1).map((r) => (r as unknown[] | undefined ?? []).slice(1));

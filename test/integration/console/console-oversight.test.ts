@@ -2,7 +2,7 @@ import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { seedConsole } from '../../support/scenarios/console';
 import { useConsoleApp } from '../../support/console-app';
-import { readTable } from '../../support/xlsx';
+import { binary, readTable } from '../../support/xlsx';
 import { recordHelpAct } from '../../../src/services/aid/help-acts';
 import { recordInspection } from '../../../src/services/inspections/inspections';
 
@@ -33,11 +33,6 @@ const suite = useConsoleApp((t) => seedConsole(t.db, NOW), {
 });
 
 const { get } = suite;
-const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  r.on('data', (c: Buffer) => chunks.push(c));
-  r.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 const workbook = async (path: string) => {
   const res = await get(path).buffer(true).parse(binary);
   expect(res.status).toBe(200);

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { seedConsole } from '../../support/scenarios/console';
 import { buildProblem, buildUnit, buildUnitVillageLink } from '../../support/factories';
-import { useBrowserConsole, loginAs } from '../../support/browser';
+import { useBrowserConsole, loginAs, openConsolePage } from '../../support/browser';
 
 /**
  * The console on a phone (390×844, as WeCom opens it): every tab the page offers,
@@ -102,12 +102,7 @@ function tabCue(page: Page): Promise<{ overflows: boolean; start: string; end: s
 }
 
 test('every tab at 390 px: nothing wider than the screen, no text a character per line, the tab bar shows it scrolls', async () => {
-  const context: BrowserContext = await suite.browser.newContext(PHONE);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await loginAs(page, suite.base, '/console', 'ws_leader');
-  await page.waitForSelector('nav.tabs button');
+  const { context, page, errors } = await openConsolePage(suite.browser, suite.base, 'ws_leader', { context: PHONE, waitFor: 'nav.tabs button' });
   await settled(page);
 
   // The tab bar is wider than the phone: a fade at the end says there is more, none at the start.
@@ -142,12 +137,7 @@ test('every tab at 390 px: nothing wider than the screen, no text a character pe
 
 test('the record pages (village, unit, cadre, household, notice) at 390 px: within the screen, no text a character per line', async () => {
   const { ids } = suite.seed;
-  const context = await suite.browser.newContext(PHONE);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await loginAs(page, suite.base, '/console', 'ws_leader');
-  await page.waitForSelector('nav.tabs button');
+  const { context, page, errors } = await openConsolePage(suite.browser, suite.base, 'ws_leader', { context: PHONE, waitFor: 'nav.tabs button' });
   await settled(page);
   for (const [tab, id] of [['village', ids.dingmen], ['unit', ids.finance], ['cadre', ids.zhangsan], ['household', ids.hZhang], ['notice', ids.notice]]) {
     await page.goto(`${suite.base}/console#scope=${ids.wushan}&tab=${tab}&id=${id}`);

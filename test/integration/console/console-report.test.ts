@@ -9,6 +9,7 @@ import { deliverOutboxRow } from '../../../jobs/outbox-deliver';
 import { testPrefix } from '../../support/db';
 import { seedWork } from '../../support/scenarios/work';
 import { sessionCookie, useConsoleApp } from '../../support/console-app';
+import { binary } from '../../support/xlsx';
 
 /**
  * The 本周工作 API and the 通报: GET /console/api/work, the docx read back
@@ -38,11 +39,6 @@ afterAll(async () => {
 });
 
 const { get } = suite;
-const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  r.on('data', (c: Buffer) => chunks.push(c));
-  r.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 /** The document's text, paragraph by paragraph (runs joined). */
 const documentText = async (docx: Buffer) => {
   const xml = await (await JSZip.loadAsync(docx)).file('word/document.xml')!.async('string');
