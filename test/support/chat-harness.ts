@@ -48,3 +48,20 @@ export async function startChat(): Promise<Chat> {
     },
   };
 }
+
+/** A chat test file's Chat, with `q` for SQL on its database. */
+export interface ChatSuite extends Chat {
+  q(sql: string, params?: unknown[]): Promise<any>;
+}
+
+/**
+ * Registers beforeAll/afterAll that start the chat (seeded database, Redis, bot)
+ * and close it after the file; the returned object's fields are filled when the
+ * suite starts, and `q` can be taken from it at once.
+ */
+export function useChat(): ChatSuite {
+  const suite = { q: (sql: string, params: unknown[] = []) => suite.tdb.db.query(sql, params) } as ChatSuite;
+  beforeAll(async () => { Object.assign(suite, await startChat()); });
+  afterAll(async () => { await suite.close?.(); });
+  return suite;
+}

@@ -1,8 +1,6 @@
-import { at, startChat, type Chat } from '../../support/chat-harness';
+import { at, useChat } from '../../support/chat-harness';
 
-let chat: Chat;
-beforeAll(async () => { chat = await startChat(); });
-afterAll(async () => { await chat.close(); });
+const chat = useChat();
 
 const visits = async (cadreId: number) => chat.tdb.db.query(
   'SELECT village_id, started_at, ended_at, duration_minutes, verified, distance_m, source, revoked_at FROM visits WHERE cadre_id = $1 ORDER BY id',

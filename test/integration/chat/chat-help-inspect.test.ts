@@ -1,4 +1,4 @@
-import { at, startChat, type Chat } from '../../support/chat-harness';
+import { at, useChat } from '../../support/chat-harness';
 
 /**
  * 六送 (帮扶 户主 类别 内容) and the leaders' 督查 (docs/design.md §2, §3): what is
@@ -6,11 +6,9 @@ import { at, startChat, type Chat } from '../../support/chat-harness';
  * nothing, and 撤销 of either.
  */
 
-let chat: Chat;
-beforeAll(async () => { chat = await startChat(); });
-afterAll(async () => { await chat.close(); });
+const chat = useChat();
 
-const q = (sql: string, params: unknown[] = []) => chat.tdb.db.query(sql, params);
+const { q } = chat;
 const helpActs = () => q(`SELECT h.householder, a.kind, a.amount_yuan, a.note, a.unit_id, a.household_link_id IS NOT NULL AS linked,
                                  a.revoked_at IS NOT NULL AS revoked
                             FROM help_acts a JOIN households h ON h.id = a.household_id ORDER BY a.id`);

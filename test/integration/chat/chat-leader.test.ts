@@ -1,17 +1,15 @@
-import { at, startChat, type Chat } from '../../support/chat-harness';
+import { at, useChat } from '../../support/chat-harness';
 
-let chat: Chat;
+const chat = useChat();
 beforeAll(async () => {
-  chat = await startChat();
   // A little activity in 武山县 on 11月23日
   await chat.say('zhangwei', '签到 丁门村', at('2026-11-23 09:00'));
   await chat.say('zhangwei', '走访 张三 谈心', at('2026-11-23 09:30'));
   await chat.say('zhangwei', '上报 丁门村 村道塌方需修复', at('2026-11-23 09:40'));
   await chat.say('liming', '签到 王门村', at('2026-11-23 10:00'));
 });
-afterAll(async () => { await chat.close(); });
 
-const q = (sql: string, params: unknown[] = []) => chat.tdb.db.query(sql, params);
+const { q } = chat;
 
 describe('permissions', () => {
   it('refuses politely a sender not on the roster, or no longer active, and records nothing', async () => {

@@ -1,13 +1,11 @@
-import { at, startChat, type Chat } from '../../support/chat-harness';
+import { at, useChat } from '../../support/chat-harness';
 import { overdueProblems } from '../../../src/services/problems/overdue';
 
 /** The problem ledger as a county runs it: 重开, 撤销 of a problem, 销号 with its note, categories; 谈心 made explicit. */
 
-let chat: Chat;
-beforeAll(async () => { chat = await startChat(); });
-afterAll(async () => { await chat.close(); });
+const chat = useChat();
 
-const q = (sql: string, params: unknown[] = []) => chat.tdb.db.query(sql, params);
+const { q } = chat;
 const problem = async (code: string) =>
   (await q(`SELECT status, category, description, to_char(deadline, 'YYYY-MM-DD') AS deadline, closed_at, close_note,
                    revoked_at IS NOT NULL AS revoked FROM problems WHERE code = $1`, [code]))[0];

@@ -1,12 +1,10 @@
-import { at, startChat, type Chat } from '../../support/chat-harness';
+import { at, useChat } from '../../support/chat-harness';
 
 /** 撤销 of a 报告 (a 五必访 event): undone within the undo window unless visited since; the told cadre hears of it. */
 
-let chat: Chat;
-beforeAll(async () => { chat = await startChat(); });
-afterAll(async () => { await chat.close(); });
+const chat = useChat();
 
-const q = (sql: string, params: unknown[] = []) => chat.tdb.db.query(sql, params);
+const { q } = chat;
 const live = () => q(`SELECT h.householder, m.kind FROM must_visits m JOIN households h ON h.id = m.household_id
                        WHERE m.revoked_at IS NULL ORDER BY m.id`);
 const toldOf = (pattern: string) => q(`SELECT recipient, payload->'text'->>'content' AS text FROM outbox_messages

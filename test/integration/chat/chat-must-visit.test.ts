@@ -1,12 +1,10 @@
-import { at, startChat, type Chat } from '../../support/chat-harness';
+import { at, useChat } from '../../support/chat-harness';
 
 /** 五必访 (报告, 走访 with its reason, 进度, 统计) and 五必到 kinds of 通知, through the bot. */
 
-let chat: Chat;
-beforeAll(async () => { chat = await startChat(); });
-afterAll(async () => { await chat.close(); });
+const chat = useChat();
 
-const q = (sql: string, params: unknown[] = []) => chat.tdb.db.query(sql, params);
+const { q } = chat;
 const events = () => q(`SELECT h.householder, m.kind, m.note, m.cadre_id, m.due_at, m.done_at IS NOT NULL AS done
                           FROM must_visits m JOIN households h ON h.id = m.household_id ORDER BY m.id`);
 

@@ -1,4 +1,4 @@
-import { at, startChat, type Chat } from '../../support/chat-harness';
+import { at, useChat } from '../../support/chat-harness';
 import { createLogger } from '../../../src/lib/logger';
 import { runAutoCheckout } from '../../../jobs/auto-checkout';
 
@@ -9,9 +9,7 @@ import { runAutoCheckout } from '../../../jobs/auto-checkout';
  * gets a new visit. And the team's 第一书记 leads like a 队长.
  */
 
-let chat: Chat;
-beforeAll(async () => { chat = await startChat(); });
-afterAll(async () => { await chat.close(); });
+const chat = useChat();
 
 const autoCheckout = (when: string) => runAutoCheckout({ db: chat.tdb.db, logger: createLogger('silent') }, at(when));
 const visits = async (cadreId: number) => chat.tdb.db.query(

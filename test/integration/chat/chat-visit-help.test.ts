@@ -1,12 +1,10 @@
-import { at, startChat, type Chat } from '../../support/chat-harness';
+import { at, useChat } from '../../support/chat-harness';
 
 /** A 走访 carrying a 六送 kind records the household visit and the help act together (both or neither). */
 
-let chat: Chat;
-beforeAll(async () => { chat = await startChat(); });
-afterAll(async () => { await chat.close(); });
+const chat = useChat();
 
-const q = (sql: string, params: unknown[] = []) => chat.tdb.db.query(sql, params);
+const { q } = chat;
 const visits = () => q(`SELECT h.householder, v.note, v.talk FROM household_visits v JOIN households h ON h.id = v.household_id
                          WHERE v.revoked_at IS NULL ORDER BY v.id`);
 const acts = () => q(`SELECT h.householder, a.kind, a.note, a.amount_yuan::float AS amount FROM help_acts a
