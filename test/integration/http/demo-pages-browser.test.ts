@@ -1,27 +1,22 @@
-import type { Server } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { createBot } from '../../../bots';
-import { APP_MENU } from '../../../bots/menu';
-import { startOutboxWorker } from '../../../jobs/outbox-worker';
 import { createApp, type AppDeps } from '../../../src/app';
 import { runJobCommand } from '../../../src/cli/job';
-import { loadConfig, SIMULATOR_MOUNT, type Config } from '../../../src/config';
+import { loadConfig } from '../../../src/config';
 import { seedDemoQuarter } from '../../../src/demo/activity';
 import { demoRosterDir, loadDemoRosterIfEmpty } from '../../../src/demo/roster';
-import { demoSimulator } from '../../../src/demo/simulator/demo';
 import { createLogger } from '../../../src/lib/logger';
 import { createMetrics } from '../../../src/metrics';
-import { createOutboxDispatcher, type OutboxDispatcher } from '../../../src/services/outbox/dispatch';
+import type { OutboxDispatcher } from '../../../src/services/outbox/dispatch';
 import { addToOutbox, markdownMessage } from '../../../src/services/outbox/write';
-import { createWecomClient } from '../../../src/wecom/client';
-import { launchChromium, listen } from '../../support/browser';
-import { createTestDb, testPrefix, type TestDb } from '../../support/db';
+import { launchChromium } from '../../support/browser';
+import { createTestDb, type TestDb } from '../../support/db';
 import { REDIS_URL } from '../../support/urls';
+import { startDemoServer, type DemoServer } from '../../support/demo-server';
 
 /**
  * The demo as someone new meets it, in chromium against the real server with
@@ -38,14 +33,12 @@ const logger = createLogger('silent');
 const PICK_FIRST = '请先在上方选择一位干部或领导，再发送消息。';
 
 let t: TestDb;
+let demo: DemoServer;
 let redis: Redis;
-let server: Server;
 let base: string;
-let config: Config;
 let deps: AppDeps;
 let prefix: string;
 let dispatcher: OutboxDispatcher;
-let worker: { close(): Promise<void> };
 let browser: Browser;
 const pageErrors: string[] = [];
 
@@ -54,29 +47,14 @@ beforeAll(async () => {
   // As main.ts starts a fresh demo: the roster, then a scored quarter of past work.
   await loadDemoRosterIfEmpty(t.db, logger);
   await seedDemoQuarter(t.db, logger);
-  redis = new Redis(REDIS_URL);
-  prefix = testPrefix();
-  config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: t.url });
-  dispatcher = createOutboxDispatcher({ db: t.db, redisUrl: REDIS_URL, prefix, logger });
-  deps = {
-    config, db: t.db, redis, logger, metrics: createMetrics(), bot: createBot({ redis, logger, keyPrefix: `${prefix}:` }),
-    dispatch: dispatcher.dispatch, simulator: demoSimulator(t.db, config.wecom),
-  };
-  ({ server, base } = await listen(createApp(deps)));
-  config.wecom.apiBase = `${base}${SIMULATOR_MOUNT}`;
-  const wecom = createWecomClient({ config: config.wecom, redis, logger, keyPrefix: `${prefix}:` });
-  await wecom.createMenu(APP_MENU); // as main.ts does in demo mode
-  worker = startOutboxWorker({ db: t.db, redisUrl: REDIS_URL, prefix, dispatcher, logger, sweepIntervalMs: 300, wecom });
+  demo = await startDemoServer(t, logger);
+  ({ redis, base, deps, prefix, dispatcher } = demo);
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await worker?.close();
-  await dispatcher?.close();
-  server?.closeAllConnections();
-  if (server) await new Promise((r) => server.close(r));
-  redis?.disconnect();
+  await demo?.close();
   await t?.drop();
 });
 

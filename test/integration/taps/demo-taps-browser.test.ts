@@ -1,25 +1,13 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser';
 import request from 'supertest';
-import { createBot } from '../../../bots';
-import { APP_MENU } from '../../../bots/menu';
-import { startOutboxWorker } from '../../../jobs/outbox-worker';
-import { createApp } from '../../../src/app';
-import { loadConfig, SIMULATOR_MOUNT } from '../../../src/config';
-import { demoSimulator } from '../../../src/demo/simulator/demo';
 import { createLogger } from '../../../src/lib/logger';
-import { createMetrics } from '../../../src/metrics';
-import { createOutboxDispatcher, type OutboxDispatcher } from '../../../src/services/outbox/dispatch';
-import { createWecomClient } from '../../../src/wecom/client';
-import { createTestDb, testPrefix, type TestDb } from '../../support/db';
+import { createTestDb, type TestDb } from '../../support/db';
 import { seedRoster } from '../../support/scenarios/roster';
-import { REDIS_URL } from '../../support/urls';
+import { startDemoServer, type DemoServer } from '../../support/demo-server';
 
 /**
  * The demo chat page by taps only, in a real browser (Debian chromium through
@@ -34,11 +22,8 @@ const NOTICE = '明早8点前到村排查汛情';
 const logger = createLogger('silent');
 
 let t: TestDb;
-let redis: Redis;
-let server: Server;
+let demo: DemoServer;
 let base: string;
-let dispatcher: OutboxDispatcher;
-let worker: { close(): Promise<void> };
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -46,21 +31,8 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   t = await createTestDb();
   await seedRoster(t.db);
-  redis = new Redis(REDIS_URL);
-  const prefix = testPrefix();
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: t.url });
-  dispatcher = createOutboxDispatcher({ db: t.db, redisUrl: REDIS_URL, prefix, logger });
-  const app = createApp({
-    config, db: t.db, redis, logger, metrics: createMetrics(), bot: createBot({ redis, logger, keyPrefix: `${prefix}:` }),
-    dispatch: dispatcher.dispatch, simulator: demoSimulator(t.db, config.wecom),
-  });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  config.wecom.apiBase = `${base}${SIMULATOR_MOUNT}`;
-  const wecom = createWecomClient({ config: config.wecom, redis, logger, keyPrefix: `${prefix}:` });
-  await wecom.createMenu(APP_MENU); // as main.ts does in demo mode
-  worker = startOutboxWorker({ db: t.db, redisUrl: REDIS_URL, prefix, dispatcher, logger, sweepIntervalMs: 300, wecom });
+  demo = await startDemoServer(t, logger);
+  ({ base } = demo);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 480, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -68,11 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await worker?.close();
-  await dispatcher?.close();
-  server?.closeAllConnections();
-  if (server) await new Promise((r) => server.close(r));
-  redis?.disconnect();
+  await demo?.close();
   await t?.drop();
 });
 
