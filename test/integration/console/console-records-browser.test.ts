@@ -1,15 +1,12 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as jpeg from 'jpeg-js';
 import type { Page } from 'playwright-core';
 import { seedConsole } from '../../support/scenarios/console';
+import { storeTestPhoto } from '../../support/photos';
 import { useBrowserConsole, loginAs as loginAsAt } from '../../support/browser';
-import { createLocalStorage } from '../../../src/services/photos/local-storage';
 import { photoKey } from '../../../src/services/photos/storage';
-import { makeThumbnail, thumbKey } from '../../../src/services/photos/thumbnail';
 import { recordHelpAct } from '../../../src/services/aid/help-acts';
 import { buildMustVisit } from '../../support/factories';
 
@@ -42,11 +39,7 @@ const suite = useBrowserConsole((t) => seedConsole(t.db), {
       cadreId: ids.zhangsan, household: { id: ids.hZhang, villageId: ids.dingmen }, kind: '送技术', note: '讲解果树冬季修剪', amountYuan: null, now: ago(3) }));
     // A stored photo of 张三's latest check-in, with its file and thumbnail.
     dir = await mkdtemp(join(tmpdir(), 'sl-records-browser-'));
-    const photo = jpeg.encode({ width: 640, height: 480, data: Buffer.alloc(640 * 480 * 4, 120) }, 80).data;
-    const sha = createHash('sha256').update(photo).digest('hex');
-    const storage = createLocalStorage(dir);
-    await storage.put(photoKey(sha, 'image/jpeg'), photo, 'image/jpeg');
-    await storage.put(thumbKey(sha), makeThumbnail(photo, 'image/jpeg')!, 'image/jpeg');
+    const { photo, sha } = await storeTestPhoto(dir, 120);
     const [visit] = await t.db.query('SELECT id, started_at FROM visits WHERE cadre_id = $1 ORDER BY started_at DESC LIMIT 1', [ids.zhangsan]);
     await t.db.query(
       `INSERT INTO photos (cadre_id, media_id, status, sha256, content_type, size_bytes, storage_key, kind, visit_id, created_at, stored_at)

@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as jpeg from 'jpeg-js';
+import { storeTestPhoto } from '../../support/photos';
 import { useBrowserConsole } from '../../support/browser';
-import { createLocalStorage } from '../../../src/services/photos/local-storage';
 import { photoKey } from '../../../src/services/photos/storage';
-import { makeThumbnail, thumbKey } from '../../../src/services/photos/thumbnail';
 import { seedConsole } from '../../support/scenarios/console';
 
 /** The ledger's detail panel in a real browser shows a problem's photo thumbnail (allowed by the CSP, served in scope). */
@@ -18,11 +15,7 @@ const suite = useBrowserConsole((t) => seedConsole(t.db), {
   env: () => ({ DATA_DIR: dir }),
   setup: async (t, seed) => {
     dir = await mkdtemp(join(tmpdir(), 'sl-photo-browser-'));
-    const photo = jpeg.encode({ width: 640, height: 480, data: Buffer.alloc(640 * 480 * 4, 140) }, 80).data;
-    const sha = createHash('sha256').update(photo).digest('hex');
-    const storage = createLocalStorage(dir);
-    await storage.put(photoKey(sha, 'image/jpeg'), photo, 'image/jpeg');
-    await storage.put(thumbKey(sha), makeThumbnail(photo, 'image/jpeg')!, 'image/jpeg');
+    const { photo, sha } = await storeTestPhoto(dir, 140);
     await t.db.query(
       `INSERT INTO photos (cadre_id, msg_id, media_id, status, sha256, content_type, size_bytes, storage_key, kind, problem_id, created_at, stored_at)
        VALUES ($1, '7300000000000000001', 'm1', 'stored', $2, 'image/jpeg', $3, $4, 'problem', $5, now(), now())`,
