@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { seedConsole } from '../../support/scenarios/console';
 import { useBrowserConsole, openConsolePage } from '../../support/browser';
@@ -6,8 +9,10 @@ import { buildRegion, buildUnit, buildUnitVillageLink, buildVillage, buildVisit 
 /**
  * The 地图 tab in a real browser (Debian chromium through playwright-core), against the app in demo mode:
  * the county boundary and township outlines drawn on a canvas, villages coloured by their linked unit's
- * check-ins, a click on a village opening its page. Screenshots docs/console-map.png.
+ * check-ins, a click on a village opening its page. Saves docs/console-map.png with UPDATE_SCREENSHOTS=1.
  */
+
+const DOCS = process.env.UPDATE_SCREENSHOTS ? join(__dirname, '..', '..', '..', 'docs') : mkdtempSync(join(tmpdir(), 'sl-shots-'));
 
 /** More villages of 武山县 around the seed's three, so the map reads as a county: [township, name, lat, lng, linked, checked in]. */
 const MORE: [string, string, number, number, boolean, boolean][] = [
@@ -73,7 +78,7 @@ test('a county leader opens 地图: boundaries and coloured villages on a canvas
   expect(drawn.map).toBe(`scope-${suite.seed.ids.wushan}`);
   await page.evaluate(() => window.scrollTo(0, document.querySelector('nav.tabs')!.getBoundingClientRect().top + window.scrollY - 8));
   await page.waitForTimeout(600); // the scatter's entry animation
-  await page.screenshot({ path: 'docs/console-map.png' });
+  await page.screenshot({ path: join(DOCS, 'console-map.png') });
 
   // hovering a village names it, its township and its status
   const dingmen = await villagePixel(page, '丁门村');
