@@ -62,7 +62,10 @@ async function villagePixel(page: Page, name: string): Promise<{ x: number; y: n
 test('a county leader opens 地图: boundaries and coloured villages on a canvas, hover names one, a click opens its page', async () => {
   const { page, errors } = await openConsolePage(suite.browser, suite.base, 'ws_leader', { viewport: { width: 1280, height: 800 } });
   await page.click('[data-tab="map"]');
-  await page.waitForSelector('#map-chart canvas');
+  await page.waitForFunction(() => {
+    const el = document.getElementById('map-chart');
+    return !!el && !!(window as unknown as { echarts: { getInstanceByDom(e: HTMLElement): any } }).echarts.getInstanceByDom(el)?.getOption().series;
+  });
   const text = await page.textContent('[data-section="map"]');
   // this year: 丁门村, 西坪村 and the six checked-in villages above; 西旺村, 高庙村, 漳河村 linked but not visited
   expect(text).toContain('联村单位已到村签到 8 个村，联村单位未到村签到 3 个村，无联村单位 3 个村');
@@ -89,7 +92,12 @@ test('a county leader opens 地图: boundaries and coloured villages on a canvas
   // coloured by this year's pace instead: the same villages under the 任务进度 rule's legend
   await page.click('[data-by="pace"]');
   await page.waitForFunction(() => document.querySelector('[data-section="map"]')!.textContent!.includes('全年进度'));
-  await page.waitForSelector('#map-chart canvas');
+  // the chart is drawn on the next animation frame after the page: wait for the new one's series
+  await page.waitForFunction(() => {
+    const el = document.getElementById('map-chart');
+    const chart = el && (window as unknown as { echarts: { getInstanceByDom(e: HTMLElement): any } }).echarts.getInstanceByDom(el);
+    return chart?.getOption().series[0]?.name === '联村进度达标';
+  });
   const pace = await page.evaluate(() => {
     const chart = (window as unknown as { echarts: { getInstanceByDom(e: HTMLElement): any } }).echarts.getInstanceByDom(document.getElementById('map-chart')!);
     return chart.getOption().series.map((s: { name: string; data: unknown[] }) => [s.name, s.data.length]);
