@@ -72,6 +72,9 @@ const schema = z
     // Callbacks one server process answers with the chat's reply inline; beyond that the
     // message goes to the inbound worker and its reply through the outbox (src/services/inbound/messages.ts).
     CHAT_INLINE_LIMIT: z.coerce.number().int().min(0).max(1000).default(2),
+    // How long an outbox send may take before the row is taken again (its worker died mid-send).
+    // Longer than three WeCom request timeouts (10 s each), so a slow send is never doubled.
+    OUTBOX_SENDING_LEASE_SECONDS: z.coerce.number().int().min(30).max(3600).default(120),
     // Photo storage in S3-compatible object storage (e.g. MinIO); all or none, else the local DATA_DIR.
     S3_ENDPOINT: optionalText.pipe(z.url().optional()),
     S3_BUCKET: optionalText.pipe(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').optional()),
@@ -164,6 +167,8 @@ export interface Config {
   dataDir: string;
   /** Messages one server process processes inside their callbacks at once (passive replies); 0 = always the worker. */
   chatInlineLimit: number;
+  /** OUTBOX_SENDING_LEASE_SECONDS in ms: a 'sending' outbox row older than this is sent again. */
+  outboxSendingLeaseMs: number;
   /** Photo storage in S3-compatible object storage; absent = files under dataDir. */
   s3?: S3Config;
 }
@@ -221,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.SESSION_SECRET ?? createHmac('sha256', wecom.secret).update(`session:${e.ADMIN_TOKEN ?? ''}`).digest('hex'),
     dataDir: e.DATA_DIR,
     chatInlineLimit: e.CHAT_INLINE_LIMIT,
+    outboxSendingLeaseMs: e.OUTBOX_SENDING_LEASE_SECONDS * 1000,
     s3: e.S3_ENDPOINT
       ? { endpoint: e.S3_ENDPOINT, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY!, region: e.S3_REGION }
       : undefined,

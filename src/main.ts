@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<void> {
     // Outbox delivery: rate limits, retries, and a sweep for rows Redis never saw (jobs/outbox-worker.ts).
     const delivery = startOutboxWorker({
       db, redisUrl: config.redisUrl, logger, metrics, dispatcher: outbox,
-      wecom,
+      wecom, policy: { sendingLeaseMs: config.outboxSendingLeaseMs },
     });
     closers.unshift(() => delivery.close());
   }

@@ -41,6 +41,12 @@ describe('loadConfig', () => {
     expect(loadConfig(CREDS).sessionSecret).toBe(c.sessionSecret);
   });
 
+  test('OUTBOX_SENDING_LEASE_SECONDS: 2 minutes by default, never shorter than three WeCom request timeouts', () => {
+    expect(loadConfig({}).outboxSendingLeaseMs).toBe(120_000);
+    expect(loadConfig({ OUTBOX_SENDING_LEASE_SECONDS: '45' }).outboxSendingLeaseMs).toBe(45_000);
+    expect(problems({ OUTBOX_SENDING_LEASE_SECONDS: '10' })).toEqual([expect.stringMatching(/^OUTBOX_SENDING_LEASE_SECONDS: /)]);
+  });
+
   test('every bad value is reported, one line each', () => {
     const p = problems({ PORT: 'abc', TZ: 'Mars/Olympus', DATABASE_URL: 'mysql://x', REDIS_URL: 'http://x' });
     expect(p).toHaveLength(4);

@@ -61,6 +61,8 @@ test('SIGKILL mid-burst and restart: every acknowledged message once, every app 
     // Three senders' replies through the outbox would wait on WeCom's 30/min per member;
     // the kill is about inline processing here (deferral: test/integration/inbound/inbound-deferral.test.ts).
     CHAT_INLINE_LIMIT: '1000',
+    // A killed worker's in-flight send is taken again after the shortest lease, not the default 2 minutes.
+    OUTBOX_SENDING_LEASE_SECONDS: '30',
   };
   proc = await startServerProcess(mainJs, env, port);
   const acked = new Set<number>();

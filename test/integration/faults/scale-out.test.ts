@@ -69,6 +69,8 @@ test('two servers and two workers: a split burst with cross-server retries and a
     DATABASE_URL: t.url, REDIS_URL: redis.url, WECOM_CORP_ID: creds.corpId, WECOM_AGENT_ID: '1000002', WECOM_SECRET: SECRET,
     WECOM_TOKEN: creds.token, WECOM_ENCODING_AES_KEY: creds.encodingAesKey, WECOM_API_BASE: sim.url, ADMIN_TOKEN: 'scale-out-admin',
     PUBLIC_URL: 'https://sl.example.gov.cn', DATA_DIR: dataDir, TZ: 'Asia/Shanghai',
+    // A killed worker's in-flight send is taken again after the shortest lease, not the default 2 minutes.
+    OUTBOX_SENDING_LEASE_SECONDS: '30',
   };
   const workers = [await startWorkerProcess(mainJs, { ...env, LOG_LEVEL: 'info' }), await startWorkerProcess(mainJs, { ...env, LOG_LEVEL: 'info' })];
   const ports = [await freePort(), await freePort()];
