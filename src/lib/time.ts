@@ -49,6 +49,12 @@ export function formatDate(date: string, now?: Date): string {
   return `${year}${m}月${d}日`;
 }
 
+/** YYYY-MM-DD as a document writes it, always with the year: 2026年12月7日. */
+export function chineseDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
 /** Minutes as 2小时15分钟 / 40分钟. */
 export function formatDuration(minutes: number): string {
   const h = Math.floor(minutes / 60);

@@ -2,6 +2,7 @@ import {
   AlignmentType, BorderStyle, Document, LineRuleType, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType,
 } from 'docx';
 import { placeName } from '../../lib/place';
+import { chineseDate } from '../../lib/time';
 import type { BehindCadre, OverdueProblem, RankRow, Rankings } from './rankings';
 import type { WorkFigures, WorkSummary } from './week-work';
 
@@ -48,12 +49,6 @@ export interface ReportInput {
   rankings: Rankings;
   /** The day the 通报 is dated (YYYY-MM-DD). */
   issuedOn: string;
-}
-
-/** 2026-12-07 → 2026年12月7日 */
-export function chineseDate(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
 }
 
 const pct = (x: number | null) => (x === null ? NOT_APPLICABLE : `${(x * 100).toFixed(1)}%`);

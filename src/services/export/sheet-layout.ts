@@ -1,6 +1,7 @@
 import type ExcelJS from 'exceljs';
 import type { Region } from '../../../entities';
 import { placeName } from '../../lib/place';
+import { chineseDate } from '../../lib/time';
 import type { Db } from '../../lib/db';
 
 /**
@@ -68,12 +69,6 @@ export interface ExportHeading {
   to: string;
   /** 填报日期: the day the file is made. */
   today: string;
-}
-
-/** 2026-01-01 → 2026年1月1日 */
-export function chineseDate(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
 }
 
 /** （2026年1月1日—12月7日）: the year once when both ends share it. */

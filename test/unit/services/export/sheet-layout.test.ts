@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import {
-  TableSheet, chineseDate, placeColumns, rangeText, scopeTitleName, textWidth, type ExportHeading,
+  TableSheet, placeColumns, rangeText, scopeTitleName, textWidth, type ExportHeading,
 } from '../../../../src/services/export/sheet-layout';
+import { chineseDate } from '../../../../src/lib/time';
 import { readTable } from '../../../support/xlsx';
 
 const HEADING: ExportHeading = { scopeName: '武山县', filer: '武山县', from: '2026-01-01', to: '2026-12-07', today: '2026-12-07' };
