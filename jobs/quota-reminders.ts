@@ -1,10 +1,9 @@
-import { weekStart } from '../src/services/digest/periods';
 import { addToOutbox, textMessage } from '../src/services/outbox/write';
 import { TEAM_LINE, VILLAGE_LINE, standingTargets, teamStanding, unitLinkStanding, type UnitLinkStanding } from '../src/services/standing/cadre-standing';
 import { queueQuotaMessages, type ExtraLines } from '../src/services/standing/quota-messages';
 import { teamMembersOf, unitLeaderReports } from '../src/services/standing/quota-shortfalls';
 import { allowLargeScans, oncePerPeriod, type JobDeps, type JobSummary } from '../src/services/jobs/job-runs';
-import { shanghaiDate } from '../src/lib/time';
+import { shanghaiDate, weekStart } from '../src/lib/time';
 
 /**
  * Weekly pace reminders (Monday 09:00). Each cadre behind pace on any rule

@@ -34,6 +34,12 @@ export function addDays(date: string, n: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Monday of the ISO week holding `date` (YYYY-MM-DD). */
+export function weekStart(date: string): string {
+  const dow = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+  return addDays(date, -((dow + 6) % 7));
+}
+
 /** As chat replies show a time: 11月23日 09:05; with the year (2027年1月6日 09:05) when it is not the year of `now`. */
 export function formatShanghai(d: Date, now?: Date): string {
   const s = shifted(d);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { AppError, BadInputError } from '../../lib/errors';
 import { placeName } from '../../lib/place';
-import { addDays, shanghaiDate } from '../../lib/time';
+import { shanghaiDate, weekStart } from '../../lib/time';
 import { requireScope } from '../../services/console/scope';
 import { rankings } from '../../services/console/rankings';
 import { buildReport, sendReport } from '../../services/console/report';
@@ -26,15 +26,9 @@ const FROM_AFTER_TO = '开始日期不能晚于结束日期';
 const TOO_LONG = '日期范围不能超过一年';
 const NO_GROUPS = '该范围没有登记工作群（花名册“群”表），无法发送通报。';
 
-/** Monday of the Shanghai week holding `day`. */
-function mondayOf(day: string): string {
-  const weekday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
-  return addDays(day, -weekday);
-}
-
 function toPeriod(q: { from?: string; to?: string }, now: Date): WorkPeriod {
   const today = shanghaiDate(now);
-  const period = { from: q.from ?? mondayOf(q.to ?? today), to: q.to ?? today };
+  const period = { from: q.from ?? weekStart(q.to ?? today), to: q.to ?? today };
   if (period.from > period.to) throw new BadInputError('from', `from ${period.from} after to ${period.to}`, `${FROM_AFTER_TO}。`);
   if (periodDays(period) > MAX_DAYS) throw new BadInputError('from', `period of ${periodDays(period)} days`, `${TOO_LONG}。`);
   return period;

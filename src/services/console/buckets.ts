@@ -1,4 +1,4 @@
-import { addDays } from '../../lib/time';
+import { addDays, weekStart } from '../../lib/time';
 
 /**
  * The periods of an activity series across a whole range, so a chart or an export
@@ -43,8 +43,7 @@ export function fillBuckets<P extends { date: string }>(
 function startOf(day: string, bucket: Bucket): string {
   if (bucket === 'day') return day;
   if (bucket === 'month') return `${day.slice(0, 7)}-01`;
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay(); // 0 = Sunday
-  return addDays(day, -((weekday + 6) % 7));
+  return weekStart(day);
 }
 
 function next(start: string, bucket: Bucket): string {

@@ -1,6 +1,6 @@
 import { RegionLevel, type Region } from '../../../entities';
 import type { Point } from '../../lib/outline';
-import { addDays, shanghaiDate } from '../../lib/time';
+import { shanghaiDate, weekStart } from '../../lib/time';
 import type { Db } from '../../lib/db';
 import { pathIds, subtreeLike } from '../people/regions';
 import { countyBoundary, townshipOutline, type Polygonal } from './map-outlines';
@@ -42,8 +42,7 @@ export interface VillageMap {
 /** Monday of the Shanghai week holding `now`, and today: the map's default range. */
 export function thisWeek(now: Date): { from: string; to: string } {
   const today = shanghaiDate(now);
-  const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7;
-  return { from: addDays(today, -weekday), to: today };
+  return { from: weekStart(today), to: today };
 }
 
 interface VillageRow { id: number; name: string; townshipId: number; lat: number | null; lng: number | null; status: VillageStatus }

@@ -1,4 +1,4 @@
-import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time';
+import { addDays, shanghaiDate, startOfShanghaiDay, weekStart } from '../../lib/time';
 
 /** The periods a digest covers (周检查、月小结、季考评、年考核 beside the daily one). */
 export const DIGEST_PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const;
@@ -43,12 +43,6 @@ const monthStart = (y: number, m: number) => {
   const d = new Date(Date.UTC(y, m - 1, 1));
   return d.toISOString().slice(0, 10);
 };
-
-/** Monday of the ISO week holding `date`. */
-export function weekStart(date: string): string {
-  const dow = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
-  return addDays(date, -((dow + 6) % 7));
-}
 
 export function periodWindows(now: Date, period: DigestPeriod): PeriodWindows {
   const w = windowsOf(now, period);

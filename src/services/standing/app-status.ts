@@ -1,8 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Region } from '../../../entities';
-import { weekStart } from '../digest/periods';
 import { openVisit } from '../visits/village-checkins';
-import { addDays, shanghaiDate, startOfShanghaiDay } from '../../lib/time';
+import { addDays, shanghaiDate, startOfShanghaiDay, weekStart } from '../../lib/time';
 import {
   isHouseholdBehind, isVillageBehind, standingForCadre, type HouseholdLinkStanding, type UnitLinkStanding,
 } from './cadre-standing';

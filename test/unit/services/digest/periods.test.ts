@@ -1,4 +1,5 @@
-import { periodWindows, weekStart } from '../../../../src/services/digest/periods';
+import { periodWindows } from '../../../../src/services/digest/periods';
+import { weekStart } from '../../../../src/lib/time';
 
 const at = (s: string) => new Date(s);
 
