@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
-import getRawBody from 'raw-body';
 import { bodyParser } from '@koa/bodyparser';
-import type { Context } from 'koa';
 import { SimulatorState, TOKEN_TTL_SECONDS, type SentApi } from './state';
 import { q, registerControl } from './control';
+import { contentTooLong, fail, ok, TEXT_LIMIT_BYTES, type Body, type Handler } from './answers';
+import { registerRobotApi } from './robot';
 
 /**
  * The WeCom server API as the simulator answers it: same paths, request and
@@ -12,16 +12,8 @@ import { q, registerControl } from './control';
  * SimulatorState. `control` adds the /_sim test API (control.ts).
  */
 
-type Body = Record<string, unknown>;
-type Handler = (ctx: Context, body: Body, now: number) => Promise<Body> | Body;
 
 const MAX_TOUSER = 1000;
-const TEXT_LIMIT_BYTES = 2048;
-const ROBOT_MARKDOWN_LIMIT_BYTES = 4096;
-const ROBOT_PER_MINUTE = 20;
-/** webhook/upload_media: more than 5 bytes, at most 20 MB (docs/wecom.md §4). */
-const ROBOT_FILE_MIN_BYTES = 6;
-const ROBOT_FILE_MAX_BYTES = 20 * 1024 * 1024;
 const APP_MSGTYPES = new Set(['text', 'markdown', 'textcard', 'template_card', 'news', 'mpnews', 'image', 'file']);
 /** Card types whose taps call back (and that message/send answers with a response_code). */
 const INTERACTIVE_CARDS = new Set(['button_interaction', 'vote_interaction', 'multiple_interaction']);
@@ -47,8 +39,6 @@ function menuProblem(buttons: unknown): Body | null {
   return null;
 }
 
-const fail = (errcode: number, errmsg: string, extra: Body = {}): Body => ({ errcode, errmsg, ...extra });
-const ok = (extra: Body = {}): Body => ({ errcode: 0, errmsg: 'ok', ...extra });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function simulatorRouter(state: SimulatorState, opts: { prefix?: string; control?: boolean; clock?: () => number } = {}): Router {
@@ -188,44 +178,7 @@ export function simulatorRouter(state: SimulatorState, opts: { prefix?: string; 
     return chat ? ok({ chat_info: chat }) : fail(86003, 'chat not exist');
   });
 
-  api('post', 'webhook/send', false, async (ctx, body, now) => {
-    const key = q(ctx, 'key') ?? '';
-    if (!(await state.validRobotKey(key))) return fail(93000, 'invalid webhook url');
-    const window = Math.floor(now / 60_000);
-    const w = state.robotWindows.get(key);
-    const count = w && w.window === window ? w.count : 0;
-    if (count >= ROBOT_PER_MINUTE) return fail(45009, 'api freq out of limit');
-    state.robotWindows.set(key, { window, count: count + 1 });
-    const msgtype = String(body.msgtype ?? '');
-    const content = body[msgtype] as Body | undefined;
-    if (typeof content !== 'object' || content === null) return fail(40008, 'invalid message type');
-    const tooLong = contentTooLong(msgtype, content, msgtype === 'markdown' ? ROBOT_MARKDOWN_LIMIT_BYTES : TEXT_LIMIT_BYTES);
-    if (tooLong) return tooLong;
-    if (msgtype === 'file') {
-      // The file arrives as the robot uploaded it; the record names it for tests and the demo page.
-      const media = state.media.get(String(content.media_id ?? ''));
-      if (!media || media.robotKey !== key) return fail(40007, 'invalid media_id');
-      state.record({ api: 'webhook/send', touser: [], robotKey: key, msgtype, body: { ...content, filename: media.filename, size: media.data.length } }, now);
-      return ok();
-    }
-    state.record({ api: 'webhook/send', touser: [], robotKey: key, msgtype, body: content }, now);
-    return ok();
-  });
-
-  /** A group robot's upload (multipart/form-data, field `media`): a media_id its webhook/send can name. */
-  api('post', 'webhook/upload_media', false, async (ctx, _b, now) => {
-    const key = q(ctx, 'key') ?? '';
-    if (!(await state.validRobotKey(key))) return fail(93000, 'invalid webhook url');
-    if (q(ctx, 'type') !== 'file' && q(ctx, 'type') !== 'voice') return fail(40004, 'invalid media type');
-    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(ctx.get('content-type'))?.slice(1).find(Boolean);
-    if (!boundary) return fail(40005, 'invalid file type');
-    const part = formFile(await getRawBody(ctx.req, { limit: ROBOT_FILE_MAX_BYTES + 64 * 1024 }), boundary, 'media');
-    if (!part) return fail(41001, 'missing media');
-    if (part.data.length < ROBOT_FILE_MIN_BYTES || part.data.length > ROBOT_FILE_MAX_BYTES) return fail(40006, 'invalid file size');
-    const mediaId = `robot-${randomBytes(12).toString('hex')}`;
-    state.media.set(mediaId, { data: part.data, contentType: part.contentType, filename: part.filename, robotKey: key });
-    return ok({ type: 'file', media_id: mediaId, created_at: String(Math.floor(now / 1000)) });
-  });
+  registerRobotApi(api, state);
 
   api('get', 'auth/getuserinfo', true, (ctx) => {
     const code = q(ctx, 'code') ?? '';
@@ -269,34 +222,4 @@ export function simulatorRouter(state: SimulatorState, opts: { prefix?: string; 
 
   if (opts.control) registerControl(router, state, json);
   return router;
-}
-
-/** The file of one field of a multipart/form-data body, or null. */
-function formFile(body: Buffer, boundary: string, field: string): { filename: string; contentType: string; data: Buffer } | null {
-  const delimiter = Buffer.from(`--${boundary}`);
-  let at = body.indexOf(delimiter);
-  while (at >= 0) {
-    const next = body.indexOf(delimiter, at + delimiter.length);
-    if (next < 0) break;
-    const part = body.subarray(at + delimiter.length, next);
-    const split = part.indexOf('\r\n\r\n');
-    const head = part.subarray(0, split).toString('utf8');
-    if (split >= 0 && new RegExp(`name="${field}"`).test(head)) {
-      return {
-        filename: /filename="([^"]*)"/.exec(head)?.[1] ?? '',
-        contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? 'application/octet-stream',
-        data: part.subarray(split + 4, part.length - 2), // the CRLF before the next delimiter
-      };
-    }
-    at = next;
-  }
-  return null;
-}
-
-function contentTooLong(msgtype: string, content: Body, limit: number): Body | null {
-  if ((msgtype === 'text' || msgtype === 'markdown') && Buffer.byteLength(String(content.content ?? ''), 'utf8') > limit) {
-    return fail(45002, 'content size out of limit');
-  }
-  if ((msgtype === 'text' || msgtype === 'markdown') && String(content.content ?? '') === '') return fail(44004, 'empty content');
-  return null;
 }
