@@ -1,4 +1,4 @@
-import type { Region } from '../../../entities';
+import { RegionLevel, type Region } from '../../../entities';
 import { subtreeLike } from '../people/regions';
 import { getRules } from '../rules/rules';
 import { consoleRead } from '../console/read';
@@ -100,9 +100,6 @@ export async function unitStanding(
   };
 }
 
-/** Region level of a county: at or below it the links are read through the village index, each on its own. */
-const COUNTY = 2;
-
 const CADRE_ORDER: Record<StandingSort, string> = {
   behind: '(agg.households - agg.on_pace) DESC, c.name',
   name: 'c.name',
@@ -122,7 +119,7 @@ export async function cadreStanding(
   const rows: (CadreStandingRow & { total: number })[] = await consoleRead(db, (m) => m.query(
     `WITH per AS (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)',
                                       { ordered: false, householder: false, activeOnly: false, asOf: asOf !== undefined,
-                                        perLink: scope.level >= COUNTY })}),
+                                        perLink: scope.level >= RegionLevel.County })}),
      agg AS (
        SELECT cadre_id, count(*)::int AS households, sum(visits)::int AS visits,
               count(*) FILTER (WHERE visits >= required_visits AND days >= required_days AND talks >= required_talks)::int AS on_pace
