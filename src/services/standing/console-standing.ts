@@ -4,7 +4,8 @@ import { getRules } from '../rules/rules';
 import { consoleRead } from '../console/read';
 import { addDays, shanghaiDate, shanghaiYearRange, startOfShanghaiDay } from '../../lib/time';
 import { CADRE_AS_OF } from './as-of-sql';
-import { CADRE_TALLY, TEAM_REQUIRED, householdLinkSql, unitLinkSql } from './pace-sql';
+import { CADRE_TALLY, TEAM_REQUIRED, YEAR_ASKED, householdLinkSql, unitLinkSql } from './pace-sql';
+import { PACE_ROWS_LIVE, PACE_ROW_FAST, ancestorPaths, paceAt } from './pace-rows';
 import { requiredByNow } from './cadre-standing';
 import { isTeamRole } from '../../lib/roles';
 import type { Db } from '../../lib/db';
@@ -100,6 +101,9 @@ export async function unitStanding(
   };
 }
 
+/** A pace row's figures at the instant standing is asked for ($1). */
+const pace = paceAt('h', '$1::timestamptz');
+
 const CADRE_ORDER: Record<StandingSort, string> = {
   behind: '(agg.households - agg.on_pace) DESC, c.name',
   name: 'c.name',
@@ -117,13 +121,19 @@ export async function cadreStanding(
   const team = owed(rules['team.days_on_site_per_year'], now);
   const { from, to } = shanghaiYearRange(now);
   const rows: (CadreStandingRow & { total: number })[] = await consoleRead(db, (m) => m.query(
-    `WITH per AS (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)',
+    `WITH per AS (${householdLinkSql(`AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)
+                                       ${asOf === undefined ? `AND chl.cadre_id IN ${PACE_ROWS_LIVE(YEAR_ASKED, '$8', '$13')}` : ''}`,
                                       { ordered: false, householder: false, activeOnly: false, asOf: asOf !== undefined,
                                         perLink: scope.level >= RegionLevel.County })}),
      agg AS (
        SELECT cadre_id, count(*)::int AS households, sum(visits)::int AS visits,
               count(*) FILTER (WHERE visits >= required_visits AND days >= required_days AND talks >= required_talks)::int AS on_pace
-         FROM per GROUP BY 1),
+         FROM per GROUP BY 1
+       ${asOf === undefined ? `UNION ALL
+       SELECT h.cadre_id, f.households, f.visits, f.households - f.behind
+         FROM household_pace h
+              CROSS JOIN LATERAL (SELECT ${pace.households} AS households, ${pace.visits} AS visits, ${pace.behind} AS behind) f
+        WHERE ${PACE_ROW_FAST('h', YEAR_ASKED, '$8')} AND f.households > 0` : ''}),
      page AS (
        SELECT c.id, c.name, c.role, u.name AS unit_name, agg.households, agg.on_pace, agg.visits,
               coalesce(ct.days_on_site, 0) AS days_on_site, ${TEAM_REQUIRED('$12')} AS team_required,
@@ -136,7 +146,7 @@ export async function cadreStanding(
             page.team_required AS "teamDaysRequired"
        FROM page ORDER BY page.rn`,
     [now, shanghaiDate(now), from, to, tv.target, td.target, tt.target, subtreeLike(scope.path), page.behindOnly, page.limit, page.offset,
-      team.target],
+      team.target, ...(asOf === undefined ? [ancestorPaths(scope.path)] : [])],
   ));
   return {
     total: rows[0]?.total ?? 0,

@@ -30,7 +30,7 @@ const SINCE_DATE = (validFrom: string) =>
  * The year being asked ($3 is its first instant), as an uncorrelated subquery:
  * computed once (an InitPlan) and handed to parallel workers, not per row.
  */
-const YEAR_ASKED = `(SELECT extract(year FROM $3::timestamptz AT TIME ZONE 'Asia/Shanghai')::int)`;
+export const YEAR_ASKED = `(SELECT extract(year FROM $3::timestamptz AT TIME ZONE 'Asia/Shanghai')::int)`;
 
 /**
  * The year tallies the counting triggers keep (migration 1763857500000), joined

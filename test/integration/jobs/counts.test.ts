@@ -6,6 +6,8 @@ import { Region } from '../../../entities';
 import { activitySeries, type ActivityBucket, type ActivityPoint } from '../../../src/services/console/activity';
 import { startOfShanghaiDay } from '../../../src/lib/time';
 import { scopeStats } from '../../../src/services/standing/scope-stats';
+import { cadreStanding } from '../../../src/services/standing/console-standing';
+import { paceAt } from '../../../src/services/standing/pace-rows';
 import { OvernightStays1763857800000 } from '../../../entities/migrations/1763857800000-overnight-stays';
 
 /**
@@ -402,7 +404,8 @@ type Op =
   | { kind: 'undo-household-visit'; pick: number }
   | { kind: 'unit'; cadre: number; unit: number }
   | { kind: 'reassign'; household: number; cadre: number; day: number }
-  | { kind: 'start'; unit: number; day: number };
+  | { kind: 'start'; unit: number; day: number }
+  | { kind: 'household-start'; household: number; day: number };
 
 const cadre = fc.constantFrom(IDS.zhangwei, IDS.lina, IDS.wanggang);
 const household = fc.constantFrom(IDS.zhangsan, IDS.lisi, IDS.wangwu, IDS.zhaoliu);
@@ -418,6 +421,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('unit' as const), cadre, unit: fc.constantFrom(IDS.unitAgri, IDS.unitEdu) }),
   fc.record({ kind: fc.constant('reassign' as const), household, cadre, day }),
   fc.record({ kind: fc.constant('start' as const), unit: fc.constantFrom(IDS.unitAgri, IDS.unitEdu), day }),
+  fc.record({ kind: fc.constant('household-start' as const), household, day }),
 );
 
 const instant = (d: number, hour: number) => new Date(Date.UTC(2025, 11, 20, hour - 8) + d * DAY);
@@ -479,6 +483,13 @@ async function apply(o: Op): Promise<void> {
     case 'start':
       await db.query(`UPDATE unit_village_links SET valid_from = least(coalesce(valid_to, 'infinity'), $2::timestamptz::date)
                        WHERE unit_id = $1`, [o.unit, instant(o.day, 12)]);
+      return;
+    case 'household-start':
+      // the household's latest link is found to have begun on another day (no earlier than the link before it ended)
+      await db.query(`UPDATE cadre_household_links l SET valid_from = least(coalesce(l.valid_to, 'infinity'),
+                              greatest($2::timestamptz::date, coalesce((SELECT max(p.valid_to) FROM cadre_household_links p
+                                                                         WHERE p.household_id = l.household_id AND p.id <> l.id), '-infinity')))
+                       WHERE l.id = (SELECT max(id) FROM cadre_household_links WHERE household_id = $1)`, [o.household, instant(o.day, 12)]);
   }
 }
 
@@ -544,4 +555,84 @@ test("the console's activity from the region rollups is the series counted from 
         expect(await activitySeries(db, scope, { from, to }, bucket)).toEqual(await seriesFromActs(scope, from, to, bucket));
       }
     }), { numRuns: 60, seed: 20261207 });
+}, 300_000);
+
+const QUOTAS = ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year'] as const;
+
+/**
+ * Where each cadre stands against the 联户 quotas at `at`, counted here from
+ * the raw rows (counted()) by the rules of docs/design.md §2: the links valid
+ * on its Shanghai day, each owing floor(target × elapsed since its start / year).
+ */
+async function paceCounted(at: Date, year: number, targets: number[]): Promise<Record<number, number[]>> {
+  const f = await counted();
+  const links: { id: number; cadre_id: number; from: string; to: string | null }[] = await db.query(
+    `SELECT id, cadre_id, to_char(valid_from, 'YYYY-MM-DD') AS from, to_char(valid_to, 'YYYY-MM-DD') AS to FROM cadre_household_links`);
+  const day = ymd(at.getTime());
+  const jan1 = Date.parse(`${year}-01-01T00:00:00+08:00`);
+  const length = BigInt(Date.parse(`${year + 1}-01-01T00:00:00+08:00`) - jan1);
+  const out: Record<number, number[]> = {};
+  for (const l of links.filter((x) => x.from <= day && (x.to === null || x.to > day))) {
+    const since = Math.max(jan1, Date.parse(`${l.from}T00:00:00+08:00`));
+    const [rv, rd, rt] = targets.map((t) => Number((BigInt(t) * BigInt(Math.max(0, at.getTime() - since))) / length));
+    const [v, d, t] = f.householdLinks[`${l.id}:${year}`] ?? [0, 0, 0];
+    // households, visits, behind on any quota, behind on visits, behind on talks, visits owed
+    const c = out[l.cadre_id] ?? (out[l.cadre_id] = [0, 0, 0, 0, 0, 0]);
+    const row = [1, v, v < rv || d < rd || t < rt ? 1 : 0, v < rv ? 1 : 0, t < rt ? 1 : 0, Math.max(0, rv - v)];
+    row.forEach((x, i) => { c[i] += x; });
+  }
+  return out;
+}
+
+/** The same figures read from the pace rows, each at an instant `share` through its own year. */
+async function paceKept(share: number): Promise<{ year: number; at: Date; figures: Record<number, number[]> }[]> {
+  const years: { year: number }[] = await db.query('SELECT DISTINCT year FROM household_pace ORDER BY 1');
+  const out = [];
+  for (const { year } of years) {
+    const jan1 = Date.parse(`${year}-01-01T00:00:00+08:00`);
+    const at = new Date(jan1 + Math.floor(share * (Date.parse(`${year + 1}-01-01T00:00:00+08:00`) - jan1)));
+    const p = paceAt('h', '$1::timestamptz');
+    const rows: { cadre_id: number; f: number[] }[] = await db.query(
+      `SELECT h.cadre_id, ARRAY[${p.households}, ${p.visits}, ${p.behind}, ${p.visitsBehind}, ${p.talksBehind}, ${p.owedVisits}] AS f
+         FROM household_pace h WHERE h.year = $2`, [at, year]);
+    out.push({ year, at, figures: Object.fromEntries(rows.filter((r) => r.f[0] > 0).map((r) => [r.cadre_id, r.f])) });
+  }
+  return out;
+}
+
+test("the pace rows give every cadre's standing at any instant of their year, as counted from the raw rows; the rebuild agrees", async () => {
+  const saved: { key: string; value: unknown }[] = await db.query('SELECT key, value FROM policy_rules WHERE key = ANY($1)', [QUOTAS]);
+  const scopes = await db.getRepository(Region).findBy([{ id: IDS.province }, { id: IDS.county }, { id: IDS.yuanyang }]);
+  const rowsNow = () => db.query('SELECT * FROM household_pace ORDER BY cadre_id');
+  try {
+    await fc.assert(fc.asyncProperty(
+      fc.array(op, { minLength: 1, maxLength: 25 }),
+      fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 3 })),
+      fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: 1, maxLength: 4 }),
+      async (ops, targets, shares) => {
+        await reset();
+        for (const [i, key] of QUOTAS.entries()) {
+          await db.query('UPDATE policy_rules SET value = $2 WHERE key = $1', [key, JSON.stringify(targets[i])]);
+        }
+        for (const o of ops) await apply(o);
+        const incremental = await rowsNow();
+        for (const share of shares) {
+          for (const { year, at, figures } of await paceKept(share)) {
+            expect(figures).toEqual(await paceCounted(at, year, targets));
+            // the console's standing by cadre reads the rows; with every row for another year it counts the links
+            const page = { sort: 'behind' as const, behindOnly: false, limit: 50, offset: 0 };
+            const fast = await Promise.all(scopes.map((s) => cadreStanding(db, s, at, page)));
+            await db.query('UPDATE household_pace SET year = 0');
+            expect(await Promise.all(scopes.map((s) => cadreStanding(db, s, at, page)))).toEqual(fast);
+            await db.query('SELECT household_pace_rebuild()');
+          }
+        }
+        await db.query(`UPDATE household_pace SET behind = '{}', households = 99 WHERE cadre_id = $1`, [IDS.zhangwei]);
+        await db.query(`DELETE FROM household_pace WHERE cadre_id = $1`, [IDS.lina]);
+        await db.query('SELECT counts_rebuild()');
+        expect(await rowsNow()).toEqual(incremental);
+      }), { numRuns: 30, seed: 20261208 });
+  } finally {
+    for (const r of saved) await db.query('UPDATE policy_rules SET value = $2 WHERE key = $1', [r.key, JSON.stringify(r.value)]);
+  }
 }, 300_000);

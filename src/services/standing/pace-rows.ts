@@ -1,0 +1,62 @@
+/**
+ * Reading the per-cadre pace rows (`household_pace`, migration 1763859400000):
+ * where each cadre stands against the 联户 quotas at an instant, from the
+ * sorted instants the row keeps, without a pass over the cadre's links. A
+ * row's figures are those that householdLinkSql (pace-sql.ts) would give for
+ * the cadre's links valid at that instant, grouped by cadre.
+ *
+ * A scope is read in two parts:
+ *  - FAST: rows for the year asked whose every link lies inside the scope
+ *    (and, with a depth, inside one region that many levels down);
+ *  - LIVE: the other cadres with a link in the scope (their links straddle
+ *    its border, or their row is for another year), counted from their links
+ *    by householdLinkSql as before. There are few of them, except for a year
+ *    other than the current one, which is read from the links altogether.
+ */
+
+/** The figures of row `a` at instant `at` (SQL expressions). */
+export const paceAt = (a: string, at: string) => {
+  const passed = (col: string) => `(width_bucket(${at}, ${a}.${col}) - width_bucket(${at}, ${a}.${col}_ended))`;
+  return {
+    /** links valid at the instant */
+    households: `(${a}.households + width_bucket(${at}, ${a}.starts) - width_bucket(${at}, ${a}.ends))`,
+    /** their visits this year */
+    visits: `(${a}.visits + width_bucket(${at}, ${a}.visit_starts) - width_bucket(${at}, ${a}.visit_ends))`,
+    /** links owing more visits, days or talks than they have */
+    behind: passed('behind'),
+    /** links owing more visits than they have */
+    visitsBehind: passed('visits_due'),
+    /** links owing more talks than they have */
+    talksBehind: passed('talks_due'),
+    /** visits owed and not made, summed over the links */
+    owedVisits: passed('owed_visits'),
+  };
+};
+
+/**
+ * The strict ancestors of a region path ('/1/2/16/' → '/', '/1/', '/1/2/'):
+ * a cadre whose links' common region is one of them may have links both in
+ * and out of the scope.
+ */
+export function ancestorPaths(path: string): string[] {
+  const ids = path.split('/').filter(Boolean);
+  return ids.map((_, i) => `/${ids.slice(0, i).map((id) => `${id}/`).join('')}`);
+}
+
+/**
+ * The condition that row `a` can be read as it is for a scope: its year is
+ * `year`, its span lies inside the scope (`like`: the subtree pattern), and,
+ * with `depth`, at least `depth` regions deep (so it lies in one child region).
+ */
+export const PACE_ROW_FAST = (a: string, year: string, like: string, depth?: string) =>
+  `${a}.year = ${year} AND ${a}.span_path LIKE ${like}` +
+  (depth ? ` AND cardinality(string_to_array(btrim(${a}.span_path, '/'), '/')) >= ${depth}` : '');
+
+/**
+ * The cadres to count from their links instead: a row inside the scope that
+ * is not FAST, or one whose span is an ancestor of the scope (`ancestors`: a
+ * text[] parameter of ancestorPaths). An uncorrelated subquery of cadre ids.
+ */
+export const PACE_ROWS_LIVE = (year: string, like: string, ancestors: string, depth?: string) =>
+  `(SELECT h.cadre_id FROM household_pace h
+     WHERE (h.span_path LIKE ${like} AND NOT (${PACE_ROW_FAST('h', year, like, depth)})) OR h.span_path = ANY(${ancestors}))`;
