@@ -140,7 +140,7 @@ const quota = (key: typeof QUOTA_KEYS[number]) =>
  * the pace of src/services/standing/pace-sql.ts; NULL for none (k > target).
  */
 const DUE = (k: string, target: string) =>
-  `CASE WHEN ${k} <= ${target} THEN since + ceil(${k} * year_us / ${target})::float8 * interval '1 microsecond' END`;
+  `CASE WHEN (${k}) <= ${target} THEN since + ceil((${k}) * year_us / ${target})::float8 * interval '1 microsecond' END`;
 
 /** A sorted array of the non-null values of `expr`, empty when there are none. */
 const SORTED = (expr: string, where = 'true') =>

@@ -1,7 +1,8 @@
 import { RegionLevel, type Region } from '../../../entities';
 import { pathIds, subtreeLike } from '../people/regions';
 import { standingTargets } from '../standing/cadre-standing';
-import { householdLinkSql, unitLinkSql } from '../standing/pace-sql';
+import { YEAR_ASKED, householdLinkSql, unitLinkSql } from '../standing/pace-sql';
+import { PACE_ROWS_LIVE, PACE_ROW_FAST, ancestorPaths, paceAt } from '../standing/pace-rows';
 import { shanghaiDate, startOfShanghaiDay } from '../../lib/time';
 import { consoleRead } from './read';
 import { periodInstants, type WorkPeriod } from './week-work';
@@ -98,30 +99,53 @@ export async function rankings(db: Db, scope: Region, period: WorkPeriod, now: D
     const unitLinks: { unit_id: number; unit_name: string; village_id: number; visits: number; days: number; required_visits: number; required_days: number }[] =
       await m.query(unitLinkSql('AND r.path LIKE $7 AND r.level = 4', false),
         [asOf, day, ...yearRange, t.villageVisits, t.villageDays, prefix]);
-    // One pass over the scope's 联户 links, grouped twice: by (child region, unit) for the
-    // rankings and by cadre, of which only the WORST_BEHIND furthest behind leave the database.
+    // The scope's 联户 figures per cadre and child region, grouped twice: by (child region, unit)
+    // for the rankings and by cadre, of which only the WORST_BEHIND furthest behind leave the
+    // database. A cadre whose links lie in one child region is read from its pace row
+    // (pace-rows.ts); the others, and every link visited in the period though behind on
+    // visits (reached by that visit), are counted from their links.
+    const scopeLinks = 'AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)';
+    const live = PACE_ROWS_LIVE(YEAR_ASKED, '$8', '$12', '$11::int');
+    const linkSql = (filter: string) => householdLinkSql(`${scopeLinks} ${filter}`,
+      { ordered: false, householder: false, perLink: scope.level >= RegionLevel.County });
+    const pace = paceAt('h', '$1::timestamptz');
     const householdGroups: { child_id: number | null; unit_id: number | null; cadre_id: number | null; by_cadre: boolean;
       links: number; reached: number; talked: number; behind: number; owed: number }[] = await m.query(
       `WITH pv AS (
          SELECT DISTINCT hv.household_id FROM regions r JOIN household_visits hv ON hv.village_id = r.id
           WHERE r.path LIKE $8 AND r.level = 4 AND hv.revoked_at IS NULL AND hv.visited_at >= $9 AND hv.visited_at < $10),
+       by_visit AS (
+         SELECT x.cadre_id, count(*)::int AS n FROM (${linkSql(`AND chl.household_id IN (SELECT household_id FROM pv) AND chl.cadre_id NOT IN ${live}`)}) x
+          WHERE x.visits < x.required_visits GROUP BY 1),
+       per AS (
+         SELECT x.cadre_id, c2.unit_id, (string_to_array(btrim(r.path, '/'), '/')::int[])[$11] AS child_id, count(*)::int AS links,
+                count(*) FILTER (WHERE x.visits >= x.required_visits OR pv.household_id IS NOT NULL)::int AS reached,
+                count(*) FILTER (WHERE x.talks >= x.required_talks)::int AS talked,
+                count(*) FILTER (WHERE x.visits < x.required_visits OR x.days < x.required_days OR x.talks < x.required_talks)::int AS behind,
+                sum(greatest(0, x.required_visits - x.visits))::int AS owed
+           FROM (${linkSql(`AND chl.cadre_id IN ${live}`)}) x
+           JOIN cadres c2 ON c2.id = x.cadre_id JOIN regions r ON r.id = x.village_id
+           LEFT JOIN pv ON pv.household_id = x.household_id
+          GROUP BY 1, 2, 3
+         UNION ALL
+         SELECT h.cadre_id, c.unit_id, (string_to_array(btrim(h.span_path, '/'), '/')::int[])[$11], f.links,
+                f.links - f.visits_behind + coalesce(bv.n, 0), f.links - f.talks_behind, f.behind, f.owed
+           FROM household_pace h JOIN cadres c ON c.id = h.cadre_id AND c.active
+                CROSS JOIN LATERAL (SELECT ${pace.households} AS links, ${pace.visitsBehind} AS visits_behind,
+                                           ${pace.talksBehind} AS talks_behind, ${pace.behind} AS behind, ${pace.owedVisits} AS owed) f
+                LEFT JOIN by_visit bv ON bv.cadre_id = h.cadre_id
+          WHERE ${PACE_ROW_FAST('h', YEAR_ASKED, '$8', '$11::int')} AND f.links > 0),
        g AS (
-         SELECT y.child_id, y.unit_id, y.cadre_id, GROUPING(y.cadre_id) = 0 AS by_cadre, count(*)::int AS links,
-                count(*) FILTER (WHERE y.visits >= y.required_visits OR y.visited)::int AS reached,
-                count(*) FILTER (WHERE y.talks >= y.required_talks)::int AS talked,
-                count(*) FILTER (WHERE y.visits < y.required_visits OR y.days < y.required_days OR y.talks < y.required_talks)::int AS behind,
-                sum(greatest(0, y.required_visits - y.visits))::int AS owed
-           FROM (SELECT x.*, c2.unit_id, (string_to_array(btrim(r.path, '/'), '/')::int[])[$11] AS child_id,
-                        pv.household_id IS NOT NULL AS visited
-                   FROM (${householdLinkSql('AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)', { ordered: false, householder: false, perLink: scope.level >= RegionLevel.County })}) x
-                   JOIN cadres c2 ON c2.id = x.cadre_id JOIN regions r ON r.id = x.village_id
-                   LEFT JOIN pv ON pv.household_id = x.household_id) y
+         SELECT y.child_id, y.unit_id, y.cadre_id, GROUPING(y.cadre_id) = 0 AS by_cadre, sum(y.links)::int AS links,
+                sum(y.reached)::int AS reached, sum(y.talked)::int AS talked, sum(y.behind)::int AS behind, sum(y.owed)::int AS owed
+           FROM per y
           GROUP BY GROUPING SETS ((y.child_id, y.unit_id), (y.cadre_id)))
        SELECT * FROM (
          SELECT g.*, row_number() OVER (PARTITION BY g.by_cadre ORDER BY g.behind DESC, g.owed DESC, g.cadre_id) AS rn FROM g) z
         WHERE NOT z.by_cadre OR (z.behind > 0 AND z.rn <= ${WORST_BEHIND})
         ORDER BY z.by_cadre, z.rn`,
-      [asOf, day, ...yearRange, t.householdVisits, t.householdDays, t.householdTalks, prefix, from, asOf, scope.level + 2]);
+      [asOf, day, ...yearRange, t.householdVisits, t.householdDays, t.householdTalks, prefix, from, asOf, scope.level + 2,
+        ancestorPaths(scope.path)]);
     const problems: { village_id: number; owner_unit_id: number | null; reported: number; closed: number }[] = await m.query(
       `SELECT p.village_id, p.owner_unit_id, count(*)::int AS reported,
               count(*) FILTER (WHERE p.status = 'closed' AND p.closed_at < $3)::int AS closed
