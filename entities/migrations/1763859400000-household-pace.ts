@@ -40,15 +40,19 @@ export class HouseholdPace1763859400000 implements MigrationInterface {
         cadre_id int PRIMARY KEY REFERENCES cadres(id) ON DELETE CASCADE,
         year smallint NOT NULL,
         span_path text NOT NULL,
+        span_ids int[] GENERATED ALWAYS AS (string_to_array(btrim(span_path, '/'), '/')::int[]) STORED,
+        span_depth smallint GENERATED ALWAYS AS (cardinality(string_to_array(btrim(span_path, '/'), '/'))) STORED,
         households int NOT NULL, visits int NOT NULL,
-        starts timestamptz[] NOT NULL, ends timestamptz[] NOT NULL,
-        behind timestamptz[] NOT NULL, behind_ended timestamptz[] NOT NULL,
-        visits_due timestamptz[] NOT NULL, visits_due_ended timestamptz[] NOT NULL,
-        talks_due timestamptz[] NOT NULL, talks_due_ended timestamptz[] NOT NULL,
-        owed_visits timestamptz[] NOT NULL, owed_visits_ended timestamptz[] NOT NULL,
-        visit_starts timestamptz[] NOT NULL, visit_ends timestamptz[] NOT NULL
+        starts timestamptz[], ends timestamptz[],
+        behind timestamptz[], behind_ended timestamptz[],
+        visits_due timestamptz[], visits_due_ended timestamptz[],
+        talks_due timestamptz[], talks_due_ended timestamptz[],
+        owed_visits timestamptz[], owed_visits_ended timestamptz[],
+        visit_starts timestamptz[], visit_ends timestamptz[]
       )`);
-    await q.query('CREATE INDEX household_pace_span_idx ON household_pace (span_path text_pattern_ops)');
+    // The rows a scope cannot take as they are: of another year, or spanning more than the depth it groups by.
+    await q.query('CREATE INDEX household_pace_span_idx ON household_pace (year, span_depth, span_path text_pattern_ops)');
+    await q.query('CREATE INDEX household_pace_span_path_idx ON household_pace (span_path)');
     await q.query(`CREATE FUNCTION path_common(a text, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
         SELECT coalesce(max(left(a, i)), '/') FROM generate_series(1, least(length(a), length(b))) i
          WHERE substr(a, i, 1) = '/' AND left(a, i) = left(b, i)
@@ -142,9 +146,9 @@ const quota = (key: typeof QUOTA_KEYS[number]) =>
 const DUE = (k: string, target: string) =>
   `CASE WHEN (${k}) <= ${target} THEN since + ceil((${k}) * year_us / ${target})::float8 * interval '1 microsecond' END`;
 
-/** A sorted array of the non-null values of `expr`, empty when there are none. */
+/** A sorted array of the non-null values of `expr`; NULL when there are none (most of the ended-link arrays: no bytes). */
 const SORTED = (expr: string, where = 'true') =>
-  `coalesce(array_agg(${expr} ORDER BY ${expr}) FILTER (WHERE ${expr} IS NOT NULL AND ${where}), '{}')`;
+  `array_agg(${expr} ORDER BY ${expr}) FILTER (WHERE ${expr} IS NOT NULL AND ${where})`;
 
 const REFRESH = `CREATE FUNCTION household_pace_refresh(p_cadres int[]) RETURNS void LANGUAGE sql AS $$
   WITH targets AS (
@@ -206,8 +210,7 @@ const REFRESH = `CREATE FUNCTION household_pace_refresh(p_cadres int[]) RETURNS 
   INSERT INTO household_pace AS h (cadre_id, year, span_path, households, visits, starts, ends, behind, behind_ended, visits_due, visits_due_ended,
                                    talks_due, talks_due_ended, owed_visits, owed_visits_ended, visit_starts, visit_ends)
   SELECT f.cadre_id, f.year, f.span_path, f.households, f.visits, f.starts, f.ends, f.behind, f.behind_ended, f.visits_due, f.visits_due_ended,
-         f.talks_due, f.talks_due_ended, coalesce(o.owed_visits, '{}'), coalesce(o.owed_visits_ended, '{}'),
-         coalesce(vi.visit_starts, '{}'), coalesce(vi.visit_ends, '{}')
+         f.talks_due, f.talks_due_ended, o.owed_visits, o.owed_visits_ended, vi.visit_starts, vi.visit_ends
     FROM fresh f LEFT JOIN owed o ON o.cadre_id = f.cadre_id LEFT JOIN visited vi ON vi.cadre_id = f.cadre_id
    ORDER BY f.cadre_id
   ON CONFLICT (cadre_id) DO UPDATE SET

@@ -1,7 +1,7 @@
 import { RegionLevel, type Region } from '../../../entities';
 import { pathIds, subtreeLike } from '../people/regions';
 import { standingTargets } from '../standing/cadre-standing';
-import { YEAR_ASKED, householdLinkSql, unitLinkSql } from '../standing/pace-sql';
+import { householdLinkSql, unitLinkSql } from '../standing/pace-sql';
 import { PACE_ROWS_LIVE, PACE_ROW_FAST, ancestorPaths, paceAt } from '../standing/pace-rows';
 import { shanghaiDate, startOfShanghaiDay } from '../../lib/time';
 import { consoleRead } from './read';
@@ -105,7 +105,7 @@ export async function rankings(db: Db, scope: Region, period: WorkPeriod, now: D
     // (pace-rows.ts); the others, and every link visited in the period though behind on
     // visits (reached by that visit), are counted from their links.
     const scopeLinks = 'AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)';
-    const live = PACE_ROWS_LIVE(YEAR_ASKED, '$8', '$12', '$11::int');
+    const live = PACE_ROWS_LIVE('$13::int', '$8', '$12', '$11::int');
     const linkSql = (filter: string) => householdLinkSql(`${scopeLinks} ${filter}`,
       { ordered: false, householder: false, perLink: scope.level >= RegionLevel.County });
     const pace = paceAt('h', '$1::timestamptz');
@@ -117,8 +117,9 @@ export async function rankings(db: Db, scope: Region, period: WorkPeriod, now: D
        by_visit AS (
          SELECT x.cadre_id, count(*)::int AS n FROM (${linkSql(`AND chl.household_id IN (SELECT household_id FROM pv) AND chl.cadre_id NOT IN ${live}`)}) x
           WHERE x.visits < x.required_visits GROUP BY 1),
-       per AS (
-         SELECT x.cadre_id, c2.unit_id, (string_to_array(btrim(r.path, '/'), '/')::int[])[$11] AS child_id, count(*)::int AS links,
+       per AS MATERIALIZED (
+         SELECT x.cadre_id, c2.unit_id, (string_to_array(btrim(r.path, '/'), '/')::int[])[$11] AS child_id, true AS live,
+                count(*)::int AS links,
                 count(*) FILTER (WHERE x.visits >= x.required_visits OR pv.household_id IS NOT NULL)::int AS reached,
                 count(*) FILTER (WHERE x.talks >= x.required_talks)::int AS talked,
                 count(*) FILTER (WHERE x.visits < x.required_visits OR x.days < x.required_days OR x.talks < x.required_talks)::int AS behind,
@@ -128,24 +129,30 @@ export async function rankings(db: Db, scope: Region, period: WorkPeriod, now: D
            LEFT JOIN pv ON pv.household_id = x.household_id
           GROUP BY 1, 2, 3
          UNION ALL
-         SELECT h.cadre_id, c.unit_id, (string_to_array(btrim(h.span_path, '/'), '/')::int[])[$11], f.links,
+         SELECT h.cadre_id, c.unit_id, h.span_ids[$11], false, f.links,
                 f.links - f.visits_behind + coalesce(bv.n, 0), f.links - f.talks_behind, f.behind, f.owed
            FROM household_pace h JOIN cadres c ON c.id = h.cadre_id AND c.active
                 CROSS JOIN LATERAL (SELECT ${pace.households} AS links, ${pace.visitsBehind} AS visits_behind,
                                            ${pace.talksBehind} AS talks_behind, ${pace.behind} AS behind, ${pace.owedVisits} AS owed) f
                 LEFT JOIN by_visit bv ON bv.cadre_id = h.cadre_id
-          WHERE ${PACE_ROW_FAST('h', YEAR_ASKED, '$8', '$11::int')} AND f.links > 0),
-       g AS (
-         SELECT y.child_id, y.unit_id, y.cadre_id, GROUPING(y.cadre_id) = 0 AS by_cadre, sum(y.links)::int AS links,
-                sum(y.reached)::int AS reached, sum(y.talked)::int AS talked, sum(y.behind)::int AS behind, sum(y.owed)::int AS owed
-           FROM per y
-          GROUP BY GROUPING SETS ((y.child_id, y.unit_id), (y.cadre_id)))
-       SELECT * FROM (
-         SELECT g.*, row_number() OVER (PARTITION BY g.by_cadre ORDER BY g.behind DESC, g.owed DESC, g.cadre_id) AS rn FROM g) z
-        WHERE NOT z.by_cadre OR (z.behind > 0 AND z.rn <= ${WORST_BEHIND})
-        ORDER BY z.by_cadre, z.rn`,
+          WHERE ${PACE_ROW_FAST('h', '$13::int', '$8', '$11::int')} AND f.links > 0),
+       -- a row read from the pace rows is its cadre's whole figure; one counted from links is per child region
+       worst AS (
+         SELECT * FROM (
+           SELECT cadre_id, sum(links)::int AS links, sum(reached)::int AS reached, sum(talked)::int AS talked,
+                  sum(behind)::int AS behind, sum(owed)::int AS owed FROM per WHERE live GROUP BY cadre_id
+           UNION ALL
+           SELECT cadre_id, links, reached, talked, behind, owed FROM per WHERE NOT live) w
+          WHERE behind > 0 ORDER BY behind DESC, owed DESC, cadre_id LIMIT ${WORST_BEHIND})
+       SELECT child_id, unit_id, NULL::int AS cadre_id, false AS by_cadre, sum(links)::int AS links, sum(reached)::int AS reached,
+              sum(talked)::int AS talked, sum(behind)::int AS behind, sum(owed)::int AS owed, 0::bigint AS rn
+         FROM per GROUP BY child_id, unit_id
+       UNION ALL
+       SELECT NULL, NULL, cadre_id, true, links, reached, talked, behind, owed,
+              row_number() OVER (ORDER BY behind DESC, owed DESC, cadre_id) FROM worst
+        ORDER BY by_cadre, rn`,
       [asOf, day, ...yearRange, t.householdVisits, t.householdDays, t.householdTalks, prefix, from, asOf, scope.level + 2,
-        ancestorPaths(scope.path)]);
+        ancestorPaths(scope.path), year]);
     const problems: { village_id: number; owner_unit_id: number | null; reported: number; closed: number }[] = await m.query(
       `SELECT p.village_id, p.owner_unit_id, count(*)::int AS reported,
               count(*) FILTER (WHERE p.status = 'closed' AND p.closed_at < $3)::int AS closed

@@ -1,5 +1,6 @@
 import { VALID_ON } from '../people/links';
-import { HOUSEHOLD_LINK_EARLIER, HOUSEHOLD_LINK_FIGURE, YEAR_ASKED, householdLinkSql } from '../standing/pace-sql';
+import { HOUSEHOLD_LINK_EARLIER, HOUSEHOLD_LINK_FIGURE, householdLinkSql } from '../standing/pace-sql';
+import { shanghaiDate } from '../../lib/time';
 import { PACE_ROWS_LIVE, PACE_ROW_FAST, ancestorPaths, paceAt } from '../standing/pace-rows';
 import type { StandingTargets } from '../standing/cadre-standing';
 import type { Db } from '../../lib/db';
@@ -150,7 +151,7 @@ export async function paceFigures(
   const all = prefix === '%';
   // A cadre whose links lie in one village is read from its pace row (pace-rows.ts); the others from their links.
   const filter = `${all ? '' : 'AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $10)'}
-                  AND chl.cadre_id IN ${PACE_ROWS_LIVE(YEAR_ASKED, '$10', '$11', String(VILLAGE_DEPTH))}`;
+                  AND chl.cadre_id IN ${PACE_ROWS_LIVE('$12::int', '$10', '$11', String(VILLAGE_DEPTH))}`;
   const pace = paceAt('h', '$1::timestamptz');
   const rows: Record<string, unknown>[] = await db.query(
     `WITH vc AS MATERIALIZED (
@@ -163,10 +164,10 @@ export async function paceFigures(
          FROM (${householdLinkSql(filter, { ordered: false, householder: false })}) x
         GROUP BY x.village_id, x.cadre_id
        UNION ALL
-       SELECT (string_to_array(btrim(h.span_path, '/'), '/')::int[])[${VILLAGE_DEPTH}], h.cadre_id, f.links, f.links - f.behind, f.behind, f.owed
+       SELECT h.span_ids[${VILLAGE_DEPTH}], h.cadre_id, f.links, f.links - f.behind, f.behind, f.owed
          FROM household_pace h JOIN cadres c ON c.id = h.cadre_id AND c.active
               CROSS JOIN LATERAL (SELECT ${pace.households} AS links, ${pace.behind} AS behind, ${pace.owedVisits} AS owed) f
-        WHERE ${PACE_ROW_FAST('h', YEAR_ASKED, '$10', String(VILLAGE_DEPTH))} AND f.links > 0),
+        WHERE ${PACE_ROW_FAST('h', '$12::int', '$10', String(VILLAGE_DEPTH))} AND f.links > 0),
      town AS (
        SELECT r.parent_id AS township_id, vc.cadre_id, sum(vc.behind) AS behind, sum(vc.owed) AS owed
          FROM vc JOIN regions r ON r.id = vc.village_id
@@ -184,7 +185,7 @@ export async function paceFigures(
       WHERE ranked.rank <= $9
       ORDER BY 1 DESC, 2, 9`,
     [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, townships, top, prefix,
-      ancestorPaths(all ? '' : prefix.slice(0, -1))],
+      ancestorPaths(all ? '' : prefix.slice(0, -1)), Number(shanghaiDate(w.year[0]).slice(0, 4))],
   );
   const out: PaceFigures = { villages: [], cadresBehind: [] };
   for (const r of rows) {

@@ -42,6 +42,5 @@ export const HOUSEHOLD_LINK_AS_OF_FIGURE = (alias: string, col: 'visits' | 'days
  * cadre_days row exists only for a day on site (every day a check-in covers is one; a resident
  * day is one of them), so this counts primary-key entries alone, never reading the rows.
  */
-export const CADRE_AS_OF = (alias: string) =>
-  `LEFT JOIN LATERAL (SELECT count(*)::int AS days_on_site FROM cadre_days d
-                       WHERE d.cadre_id = ${alias}.id AND d.day BETWEEN ${JAN1} AND $2::date) ${alias}t ON true`;
+export const CADRE_DAYS_AS_OF = (alias: string) =>
+  `(SELECT count(*)::int FROM cadre_days d WHERE d.cadre_id = ${alias}.id AND d.day BETWEEN ${JAN1} AND $2::date)`;

@@ -3,8 +3,8 @@ import { subtreeLike } from '../people/regions';
 import { getRules } from '../rules/rules';
 import { consoleRead } from '../console/read';
 import { addDays, shanghaiDate, shanghaiYearRange, startOfShanghaiDay } from '../../lib/time';
-import { CADRE_AS_OF } from './as-of-sql';
-import { CADRE_TALLY, TEAM_REQUIRED, YEAR_ASKED, householdLinkSql, unitLinkSql } from './pace-sql';
+import { CADRE_DAYS_AS_OF } from './as-of-sql';
+import { CADRE_DAYS, TEAM_REQUIRED, isTeam, householdLinkSql, unitLinkSql } from './pace-sql';
 import { PACE_ROWS_LIVE, PACE_ROW_FAST, ancestorPaths, paceAt } from './pace-rows';
 import { requiredByNow } from './cadre-standing';
 import { isTeamRole } from '../../lib/roles';
@@ -105,15 +105,17 @@ export async function unitStanding(
 const pace = paceAt('h', '$1::timestamptz');
 
 const CADRE_ORDER: Record<StandingSort, string> = {
-  behind: '(agg.households - agg.on_pace) DESC, c.name',
-  name: 'c.name',
-  visits: 'agg.visits, c.name',
+  behind: '(k.households - k.on_pace) DESC, k.name, k.id',
+  name: 'k.name, k.id',
+  visits: 'k.visits, k.name, k.id',
 };
 
 export async function cadreStanding(
   db: Db, scope: Region, now: Date, page: { sort: StandingSort; behindOnly: boolean; limit: number; offset: number }, asOf?: string,
 ): Promise<Page<CadreStandingRow>> {
   now = standingAt(now, asOf);
+  // days on site, read only for the team members filtered and the page's rows
+  const days = asOf ? CADRE_DAYS_AS_OF : CADRE_DAYS;
   const rules = await getRules(db, ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year', 'team.days_on_site_per_year']);
   const tv = owed(rules['household.visits_per_year'], now);
   const td = owed(rules['household.days_per_year'], now);
@@ -122,7 +124,7 @@ export async function cadreStanding(
   const { from, to } = shanghaiYearRange(now);
   const rows: (CadreStandingRow & { total: number })[] = await consoleRead(db, (m) => m.query(
     `WITH per AS (${householdLinkSql(`AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)
-                                       ${asOf === undefined ? `AND chl.cadre_id IN ${PACE_ROWS_LIVE(YEAR_ASKED, '$8', '$13')}` : ''}`,
+                                       ${asOf === undefined ? `AND chl.cadre_id IN ${PACE_ROWS_LIVE('$14::int', '$8', '$13')}` : ''}`,
                                       { ordered: false, householder: false, activeOnly: false, asOf: asOf !== undefined,
                                         perLink: scope.level >= RegionLevel.County })}),
      agg AS (
@@ -133,20 +135,21 @@ export async function cadreStanding(
        SELECT h.cadre_id, f.households, f.visits, f.households - f.behind
          FROM household_pace h
               CROSS JOIN LATERAL (SELECT ${pace.households} AS households, ${pace.visits} AS visits, ${pace.behind} AS behind) f
-        WHERE ${PACE_ROW_FAST('h', YEAR_ASKED, '$8')} AND f.households > 0` : ''}),
-     page AS (
-       SELECT c.id, c.name, c.role, u.name AS unit_name, agg.households, agg.on_pace, agg.visits,
-              coalesce(ct.days_on_site, 0) AS days_on_site, ${TEAM_REQUIRED('$12')} AS team_required,
-              count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${CADRE_ORDER[page.sort]}) AS rn
-         FROM agg JOIN cadres c ON c.id = agg.cadre_id LEFT JOIN units u ON u.id = c.unit_id ${(asOf ? CADRE_AS_OF : CADRE_TALLY)('c')}
-        WHERE c.active AND (NOT $9 OR agg.on_pace < agg.households OR coalesce(ct.days_on_site, 0) < ${TEAM_REQUIRED('$12')})
-        ORDER BY ${CADRE_ORDER[page.sort]} LIMIT $10 OFFSET $11)
-     SELECT page.id AS "cadreId", page.name, page.role, page.unit_name AS "unitName", page.households,
-            page.on_pace AS "householdsOnPace", page.visits AS "householdVisits", page.total, page.days_on_site AS "daysOnSite",
-            page.team_required AS "teamDaysRequired"
-       FROM page ORDER BY page.rn`,
+        WHERE ${PACE_ROW_FAST('h', '$14::int', '$8')} AND f.households > 0` : ''}),
+     -- No window over the scope's cadres (a province's half million would be sorted whole): the
+     -- page is a top-N sort and the total a count of the same rows.
+     kept AS MATERIALIZED (
+       SELECT c.id, c.name, c.role, c.unit_id, agg.households, agg.on_pace, agg.visits, ${TEAM_REQUIRED('$12')} AS team_required
+         FROM agg JOIN cadres c ON c.id = agg.cadre_id
+        WHERE c.active AND (NOT $9 OR agg.on_pace < agg.households
+                            OR CASE WHEN ${isTeam('c')} THEN coalesce(${days('c')}, 0) < ${TEAM_REQUIRED('$12')} ELSE false END)),
+     page AS (SELECT * FROM kept k ORDER BY ${CADRE_ORDER[page.sort]} LIMIT $10 OFFSET $11)
+     SELECT k.id AS "cadreId", k.name, k.role, u.name AS "unitName", k.households,
+            k.on_pace AS "householdsOnPace", k.visits AS "householdVisits", (SELECT count(*) FROM kept)::int AS total,
+            coalesce(${days('k')}, 0) AS "daysOnSite", k.team_required AS "teamDaysRequired"
+       FROM page k LEFT JOIN units u ON u.id = k.unit_id ORDER BY ${CADRE_ORDER[page.sort]}`,
     [now, shanghaiDate(now), from, to, tv.target, td.target, tt.target, subtreeLike(scope.path), page.behindOnly, page.limit, page.offset,
-      team.target, ...(asOf === undefined ? [ancestorPaths(scope.path)] : [])],
+      team.target, ...(asOf === undefined ? [ancestorPaths(scope.path), Number(shanghaiDate(now).slice(0, 4))] : [])],
   ));
   return {
     total: rows[0]?.total ?? 0,

@@ -16,12 +16,14 @@
 
 /** The figures of row `a` at instant `at` (SQL expressions). */
 export const paceAt = (a: string, at: string) => {
-  const passed = (col: string) => `(width_bucket(${at}, ${a}.${col}) - width_bucket(${at}, ${a}.${col}_ended))`;
+  // An empty array is stored as NULL.
+  const n = (col: string) => `coalesce(width_bucket(${at}, ${a}.${col}), 0)`;
+  const passed = (col: string) => `(${n(col)} - ${n(`${col}_ended`)})`;
   return {
     /** links valid at the instant */
-    households: `(${a}.households + width_bucket(${at}, ${a}.starts) - width_bucket(${at}, ${a}.ends))`,
+    households: `(${a}.households + ${n('starts')} - ${n('ends')})`,
     /** their visits this year */
-    visits: `(${a}.visits + width_bucket(${at}, ${a}.visit_starts) - width_bucket(${at}, ${a}.visit_ends))`,
+    visits: `(${a}.visits + ${n('visit_starts')} - ${n('visit_ends')})`,
     /** links owing more visits, days or talks than they have */
     behind: passed('behind'),
     /** links owing more visits than they have */
@@ -49,14 +51,15 @@ export function ancestorPaths(path: string): string[] {
  * with `depth`, at least `depth` regions deep (so it lies in one child region).
  */
 export const PACE_ROW_FAST = (a: string, year: string, like: string, depth?: string) =>
-  `${a}.year = ${year} AND ${a}.span_path LIKE ${like}` +
-  (depth ? ` AND cardinality(string_to_array(btrim(${a}.span_path, '/'), '/')) >= ${depth}` : '');
+  `${a}.year = ${year} AND ${a}.span_path LIKE ${like}` + (depth ? ` AND ${a}.span_depth >= ${depth}` : '');
 
 /**
  * The cadres to count from their links instead: a row inside the scope that
  * is not FAST, or one whose span is an ancestor of the scope (`ancestors`: a
- * text[] parameter of ancestorPaths). An uncorrelated subquery of cadre ids.
+ * text[] parameter of ancestorPaths). An uncorrelated subquery of cadre ids,
+ * answered from the indexes on (year, span_depth, span_path) and span_path.
  */
 export const PACE_ROWS_LIVE = (year: string, like: string, ancestors: string, depth?: string) =>
-  `(SELECT h.cadre_id FROM household_pace h
-     WHERE (h.span_path LIKE ${like} AND NOT (${PACE_ROW_FAST('h', year, like, depth)})) OR h.span_path = ANY(${ancestors}))`;
+  `(SELECT h.cadre_id FROM household_pace h WHERE (h.year < ${year} OR h.year > ${year}) AND h.span_path LIKE ${like}
+    ${depth ? `UNION ALL SELECT h.cadre_id FROM household_pace h WHERE h.year = ${year} AND h.span_depth < ${depth} AND h.span_path LIKE ${like}` : ''}
+    UNION ALL SELECT h.cadre_id FROM household_pace h WHERE h.span_path = ANY(${ancestors}))`;

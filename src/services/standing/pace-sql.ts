@@ -30,7 +30,7 @@ const SINCE_DATE = (validFrom: string) =>
  * The year being asked ($3 is its first instant), as an uncorrelated subquery:
  * computed once (an InitPlan) and handed to parallel workers, not per row.
  */
-export const YEAR_ASKED = `(SELECT extract(year FROM $3::timestamptz AT TIME ZONE 'Asia/Shanghai')::int)`;
+const YEAR_ASKED = `(SELECT extract(year FROM $3::timestamptz AT TIME ZONE 'Asia/Shanghai')::int)`;
 
 /**
  * The year tallies the counting triggers keep (migration 1763857500000), joined
@@ -72,6 +72,9 @@ export const HOUSEHOLD_LINK_EARLIER_PER_LINK = (alias: string) =>
   `LEFT JOIN LATERAL (SELECT t.visits, t.days, t.talks FROM household_link_tallies t
                        WHERE ${alias}.tally_year > ${YEAR_ASKED} AND t.link_id = ${alias}.id AND t.year = ${YEAR_ASKED}
                       OFFSET 0) ${alias}e ON true`;
+/** A cadre's days on site in the year asked, as a scalar subquery (NULL without a tally). */
+export const CADRE_DAYS = (alias: string) =>
+  `(SELECT t.days_on_site FROM cadre_tallies t WHERE t.cadre_id = ${alias}.id AND t.year = ${YEAR_ASKED})`;
 export const CADRE_TALLY = (alias: string) =>
   `LEFT JOIN cadre_tallies ${alias}t ON ${alias}t.cadre_id = ${alias}.id AND ${alias}t.year = ${YEAR_ASKED}`;
 
@@ -142,6 +145,9 @@ export function householdLinkSql(
 const TEAM_SINCE = SINCE_TS(SINCE_DATE('c.resident_from'));
 const TEAM_UNTIL = `least($1::timestamptz, ${SINCE_TS('(c.resident_to + 1)')})`;
 const TEAM_ROLE_LIST = TEAM_ROLES.map((r) => `'${r}'`).join(', ');
+
+/** Whether cadre `alias` is a resident team member. */
+export const isTeam = (alias: string) => `${alias}.role IN (${TEAM_ROLE_LIST})`;
 
 /** What a resident team member (cadres alias `c`) owes of `target` days by now, pro-rated to their stay; NULL for others. */
 export const TEAM_REQUIRED = (target: string) =>
