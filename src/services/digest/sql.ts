@@ -155,34 +155,35 @@ export async function paceFigures(
   const pace = paceAt('h', '$1::timestamptz');
   const rows: Record<string, unknown>[] = await db.query(
     `WITH vc AS MATERIALIZED (
-       SELECT x.village_id, x.cadre_id, count(*) AS links,
-              count(*) FILTER (WHERE x.visits >= x.required_visits AND x.days >= x.required_days
-                                 AND x.talks >= x.required_talks) AS on_pace,
+       SELECT x.village_id, r.parent_id AS township_id, x.cadre_id, true AS live, count(*) AS links,
               count(*) FILTER (WHERE x.visits < x.required_visits OR x.days < x.required_days
                                  OR x.talks < x.required_talks) AS behind,
               sum(greatest(0, x.required_visits - x.visits)) AS owed
-         FROM (${householdLinkSql(filter, { ordered: false, householder: false })}) x
-        GROUP BY x.village_id, x.cadre_id
+         FROM (${householdLinkSql(filter, { ordered: false, householder: false })}) x JOIN regions r ON r.id = x.village_id
+        GROUP BY x.village_id, r.parent_id, x.cadre_id
        UNION ALL
-       SELECT h.span_ids[${VILLAGE_DEPTH}], h.cadre_id, f.links, f.links - f.behind, f.behind, f.owed
-         FROM household_pace h JOIN cadres c ON c.id = h.cadre_id AND c.active
-              CROSS JOIN LATERAL (SELECT ${pace.households} AS links, ${pace.behind} AS behind, ${pace.owedVisits} AS owed) f
-        WHERE ${PACE_ROW_FAST('h', '$12::int', '$10', String(VILLAGE_DEPTH))} AND f.links > 0),
+       SELECT f.village_id, f.township_id, f.cadre_id, false, f.links, f.behind, f.owed
+         FROM (SELECT h.span_ids[${VILLAGE_DEPTH}] AS village_id, h.span_ids[${VILLAGE_DEPTH - 1}] AS township_id, h.cadre_id,
+                      ${pace.households} AS links, ${pace.behind} AS behind, ${pace.owedVisits} AS owed
+                 FROM household_pace h WHERE ${PACE_ROW_FAST('h', '$12::int', '$10', String(VILLAGE_DEPTH))} OFFSET 0) f
+         JOIN cadres c ON c.id = f.cadre_id AND c.active
+        WHERE f.links > 0),
+     -- a pace row's cadre is in one village, so in one township: only the cadres counted from links are summed
      town AS (
-       SELECT r.parent_id AS township_id, vc.cadre_id, sum(vc.behind) AS behind, sum(vc.owed) AS owed
-         FROM vc JOIN regions r ON r.id = vc.village_id
-        WHERE vc.behind > 0 AND r.parent_id = ANY($8::int[])
-        GROUP BY r.parent_id, vc.cadre_id),
+       SELECT township_id, cadre_id, sum(behind) AS behind, sum(owed) AS owed
+         FROM vc WHERE live AND behind > 0 AND township_id = ANY($8::int[]) GROUP BY 1, 2
+       UNION ALL
+       SELECT township_id, cadre_id, behind, owed FROM vc WHERE NOT live AND behind > 0 AND township_id = ANY($8::int[])),
      ranked AS (
        SELECT town.*, row_number() OVER (PARTITION BY town.township_id ORDER BY town.behind DESC, town.owed DESC, town.cadre_id) AS rank
          FROM town)
      SELECT 'village' AS kind, vc.village_id AS id, NULL::int AS cadre_id, NULL::text AS name,
-            sum(vc.links) AS links, sum(vc.on_pace) AS on_pace, NULL::bigint AS behind, NULL::bigint AS owed, NULL::bigint AS rank
+            sum(vc.links) AS links, sum(vc.links - vc.behind) AS on_pace, NULL::bigint AS behind, NULL::bigint AS owed, NULL::bigint AS rank
        FROM vc GROUP BY vc.village_id
      UNION ALL
-     SELECT 'township', ranked.township_id, ranked.cadre_id, c.name, NULL, NULL, ranked.behind, ranked.owed, ranked.rank
-       FROM ranked JOIN cadres c ON c.id = ranked.cadre_id
-      WHERE ranked.rank <= $9
+     SELECT 'township', ranked.township_id, ranked.cadre_id, (SELECT c.name FROM cadres c WHERE c.id = ranked.cadre_id),
+            NULL, NULL, ranked.behind, ranked.owed, ranked.rank
+       FROM ranked WHERE ranked.rank <= $9
       ORDER BY 1 DESC, 2, 9`,
     [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, townships, top, prefix,
       ancestorPaths(all ? '' : prefix.slice(0, -1)), Number(shanghaiDate(w.year[0]).slice(0, 4))],
