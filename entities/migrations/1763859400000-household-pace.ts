@@ -1,5 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { RULE_DEFAULTS } from '../../src/services/rules/rules';
 
 /**
  * Where each cadre stands against the 联户 quotas (docs/design.md §2) at any
@@ -74,12 +73,7 @@ export class HouseholdPace1763859400000 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-      const ref = op === 'INSERT' ? 'NEW TABLE AS new_links' : op === 'DELETE' ? 'OLD TABLE AS old_links'
-        : 'NEW TABLE AS new_links OLD TABLE AS old_links';
-      await q.query(`CREATE TRIGGER household_pace_${op.toLowerCase()} AFTER ${op} ON cadre_household_links
-        REFERENCING ${ref} FOR EACH STATEMENT EXECUTE FUNCTION household_pace_links_changed()`);
-    }
+    await statementTriggers(q, 'household_pace', 'cadre_household_links', 'links', 'household_pace_links_changed');
     await q.query(`CREATE FUNCTION household_pace_rebuild() RETURNS void LANGUAGE sql AS $$
         DELETE FROM household_pace h WHERE NOT EXISTS (SELECT 1 FROM cadre_household_links l WHERE l.cadre_id = h.cadre_id);
         SELECT household_pace_refresh(ARRAY(SELECT DISTINCT cadre_id FROM cadre_household_links));
@@ -101,13 +95,7 @@ export class HouseholdPace1763859400000 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    // A statement trigger with transition tables serves one event: one each.
-    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-      const ref = op === 'INSERT' ? 'NEW TABLE AS new_rules' : op === 'DELETE' ? 'OLD TABLE AS old_rules'
-        : 'NEW TABLE AS new_rules OLD TABLE AS old_rules';
-      await q.query(`CREATE TRIGGER household_pace_rules_${op.toLowerCase()} AFTER ${op} ON policy_rules
-        REFERENCING ${ref} FOR EACH STATEMENT EXECUTE FUNCTION household_pace_rules_changed()`);
-    }
+    await statementTriggers(q, 'household_pace_rules', 'policy_rules', 'rules', 'household_pace_rules_changed');
     await q.query(countsRebuild([...REBUILD_PARTS, 'household_pace_rebuild']));
     await q.query('SELECT household_pace_rebuild()');
     await q.query('ANALYZE household_pace');
@@ -125,6 +113,18 @@ export class HouseholdPace1763859400000 implements MigrationInterface {
   }
 }
 
+/**
+ * `<name>_insert|update|delete` on `table`: statement triggers calling `fn` with the rows as
+ * transition tables new_<rows> and old_<rows> (a trigger with transition tables serves one event).
+ */
+async function statementTriggers(q: QueryRunner, name: string, table: string, rows: string, fn: string): Promise<void> {
+  const refs = { INSERT: `NEW TABLE AS new_${rows}`, UPDATE: `NEW TABLE AS new_${rows} OLD TABLE AS old_${rows}`, DELETE: `OLD TABLE AS old_${rows}` };
+  for (const [op, ref] of Object.entries(refs)) {
+    await q.query(`CREATE TRIGGER ${name}_${op.toLowerCase()} AFTER ${op} ON ${table}
+      REFERENCING ${ref} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`);
+  }
+}
+
 const QUOTA_KEYS = ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year'] as const;
 const QUOTA_LIST = QUOTA_KEYS.map((k) => `'${k}'`).join(', ');
 const REBUILD_PARTS = ['counts_rebuild_tallies', 'rollups_rebuild', 'help_tallies_rebuild'];
@@ -134,9 +134,14 @@ const countsRebuild = (parts: string[]) => `CREATE OR REPLACE FUNCTION counts_re
     ${parts.map((p) => `PERFORM ${p}();`).join('\n    ')}
   END $$`;
 
+/** The defaults the initial schema seeded for the 联户 quotas (RULE_DEFAULTS in src/services/rules/rules.ts). */
+const QUOTA_DEFAULTS: Record<typeof QUOTA_KEYS[number], number> = {
+  'household.visits_per_year': 2, 'household.days_per_year': 7, 'household.talks_per_year': 2,
+};
+
 /** A 联户 quota as the rules table holds it, else its default (src/services/rules/rules.ts reads them the same way). */
 const quota = (key: typeof QUOTA_KEYS[number]) =>
-  `coalesce((SELECT (value)::numeric FROM policy_rules WHERE key = '${key}' AND jsonb_typeof(value) = 'number'), ${RULE_DEFAULTS[key]})`;
+  `coalesce((SELECT (value)::numeric FROM policy_rules WHERE key = '${key}' AND jsonb_typeof(value) = 'number'), ${QUOTA_DEFAULTS[key]})`;
 
 /**
  * The instant the k-th unit of `target` falls due for a link counted from
