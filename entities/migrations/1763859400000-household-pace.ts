@@ -125,6 +125,9 @@ async function statementTriggers(q: QueryRunner, name: string, table: string, ro
   }
 }
 
+/** Above this many cadres a refresh is a bulk load (see REFRESH). */
+const MANY_CADRES = 1000;
+
 const QUOTA_KEYS = ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year'] as const;
 const QUOTA_LIST = QUOTA_KEYS.map((k) => `'${k}'`).join(', ');
 const REBUILD_PARTS = ['counts_rebuild_tallies', 'rollups_rebuild', 'help_tallies_rebuild'];
@@ -155,7 +158,22 @@ const DUE = (k: string, target: string) =>
 const SORTED = (expr: string, where = 'true') =>
   `array_agg(${expr} ORDER BY ${expr}) FILTER (WHERE ${expr} IS NOT NULL AND ${where})`;
 
-const REFRESH = `CREATE FUNCTION household_pace_refresh(p_cadres int[]) RETURNS void LANGUAGE sql AS $$
+/*
+ * One statement for any set of cadres, run with EXECUTE so that it is planned for the
+ * array it is given: planned once for an unknown array (as a LANGUAGE sql body is), it
+ * expects a handful of cadres and joins its steps by nested loops, quadratic in the half
+ * million cadres of a roster import. Planning costs about a millisecond per call.
+ */
+const REFRESH = `CREATE FUNCTION household_pace_refresh(p_cadres int[]) RETURNS void LANGUAGE plpgsql AS $f$
+DECLARE nestloop text := current_setting('enable_nestloop');
+BEGIN
+  -- A roster import refreshes its cadres in the statement that loaded their links, before
+  -- any ANALYZE: the planner then takes a half-million-row step for a few rows and would
+  -- join the steps by nested loops. Many cadres are joined by hashing.
+  IF cardinality(p_cadres) > ${MANY_CADRES} THEN
+    PERFORM set_config('enable_nestloop', 'off', true);
+  END IF;
+  EXECUTE $q$
   WITH targets AS (
     SELECT ${quota('household.visits_per_year')} AS tv, ${quota('household.days_per_year')} AS td,
            ${quota('household.talks_per_year')} AS tt
@@ -163,7 +181,7 @@ const REFRESH = `CREATE FUNCTION household_pace_refresh(p_cadres int[]) RETURNS 
   links AS (
     SELECT l.id, l.cadre_id, l.valid_from, l.valid_to, l.tally_year, l.tally_visits, l.tally_days, l.tally_talks, r.path
       FROM cadre_household_links l JOIN regions r ON r.id = l.village_id
-     WHERE l.cadre_id = ANY(p_cadres)
+     WHERE l.cadre_id IN (SELECT unnest($1))
   ),
   cadre_year AS (
     SELECT cadre_id, greatest(max(tally_year), extract(year FROM now() AT TIME ZONE 'Asia/Shanghai'))::int AS year,
@@ -184,8 +202,7 @@ const REFRESH = `CREATE FUNCTION household_pace_refresh(p_cadres int[]) RETURNS 
        AND (l.valid_to IS NULL OR (l.valid_to > make_date(y.year, 1, 1) AND l.valid_to > l.valid_from))
   ),
   due AS (
-    SELECT yl.*, ${DUE('v + 1', 'tv')} AS fv, ${DUE('d + 1', 'td')} AS fd, ${DUE('t + 1', 'tt')} AS ft,
-           ARRAY(SELECT ${DUE('k', 'tv')} FROM generate_series(v + 1, tv::int) k) AS owed
+    SELECT yl.*, tv, ${DUE('v + 1', 'tv')} AS fv, ${DUE('d + 1', 'td')} AS fd, ${DUE('t + 1', 'tt')} AS ft
       FROM yl, targets
   ),
   per AS (
@@ -193,7 +210,7 @@ const REFRESH = `CREATE FUNCTION household_pace_refresh(p_cadres int[]) RETURNS 
   ),
   owed AS (
     SELECT p.cadre_id, ${SORTED('o')} AS owed_visits, ${SORTED('greatest(o, p.end_at)', 'p.end_at IS NOT NULL')} AS owed_visits_ended
-      FROM per p, unnest(p.owed) o GROUP BY 1
+      FROM per p, LATERAL (SELECT ${DUE('k', 'p.tv')} AS o FROM generate_series(p.v + 1, p.tv::int) k) x GROUP BY 1
   ),
   visited AS (
     SELECT p.cadre_id, ${SORTED('p.start_at')} AS visit_starts, ${SORTED('p.end_at')} AS visit_ends
@@ -210,7 +227,7 @@ const REFRESH = `CREATE FUNCTION household_pace_refresh(p_cadres int[]) RETURNS 
      GROUP BY 1, 2, 3
   ),
   gone AS (
-    DELETE FROM household_pace h WHERE h.cadre_id = ANY(p_cadres) AND NOT EXISTS (SELECT 1 FROM cadre_year y WHERE y.cadre_id = h.cadre_id)
+    DELETE FROM household_pace h WHERE h.cadre_id IN (SELECT unnest($1)) AND NOT EXISTS (SELECT 1 FROM cadre_year y WHERE y.cadre_id = h.cadre_id)
   )
   INSERT INTO household_pace AS h (cadre_id, year, span_path, households, visits, starts, ends, behind, behind_ended, visits_due, visits_due_ended,
                                    talks_due, talks_due_ended, owed_visits, owed_visits_ended, visit_starts, visit_ends)
@@ -224,4 +241,6 @@ const REFRESH = `CREATE FUNCTION household_pace_refresh(p_cadres int[]) RETURNS 
     visits_due_ended = EXCLUDED.visits_due_ended, talks_due = EXCLUDED.talks_due, talks_due_ended = EXCLUDED.talks_due_ended,
     owed_visits = EXCLUDED.owed_visits, owed_visits_ended = EXCLUDED.owed_visits_ended,
     visit_starts = EXCLUDED.visit_starts, visit_ends = EXCLUDED.visit_ends
-$$`;
+  $q$ USING p_cadres;
+  PERFORM set_config('enable_nestloop', nestloop, true);
+END $f$`;
