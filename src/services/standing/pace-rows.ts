@@ -14,6 +14,9 @@
  *    other than the current one, which is read from the links altogether.
  */
 
+import { shanghaiDate } from '../../lib/time';
+import type { Db } from '../../lib/db';
+
 /** The figures of row `a` at instant `at` (SQL expressions). */
 export const paceAt = (a: string, at: string) => {
   // An empty array is stored as NULL.
@@ -63,3 +66,17 @@ export const PACE_ROWS_LIVE = (year: string, like: string, ancestors: string, de
   `(SELECT h.cadre_id FROM household_pace h WHERE (h.year < ${year} OR h.year > ${year}) AND h.span_path LIKE ${like}
     ${depth ? `UNION ALL SELECT h.cadre_id FROM household_pace h WHERE h.year = ${year} AND h.span_depth < ${depth} AND h.span_path LIKE ${like}` : ''}
     UNION ALL SELECT h.cadre_id FROM household_pace h WHERE h.span_path = ANY(${ancestors}))`;
+
+/**
+ * Moves the pace rows still kept for a year before `now`'s to the current one
+ * (a cadre's row moves by itself when their links next change). The daily
+ * digest does this first, so that from 1 January the readers take every
+ * cadre's row again instead of counting their links. Returns how many moved.
+ */
+export async function refreshStalePaceRows(db: Db, now: Date): Promise<number> {
+  const [{ n }]: { n: number }[] = await db.query(
+    `WITH stale AS (SELECT coalesce(array_agg(cadre_id ORDER BY cadre_id), '{}') AS ids FROM household_pace WHERE year < $1)
+     SELECT cardinality(ids) AS n, household_pace_refresh(ids) FROM stale`,
+    [Number(shanghaiDate(now).slice(0, 4))]);
+  return n;
+}

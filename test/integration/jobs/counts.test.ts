@@ -7,7 +7,7 @@ import { activitySeries, type ActivityBucket, type ActivityPoint } from '../../.
 import { startOfShanghaiDay } from '../../../src/lib/time';
 import { scopeStats } from '../../../src/services/standing/scope-stats';
 import { cadreStanding } from '../../../src/services/standing/console-standing';
-import { paceAt } from '../../../src/services/standing/pace-rows';
+import { paceAt, refreshStalePaceRows } from '../../../src/services/standing/pace-rows';
 import { OvernightStays1763857800000 } from '../../../entities/migrations/1763857800000-overnight-stays';
 
 /**
@@ -648,3 +648,17 @@ test("the pace rows give every cadre's standing at any instant of their year, as
     for (const r of saved) await db.query('UPDATE policy_rules SET value = $2 WHERE key = $1', [r.key, JSON.stringify(r.value)]);
   }
 }, 300_000);
+
+test('pace rows left in an earlier year move to the current one, as rebuilt', async () => {
+  await reset();
+  await db.query('SELECT household_pace_rebuild()');
+  const rebuilt = await db.query('SELECT * FROM household_pace ORDER BY cadre_id');
+  expect(rebuilt.length).toBeGreaterThan(0);
+  const latest = Math.max(...rebuilt.map((r: { year: number }) => r.year));
+  await db.query('UPDATE household_pace SET year = year - 1, behind = NULL');
+  const now = new Date(`${latest}-07-01T12:00:00+08:00`);
+  expect(await refreshStalePaceRows(db, now)).toBe(rebuilt.length);
+  expect(await db.query('SELECT * FROM household_pace ORDER BY cadre_id')).toEqual(rebuilt);
+  // rows whose cadres' links reach no later year stay as rebuilt
+  expect(await refreshStalePaceRows(db, now)).toBe(rebuilt.filter((r: { year: number }) => r.year < latest).length);
+});
