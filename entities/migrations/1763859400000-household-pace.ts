@@ -52,6 +52,8 @@ export class HouseholdPace1763859400000 implements MigrationInterface {
     // The rows a scope cannot take as they are: of another year, or spanning more than the depth it groups by.
     await q.query('CREATE INDEX household_pace_span_idx ON household_pace (year, span_depth, span_path text_pattern_ops)');
     await q.query('CREATE INDEX household_pace_span_path_idx ON household_pace (span_path)');
+    await q.query(`CREATE INDEX household_pace_later_idx ON household_pace (year, span_path text_pattern_ops)
+                    WHERE starts IS NOT NULL`);
     await q.query(`CREATE FUNCTION path_common(a text, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
         SELECT coalesce(max(left(a, i)), '/') FROM generate_series(1, least(length(a), length(b))) i
          WHERE substr(a, i, 1) = '/' AND left(a, i) = left(b, i)

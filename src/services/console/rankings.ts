@@ -103,9 +103,11 @@ export async function rankings(db: Db, scope: Region, period: WorkPeriod, now: D
     // for the rankings and by cadre, of which only the WORST_BEHIND furthest behind leave the
     // database. A cadre whose links lie in one child region is read from its pace row
     // (pace-rows.ts); the others, and every link visited in the period though behind on
-    // visits (reached by that visit), are counted from their links.
+    // visits (reached by that visit), are counted from their links. Pace stands at a
+    // period's end, a midnight, for the links valid on the day before: rows whose links
+    // all run the whole year only.
     const scopeLinks = 'AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $8 AND level = 4)';
-    const live = PACE_ROWS_LIVE('$13::int', '$8', '$12', '$11::int');
+    const live = PACE_ROWS_LIVE('$13::int', '$8', '$12', '$11::int', true);
     const linkSql = (filter: string) => householdLinkSql(`${scopeLinks} ${filter}`,
       { ordered: false, householder: false, perLink: scope.level >= RegionLevel.County });
     const pace = paceAt('h', '$1::timestamptz');
@@ -135,7 +137,7 @@ export async function rankings(db: Db, scope: Region, period: WorkPeriod, now: D
                 CROSS JOIN LATERAL (SELECT ${pace.households} AS links, ${pace.visitsBehind} AS visits_behind,
                                            ${pace.talksBehind} AS talks_behind, ${pace.behind} AS behind, ${pace.owedVisits} AS owed) f
                 LEFT JOIN by_visit bv ON bv.cadre_id = h.cadre_id
-          WHERE ${PACE_ROW_FAST('h', '$13::int', '$8', '$11::int')} AND f.links > 0),
+          WHERE ${PACE_ROW_FAST('h', '$13::int', '$8', '$11::int', true)} AND f.links > 0),
        -- a row read from the pace rows is its cadre's whole figure; one counted from links is per child region
        worst AS (
          SELECT * FROM (

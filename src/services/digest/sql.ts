@@ -150,8 +150,9 @@ export async function paceFigures(
 ): Promise<PaceFigures> {
   const all = prefix === '%';
   // A cadre whose links lie in one village is read from its pace row (pace-rows.ts); the others from their links.
+  // A period's digest stands at its end (a midnight) for the links valid the day before: plain rows only.
   const filter = `${all ? '' : 'AND chl.village_id IN (SELECT id FROM regions WHERE path LIKE $10)'}
-                  AND chl.cadre_id IN ${PACE_ROWS_LIVE('$12::int', '$10', '$11', String(VILLAGE_DEPTH))}`;
+                  AND chl.cadre_id IN ${PACE_ROWS_LIVE('$12::int', '$10', '$11', String(VILLAGE_DEPTH), true)}`;
   const pace = paceAt('h', '$1::timestamptz');
   const rows: Record<string, unknown>[] = await db.query(
     `WITH vc AS MATERIALIZED (
@@ -165,7 +166,7 @@ export async function paceFigures(
        SELECT f.village_id, f.township_id, f.cadre_id, false, f.links, f.behind, f.owed
          FROM (SELECT h.span_ids[${VILLAGE_DEPTH}] AS village_id, h.span_ids[${VILLAGE_DEPTH - 1}] AS township_id, h.cadre_id,
                       ${pace.households} AS links, ${pace.behind} AS behind, ${pace.owedVisits} AS owed
-                 FROM household_pace h WHERE ${PACE_ROW_FAST('h', '$12::int', '$10', String(VILLAGE_DEPTH))} OFFSET 0) f
+                 FROM household_pace h WHERE ${PACE_ROW_FAST('h', '$12::int', '$10', String(VILLAGE_DEPTH), true)} OFFSET 0) f
          JOIN cadres c ON c.id = f.cadre_id AND c.active
         WHERE f.links > 0),
      -- a pace row's cadre is in one village, so in one township: only the cadres counted from links are summed

@@ -52,19 +52,26 @@ export function ancestorPaths(path: string): string[] {
  * The condition that row `a` can be read as it is for a scope: its year is
  * `year`, its span lies inside the scope (`like`: the subtree pattern), and,
  * with `depth`, at least `depth` regions deep (so it lies in one child region).
+ * With `plain`, only a row whose links all run from 1 January without an end:
+ * for a reader that counts the links valid on the day before the instant it
+ * compares dues with (a period ending at midnight), where a link starting or
+ * ending on the next day would count differently.
  */
-export const PACE_ROW_FAST = (a: string, year: string, like: string, depth?: string) =>
-  `${a}.year = ${year} AND ${a}.span_path LIKE ${like}` + (depth ? ` AND ${a}.span_depth >= ${depth}` : '');
+export const PACE_ROW_FAST = (a: string, year: string, like: string, depth?: string, plain = false) =>
+  `${a}.year = ${year} AND ${a}.span_path LIKE ${like}` + (depth ? ` AND ${a}.span_depth >= ${depth}` : '')
+  + (plain ? ` AND ${a}.starts IS NULL` : '');
 
 /**
  * The cadres to count from their links instead: a row inside the scope that
  * is not FAST, or one whose span is an ancestor of the scope (`ancestors`: a
  * text[] parameter of ancestorPaths). An uncorrelated subquery of cadre ids,
- * answered from the indexes on (year, span_depth, span_path) and span_path.
+ * answered from the indexes on (year, span_depth, span_path), span_path and,
+ * with `plain`, the rows with links that start later or end.
  */
-export const PACE_ROWS_LIVE = (year: string, like: string, ancestors: string, depth?: string) =>
+export const PACE_ROWS_LIVE = (year: string, like: string, ancestors: string, depth?: string, plain = false) =>
   `(SELECT h.cadre_id FROM household_pace h WHERE (h.year < ${year} OR h.year > ${year}) AND h.span_path LIKE ${like}
     ${depth ? `UNION ALL SELECT h.cadre_id FROM household_pace h WHERE h.year = ${year} AND h.span_depth < ${depth} AND h.span_path LIKE ${like}` : ''}
+    ${plain ? `UNION ALL SELECT h.cadre_id FROM household_pace h WHERE h.starts IS NOT NULL AND h.year = ${year} AND h.span_path LIKE ${like}` : ''}
     UNION ALL SELECT h.cadre_id FROM household_pace h WHERE h.span_path = ANY(${ancestors}))`;
 
 /**

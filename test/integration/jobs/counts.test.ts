@@ -7,6 +7,7 @@ import { activitySeries, type ActivityBucket, type ActivityPoint } from '../../.
 import { startOfShanghaiDay } from '../../../src/lib/time';
 import { scopeStats } from '../../../src/services/standing/scope-stats';
 import { cadreStanding } from '../../../src/services/standing/console-standing';
+import { rankings } from '../../../src/services/console/rankings';
 import { paceAt, refreshStalePaceRows } from '../../../src/services/standing/pace-rows';
 import { OvernightStays1763857800000 } from '../../../entities/migrations/1763857800000-overnight-stays';
 
@@ -633,8 +634,18 @@ test("the pace rows give every cadre's standing at any instant of their year, as
             // the console's standing by cadre reads the rows; with every row for another year it counts the links
             const page = { sort: 'behind' as const, behindOnly: false, limit: 50, offset: 0 };
             const fast = await Promise.all(scopes.map((s) => cadreStanding(db, s, at, page)));
+            // 工作概况's rankings stand at the end of a period (the midnight after its last day): that
+            // day, and the day before each day a link starts or ends
+            const bounds: { d: string }[] = await db.query(
+              `SELECT DISTINCT to_char(d - 1, 'YYYY-MM-DD') AS d FROM cadre_household_links l, LATERAL (VALUES (l.valid_from), (l.valid_to)) v (d)
+                WHERE d IS NOT NULL AND extract(year FROM d - 1) = $1`, [year]);
+            const periods = [ymd(at.getTime()), ...bounds.map((b) => b.d)].map((d) => ({ from: d, to: d }));
+            const later = new Date('2099-01-01T00:00:00Z');
+            const rank = () => Promise.all(periods.flatMap((p) => scopes.map((s) => rankings(db, s, p, later))));
+            const ranked = await rank();
             await db.query('UPDATE household_pace SET year = 0');
             expect(await Promise.all(scopes.map((s) => cadreStanding(db, s, at, page)))).toEqual(fast);
+            expect(await rank()).toEqual(ranked);
             await db.query('SELECT household_pace_rebuild()');
           }
         }
