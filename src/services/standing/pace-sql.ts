@@ -151,7 +151,7 @@ export const isTeam = (alias: string) => `${alias}.role IN (${TEAM_ROLE_LIST})`;
 
 /** What a resident team member (cadres alias `c`) owes of `target` days by now, pro-rated to their stay; NULL for others. */
 export const TEAM_REQUIRED = (target: string) =>
-  `CASE WHEN c.role IN (${TEAM_ROLE_LIST}) THEN ${REQUIRED(target, TEAM_SINCE, TEAM_UNTIL)} END`;
+  `CASE WHEN ${isTeam('c')} THEN ${REQUIRED(target, TEAM_SINCE, TEAM_UNTIL)} END`;
 
 /**
  * Resident team members (TEAM_ROLES): days on site (any check-in) and resident
@@ -166,7 +166,7 @@ export function teamSql(filter: string, behindOnly: boolean): string {
              coalesce(ct.days_resident, 0) AS days_resident,
              ${REQUIRED('$5', TEAM_SINCE, TEAM_UNTIL)} AS required_on_site,
              ${REQUIRED('$6', TEAM_SINCE, TEAM_UNTIL)} AS required_resident
-        FROM cadres c ${CADRE_TALLY('c')} WHERE c.active AND c.role IN (${TEAM_ROLE_LIST}) AND $2::date IS NOT NULL ${filter}
+        FROM cadres c ${CADRE_TALLY('c')} WHERE c.active AND ${isTeam('c')} AND $2::date IS NOT NULL ${filter}
     )
     SELECT * FROM s ${behindOnly ? 'WHERE days_on_site < required_on_site OR days_resident < required_resident' : ''}
     ORDER BY cadre_id`;
