@@ -116,11 +116,16 @@ export async function applyHouseholds(q: PoolClient, days: LinkDays, report: She
       WHERE h.village_id = hh.village_id AND h.householder = hh.householder
         AND (h.category, h.size, h.poverty_cause, h.aid_status) IS DISTINCT FROM (hh.category, hh.size, hh.poverty_cause, hh.aid_status)`,
   );
+  // A new household is covered from the start of the link opened for it below, as the link's
+  // coverage trigger would set it: written here, that trigger finds nothing to change, instead
+  // of rewriting every household of a first import a second time.
   const created = await q.query(
-    `INSERT INTO households (village_id, householder, category, size, poverty_cause, aid_status)
-     SELECT village_id, householder, category, size, poverty_cause, aid_status FROM hh
+    `INSERT INTO households (village_id, householder, category, size, poverty_cause, aid_status, covered_since)
+     SELECT village_id, householder, category, size, poverty_cause, aid_status,
+            CASE WHEN cadre_id IS NULL THEN 'infinity' ELSE COALESCE(valid_from, $1::date) END FROM hh
       WHERE NOT EXISTS (SELECT 1 FROM households h WHERE h.village_id = hh.village_id AND h.householder = hh.householder)
       ORDER BY village_id, householder`, // in index order: btree inserts stay in cache
+    [days.yearStart],
   );
   report.created = created.rowCount ?? 0;
   report.updated = updated.rowCount ?? 0;
