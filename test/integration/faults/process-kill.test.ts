@@ -11,7 +11,7 @@ import { until } from '../../support/until';
 
 /**
  * The real server+worker process (node main.js) SIGKILLed in the middle of
- * a burst of 1,000 callbacks, then started again. WeCom retries every
+ * a burst of 500 callbacks, then started again. WeCom retries every
  * callback it did not see answered 200. Afterwards: every acknowledged
  * message is recorded exactly once and processed; every outbox row (notices
  * the burst sent, replies of messages the kill interrupted) is delivered to
@@ -19,8 +19,8 @@ import { until } from '../../support/until';
  * and twice only when the kill cut their send (docs/reliability.md).
  */
 
-const MESSAGES = 1000;
-const KILL_AFTER_ACKS = 350;
+const MESSAGES = 500;
+const KILL_AFTER_ACKS = 175;
 const creds = generateCreds('wwkilltest000001');
 const SECRET = 'kill-test-secret';
 let t: TestDb;

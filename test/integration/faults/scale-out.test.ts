@@ -27,8 +27,8 @@ import { until } from '../../support/until';
  * period across both workers, and each leader gets it once.
  */
 
-const MESSAGES = 600;
-const SENDERS = 60; // 10 messages each: under WeCom's 30 a minute per member
+const MESSAGES = 360;
+const SENDERS = 60; // 6 messages each: under WeCom's 30 a minute per member
 const creds = generateCreds('wwscaleout000001');
 const SECRET = 'scale-out-secret';
 let t: TestDb;
