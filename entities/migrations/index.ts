@@ -34,6 +34,7 @@ import { VisitsLinkStarted1763859300000 } from './1763859300000-visits-link-star
 import { HouseholdPace1763859400000 } from './1763859400000-household-pace';
 import { BulkCover1763859500000 } from './1763859500000-bulk-cover';
 import { BulkSorted1763859600000 } from './1763859600000-bulk-sorted';
+import { LinkHouseholdIndex1763859700000 } from './1763859700000-link-household-index';
 
 /** Every migration, oldest first. A new migration is added here by hand. */
 export const MIGRATIONS = [InitialSchema1763856000000, ChatLookups1763856400000, JobSchedules1763856500000, ConsoleIndexes1763856600000, ConsoleCoveringIndexes1763856600001, Photos1763856800000, PhotoLookups1763856800001,
@@ -45,4 +46,4 @@ export const MIGRATIONS = [InitialSchema1763856000000, ChatLookups1763856400000,
   MustVisits1763858300000, HelpAndInspections1763858400000, TapNotType1763858500000,
   HelpTalliesRebuild1763858600000, Assessment1763858700000,
   RecordsAndUrges1763859100000, VisitsLinkStarted1763859300000, HouseholdPace1763859400000,
-  BulkCover1763859500000, BulkSorted1763859600000];
+  BulkCover1763859500000, BulkSorted1763859600000, LinkHouseholdIndex1763859700000];
