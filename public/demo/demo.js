@@ -102,7 +102,30 @@ async function send(message, shown) {
   poll();
 }
 
+// One poll at a time: two at once would both fetch from the same `since` and show every new
+// message twice (a tap's own poll meeting the timer's on a slow machine). Polls asked for
+// meanwhile become one more poll after it.
+const polling = { running: false, again: false, initial: false };
 async function poll(initial = false) {
+  if (polling.running) {
+    polling.again = true;
+    polling.initial ||= initial;
+    return;
+  }
+  polling.running = true;
+  try {
+    await pollOnce(initial);
+  } finally {
+    polling.running = false;
+  }
+  if (polling.again) {
+    const next = polling.initial;
+    Object.assign(polling, { again: false, initial: false });
+    await poll(next);
+  }
+}
+
+async function pollOnce(initial) {
   if (!state.me) return;
   const userid = state.me.userid;
   try {
