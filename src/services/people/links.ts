@@ -30,7 +30,8 @@ export async function linkedVillages(db: Db, cadre: { id: number; unitId: number
          SELECT l.village_id, true AS via_unit FROM unit_village_links l
           WHERE l.unit_id = $2 AND ${VALID_ON('l', '$3')}
          UNION ALL
-         SELECT h.village_id, false FROM cadre_household_links chl JOIN households h ON h.id = chl.household_id
+         -- a link carries its household's village (kept by its triggers): no household is read
+         SELECT chl.village_id, false FROM cadre_household_links chl
           WHERE chl.cadre_id = $1 AND ${VALID_ON('chl', '$3')}
        ) x
        JOIN villages v ON v.id = x.village_id JOIN regions r ON r.id = v.id
