@@ -122,6 +122,11 @@ test('from the ledger to a village page, then its unit, a cadre and a household;
   expect(await village.locator('[data-list="help"]').textContent()).toContain('讲解果树冬季修剪');
   const thumb = village.locator('[data-list="photos"] img');
   await thumb.waitFor();
+  // On the page is not loaded yet (a busy machine): wait for it to load or fail, then check it is a picture.
+  await thumb.evaluate((img: HTMLImageElement) => img.complete || new Promise((done) => {
+    img.addEventListener('load', done, { once: true });
+    img.addEventListener('error', done, { once: true });
+  }));
   expect(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   await page.screenshot({ path: join(DOCS, 'console-village.png'), fullPage: true });
 
