@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { VALID_ON } from '../people/links';
 import { subtreeLike } from '../people/regions';
-import { shanghaiDate, shanghaiYearRange } from '../../lib/time';
+import { shanghaiDate, shanghaiYear, shanghaiYearRange } from '../../lib/time';
 import type { Db } from '../../lib/db';
 
 /**
@@ -101,7 +101,7 @@ export async function regionHelpCounts(db: Db, regionPath: string, now: Date): P
        FROM village_help_tallies t
       WHERE t.village_id IN (SELECT id FROM regions WHERE path LIKE $1 AND level = 4) AND t.year = $2
       GROUP BY t.kind`,
-    [subtreeLike(regionPath), Number(shanghaiDate(now).slice(0, 4))],
+    [subtreeLike(regionPath), shanghaiYear(now)],
   );
   return countsOf(rows);
 }
@@ -117,7 +117,7 @@ export async function helpCountsByChild(
        FROM vs JOIN village_help_tallies t ON t.village_id = vs.id AND t.year = $2 JOIN regions c ON c.id = vs.child
       GROUP BY vs.child, c.name, t.kind
       ORDER BY c.name`,
-    [subtreeLike(scope.path), Number(shanghaiDate(now).slice(0, 4))],
+    [subtreeLike(scope.path), shanghaiYear(now)],
   );
   const groups = new Map<number, { name: string; rows: KindRow[] }>();
   for (const r of rows) {

@@ -1,6 +1,6 @@
 import { VALID_ON } from '../people/links';
 import { HOUSEHOLD_LINK_EARLIER, HOUSEHOLD_LINK_FIGURE, householdLinkSql } from '../standing/pace-sql';
-import { shanghaiDate } from '../../lib/time';
+import { shanghaiYear } from '../../lib/time';
 import { PACE_ROWS_LIVE, PACE_ROW_FAST, ancestorPaths, paceAt } from '../standing/pace-rows';
 import type { StandingTargets } from '../standing/cadre-standing';
 import type { Db } from '../../lib/db';
@@ -187,7 +187,7 @@ export async function paceFigures(
        FROM ranked WHERE ranked.rank <= $9
       ORDER BY 1 DESC, 2, 9`,
     [w.now, w.today, ...w.year, t.householdVisits, t.householdDays, t.householdTalks, townships, top, prefix,
-      ancestorPaths(all ? '' : prefix.slice(0, -1)), Number(shanghaiDate(w.year[0]).slice(0, 4))],
+      ancestorPaths(all ? '' : prefix.slice(0, -1)), shanghaiYear(w.year[0])],
   );
   const out: PaceFigures = { villages: [], cadresBehind: [] };
   for (const r of rows) {

@@ -2,7 +2,7 @@ import { RegionLevel, type Region } from '../../../entities';
 import { subtreeLike } from '../people/regions';
 import { getRules } from '../rules/rules';
 import { consoleRead } from '../console/read';
-import { addDays, shanghaiDate, shanghaiYearRange, startOfShanghaiDay } from '../../lib/time';
+import { addDays, shanghaiDate, shanghaiYear, shanghaiYearRange, startOfShanghaiDay } from '../../lib/time';
 import { CADRE_DAYS_AS_OF } from './as-of-sql';
 import { CADRE_DAYS, TEAM_REQUIRED, isTeam, householdLinkSql, unitLinkSql } from './pace-sql';
 import { PACE_ROWS_LIVE, PACE_ROW_FAST, ancestorPaths, paceAt } from './pace-rows';
@@ -149,7 +149,7 @@ export async function cadreStanding(
             coalesce(${days('k')}, 0) AS "daysOnSite", k.team_required AS "teamDaysRequired"
        FROM page k LEFT JOIN units u ON u.id = k.unit_id ORDER BY ${CADRE_ORDER[page.sort]}`,
     [now, shanghaiDate(now), from, to, tv.target, td.target, tt.target, subtreeLike(scope.path), page.behindOnly, page.limit, page.offset,
-      team.target, ...(asOf === undefined ? [ancestorPaths(scope.path), Number(shanghaiDate(now).slice(0, 4))] : [])],
+      team.target, ...(asOf === undefined ? [ancestorPaths(scope.path), shanghaiYear(now)] : [])],
   ));
   return {
     total: rows[0]?.total ?? 0,

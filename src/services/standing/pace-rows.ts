@@ -14,7 +14,7 @@
  *    other than the current one, which is read from the links altogether.
  */
 
-import { shanghaiDate } from '../../lib/time';
+import { shanghaiYear } from '../../lib/time';
 import type { Db } from '../../lib/db';
 
 /** The figures of row `a` at instant `at` (SQL expressions). */
@@ -84,6 +84,6 @@ export async function refreshStalePaceRows(db: Db, now: Date): Promise<number> {
   const [{ n }]: { n: number }[] = await db.query(
     `WITH stale AS (SELECT coalesce(array_agg(cadre_id ORDER BY cadre_id), '{}') AS ids FROM household_pace WHERE year < $1)
      SELECT cardinality(ids) AS n, household_pace_refresh(ids) FROM stale`,
-    [Number(shanghaiDate(now).slice(0, 4))]);
+    [shanghaiYear(now)]);
   return n;
 }
