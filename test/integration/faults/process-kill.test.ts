@@ -8,6 +8,7 @@ import { startPrivateRedis, type PrivateRedis } from '../../support/private-redi
 import { buildServer, freePort, startServerProcess, type ServerProcess } from '../../support/built-server';
 import { generateCreds, signedPost, textXml } from '../../support/wecom-callback';
 import { until } from '../../support/until';
+import { concurrently } from '../../support/concurrently';
 
 /**
  * The real server+worker process (node main.js) SIGKILLed in the middle of
@@ -77,8 +78,8 @@ test('SIGKILL mid-burst and restart: every acknowledged message once, every app 
     if (acked.size >= KILL_AFTER_ACKS && !killed) killed = proc!.kill();
   };
   // WeCom: 20 connections; the burst runs into the kill.
-  let next = 0;
-  await Promise.all(Array.from({ length: 20 }, async () => { while (next < MESSAGES) await send(next++); }));
+  const all = Array.from({ length: MESSAGES }, (_, i) => i);
+  await concurrently(20, all, send);
   await killed;
   const unanswered = MESSAGES - acked.size;
   expect(unanswered).toBeGreaterThan(0); // the kill did hit the burst
@@ -86,9 +87,7 @@ test('SIGKILL mid-burst and restart: every acknowledged message once, every app 
   proc = await startServerProcess(mainJs, env, port);
   // WeCom retries whatever it did not see answered.
   for (let round = 0; acked.size < MESSAGES && round < 5; round++) {
-    const todo = Array.from({ length: MESSAGES }, (_, i) => i).filter((i) => !acked.has(i));
-    let k = 0;
-    await Promise.all(Array.from({ length: 20 }, async () => { while (k < todo.length) await send(todo[k++]); }));
+    await concurrently(20, all.filter((i) => !acked.has(i)), send);
   }
   expect(acked.size).toBe(MESSAGES);
 

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { registerRoutes } from '../../../src/routes';
 import { seedConsole } from '../../support/scenarios/console';
 import { useConsoleApp, sessionCookie } from '../../support/console-app';
+import { concurrently } from '../../support/concurrently';
 
 /**
  * Every route of the app, read from the router itself (a route added later is
@@ -37,8 +38,10 @@ const FIXED_PARAMS: Record<string, string> = { kind: 'ledger' };
 const IN_FLIGHT = 8;
 
 const suite = useConsoleApp((t) => seedConsole(t.db));
-let server: Server | undefined;
-afterAll(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
+// One listening server for the few thousand requests (supertest would start one per request).
+let server: Server;
+beforeAll(() => { server = createServer(suite.app.callback()).listen(0, '127.0.0.1'); });
+afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
 interface Route { method: string; path: string; params: string[] }
 
@@ -72,14 +75,12 @@ test('no value in any id, date or page parameter of any route gets a 5xx', async
   const who = [suite.seed.ids.admin, suite.seed.ids.wsLeader, suite.seed.ids.zhangsan].map((id) => sessionCookie(suite.deps, id));
   const fiveHundreds: string[] = [];
   let tried = 0;
-  // One listening server for the few thousand requests, IN_FLIGHT of them at a time (the requests are independent).
-  const listening = createServer(suite.app.callback()).listen(0, '127.0.0.1');
-  server = listening;
+  // Collected first, then sent IN_FLIGHT at a time (the requests are independent).
   const calls: (() => Promise<void>)[] = [];
   const send = (r: Route, url: string, body?: object, cookies = who.slice(0, 1)) => {
     for (const cookie of cookies) {
       calls.push(async () => {
-        const req = r.method === 'POST' ? request(listening).post(url).send(body ?? { note: '已整改' }) : request(listening).get(url);
+        const req = r.method === 'POST' ? request(server).post(url).send(body ?? { note: '已整改' }) : request(server).get(url);
         const res = await req.set('Cookie', cookie);
         tried++;
         if (res.status >= 500) fiveHundreds.push(`${r.method} ${url.slice(0, 120)} ${body ? JSON.stringify(body).slice(0, 80) : ''}: ${res.status}`);
@@ -103,8 +104,7 @@ test('no value in any id, date or page parameter of any route gets a 5xx', async
       }
     }
   }
-  let next = 0;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => { while (next < calls.length) await calls[next++](); }));
+  await concurrently(IN_FLIGHT, calls, (call) => call());
   expect(fiveHundreds).toEqual([]);
   expect(tried).toBeGreaterThan(2000);
 }, 300_000);
