@@ -127,8 +127,8 @@ async function statementTriggers(q: QueryRunner, name: string, table: string, ro
   }
 }
 
-/** Above this many cadres a refresh is a bulk load (see REFRESH). */
-const MANY_CADRES = 1000;
+/** Above this many ids a trigger's set is a bulk load (see REFRESH); 1763859500000 and 1763859600000 use it too. */
+export const BULK_IDS = 1000;
 
 const QUOTA_KEYS = ['household.visits_per_year', 'household.days_per_year', 'household.talks_per_year'] as const;
 const QUOTA_LIST = QUOTA_KEYS.map((k) => `'${k}'`).join(', ');
@@ -172,7 +172,7 @@ BEGIN
   -- A roster import refreshes its cadres in the statement that loaded their links, before
   -- any ANALYZE: the planner then takes a half-million-row step for a few rows and would
   -- join the steps by nested loops. Many cadres are joined by hashing.
-  IF cardinality(p_cadres) > ${MANY_CADRES} THEN
+  IF cardinality(p_cadres) > ${BULK_IDS} THEN
     PERFORM set_config('enable_nestloop', 'off', true);
   END IF;
   EXECUTE $q$

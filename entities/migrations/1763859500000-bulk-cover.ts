@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { BULK_IDS } from './1763859400000-household-pace';
 
 /**
  * Coverage (migration 1763857700000) after a roster import's bulk statement.
@@ -30,13 +31,11 @@ const COVERS: Cover[] = [
   { fn: 'villages_cover', table: 'villages', column: 'unit_linked_since', links: 'unit_village_links', key: 'village_id' },
 ];
 
-/** Above this many rows the call is a bulk load, joined by hashing. */
-const MANY = 1000;
 
 const setBased = (c: Cover) => `CREATE OR REPLACE FUNCTION ${c.fn}(p_ids int[]) RETURNS void LANGUAGE plpgsql AS $f$
   DECLARE nestloop text := current_setting('enable_nestloop');
   BEGIN
-    IF cardinality(p_ids) > ${MANY} THEN
+    IF cardinality(p_ids) > ${BULK_IDS} THEN
       PERFORM set_config('enable_nestloop', 'off', true);
     END IF;
     EXECUTE $q$

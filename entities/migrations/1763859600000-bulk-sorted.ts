@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { BULK_IDS } from './1763859400000-household-pace';
 
 /**
  * Bulk sets of the statement triggers on the link tables are joined by
@@ -28,7 +29,7 @@ export class BulkSorted1763859600000 implements MigrationInterface {
         AS $$ SELECT ${fn}_planned(p_ids) $$`);
       await q.query(`CREATE FUNCTION ${fn}(p_ids int[]) RETURNS void LANGUAGE plpgsql AS $$
         BEGIN
-          IF cardinality(p_ids) > ${MANY} THEN
+          IF cardinality(p_ids) > ${BULK_IDS} THEN
             PERFORM ${fn}_sorted(p_ids);
           ELSE
             PERFORM ${fn}_planned(p_ids);
@@ -49,8 +50,6 @@ export class BulkSorted1763859600000 implements MigrationInterface {
 
 const BULK_FUNCTIONS = ['households_cover', 'villages_cover', 'household_pace_refresh'];
 
-/** Above this many ids a call is a bulk load (the threshold the statements themselves use). */
-const MANY = 1000;
 
 /** As in 1763859400000, refreshing every cadre's row through `refresh`. */
 const paceRebuild = (refresh: string) => `CREATE OR REPLACE FUNCTION household_pace_rebuild() RETURNS void LANGUAGE sql AS $$
